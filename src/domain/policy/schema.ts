@@ -1,0 +1,236 @@
+/**
+ * The policy format: one partnership's escalation procedure as data.
+ *
+ * Every rule carries a `source`: a phrase quoted verbatim from the procedure document the policy
+ * encodes (`document`), or `{ file, quote }` when the sentence lives in another seed file. A test
+ * checks that every quote really occurs in its document, so a rule cannot drift from its source.
+ * Where a procedure is silent and the pack fills a gap, the rule says so in `assumption`.
+ */
+import { z } from 'zod';
+
+const text = z.string().trim().min(1, 'must not be empty');
+const slug = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single hyphens');
+
+export const SourceRef = z.union([
+  text,
+  z.object({ file: text, quote: text }).strict(),
+]);
+export type SourceRef = z.infer<typeof SourceRef>;
+
+/** A sentence of guidance, a check or a step, with where it comes from. */
+const Sourced = { source: SourceRef, assumption: text.optional() };
+
+/**
+ * Roles a person can hold in an agency or in the partnership. The procedures use several names for
+ * one role ("supervisor/team manager", "line manager"); the label list keeps those words.
+ */
+export const ROLES = {
+  practitioner: 'Practitioner (professional, officer, front-line worker)',
+  'team-manager': 'Supervisor / team manager / line manager',
+  'senior-manager': 'Service manager / senior manager',
+  'safeguarding-lead': 'Named / designated safeguarding lead',
+  'strategic-safeguarding-lead': 'Person with strategic responsibility for safeguarding',
+  'board-member': 'Board member / agency representative on the Board',
+  'board-business-manager': 'Board business manager',
+  'board-quality-assurance-manager': 'Board quality assurance service manager',
+  'board-chair': 'Chair of the Safeguarding Board',
+  'child-protection-manager': 'Local Child Protection Manager',
+  'senior-liaison-officer': 'Board senior liaison officer',
+} as const;
+export const Role = z.enum(Object.keys(ROLES) as [keyof typeof ROLES, ...(keyof typeof ROLES)[]]);
+export type Role = z.infer<typeof Role>;
+
+/**
+ * Whose people fill a part: the escalating agency, the agency whose decision is challenged, the
+ * partnership's own officers (Board chair, business manager), or the local authority's children's
+ * social care (where a Child Protection Manager sits).
+ */
+export const Scope = z.enum(['escalating-agency', 'receiving-agency', 'partnership', 'childrens-social-care']);
+export type Scope = z.infer<typeof Scope>;
+
+export const Party = z
+  .object({
+    /** Roles in order of preference: the first role someone holds is used. */
+    roles: z.array(Role).min(1),
+    scope: Scope,
+    /** Roles to try when nobody holds any of `roles` (e.g. strategic safeguarding lead). */
+    fallbackRoles: z.array(Role).default([]),
+    ...Sourced,
+  })
+  .strict();
+export type Party = z.infer<typeof Party>;
+
+/**
+ * A timescale. Working days follow the region's calendar (see domain/calendar); hours are elapsed
+ * time. `none` records that the procedure sets no fixed time ("without delay"), so no deadline is
+ * scheduled and the note is shown instead.
+ */
+export const Timescale = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('working-days'), days: z.number().int().min(1).max(60), ...Sourced }).strict(),
+  z.object({ kind: z.literal('hours'), hours: z.number().int().min(1).max(24 * 60), ...Sourced }).strict(),
+  z.object({ kind: z.literal('none'), note: text, ...Sourced }).strict(),
+]);
+export type Timescale = z.infer<typeof Timescale>;
+
+export const OUTCOMES = [
+  'resolved',
+  'next-stage',
+  'mediation',
+  'resolution-panel',
+  'child-protection-conference-considered',
+  'reflective-consultation',
+  'case-review-group',
+] as const;
+export const OutcomeType = z.enum(OUTCOMES);
+export type OutcomeType = z.infer<typeof OutcomeType>;
+
+export const Outcome = z
+  .object({
+    type: OutcomeType,
+    label: text,
+    /** The decision reached this way binds the agencies (BSCB mediation and Resolution Panel). */
+    binding: z.boolean().default(false),
+    /** Resolution panel composition. */
+    panel: z
+      .object({
+        minAgencies: z.number().int().min(2),
+        mustIncludeDisputingAgencies: z.boolean(),
+      })
+      .strict()
+      .optional(),
+    ...Sourced,
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.type === 'resolution-panel' && !o.panel) {
+      ctx.addIssue({ code: 'custom', path: ['panel'], message: 'a resolution panel needs its composition rule' });
+    }
+  });
+export type Outcome = z.infer<typeof Outcome>;
+
+export const Form = z
+  .object({ id: slug, name: text, ...Sourced })
+  .strict();
+export type Form = z.infer<typeof Form>;
+
+export const Guidance = z.object({ text, ...Sourced }).strict();
+export type Guidance = z.infer<typeof Guidance>;
+
+export const QuestionGroup = z
+  .object({ heading: text, questions: z.array(text).min(1), ...Sourced })
+  .strict();
+export type QuestionGroup = z.infer<typeof QuestionGroup>;
+
+export const Inform = z.object({ role: Role, scope: Scope, why: text, ...Sourced }).strict();
+export type Inform = z.infer<typeof Inform>;
+
+export const Stage = z
+  .object({
+    number: z.number().int().min(1),
+    name: text,
+    /** Informal or formal, where the procedure draws that line (Croydon). */
+    formality: z.enum(['informal', 'formal']).optional(),
+    summary: text,
+    raisedBy: Party,
+    receivedBy: Party,
+    /**
+     * Whether the raiser at this stage must agree before the stage opens, when someone else asks
+     * for it (the practitioner asks their team manager, who decides to raise it or not).
+     */
+    raiserApproves: z.boolean(),
+    response: Timescale,
+    acknowledgement: Timescale.optional(),
+    inform: z.array(Inform).default([]),
+    /** Forms that must be issued from this stage on. */
+    forms: z.array(Form).default([]),
+    guidance: z.array(Guidance).default([]),
+    reflectiveQuestions: z.array(QuestionGroup).default([]),
+    /** Steps to take when the parties agree at this stage (check back, record, review date...). */
+    onAgreement: z.array(Guidance).default([]),
+    outcomes: z.array(Outcome).min(1),
+    ...Sourced,
+  })
+  .strict();
+export type Stage = z.infer<typeof Stage>;
+
+export const Check = z.object({ id: slug, question: text, ...Sourced }).strict();
+export type Check = z.infer<typeof Check>;
+
+export const Area = z.object({ id: slug, label: text, ...Sourced }).strict();
+export type Area = z.infer<typeof Area>;
+
+export const UrgentRoute = z
+  .object({
+    /** Asked first in every walk. */
+    question: text,
+    guidance: text,
+    contacts: z.array(z.enum(['childrens-social-care', 'police'])).min(1),
+    /** Whether, besides the guidance, a case is opened and run urgently. */
+    opensCase: z.boolean(),
+    /** The highest stage an urgent case may open at directly (skipping earlier stages). */
+    maxStartStage: z.number().int().min(1).default(1),
+    /** A shorter response timescale for every stage of an urgent case, where the procedure sets one. */
+    responseTimescale: Timescale.optional(),
+    ...Sourced,
+  })
+  .strict();
+export type UrgentRoute = z.infer<typeof UrgentRoute>;
+
+export const Region = z.enum(['england-and-wales', 'scotland', 'northern-ireland']);
+export type Region = z.infer<typeof Region>;
+
+export const Policy = z
+  .object({
+    id: slug,
+    /** Bumped whenever a rule changes; cases pin the version they opened under. */
+    version: z.number().int().min(1),
+    name: text,
+    partnership: text,
+    /** The seed file this policy encodes; plain-string sources quote it. */
+    document: text,
+    region: Region.default('england-and-wales'),
+    timeZone: z.literal('Europe/London').default('Europe/London'),
+    areasOfDisagreement: z.array(Area).min(1),
+    preEscalationChecks: z.array(Check).default([]),
+    /** The attempt between the two professionals before Stage 1, where the procedure has one. */
+    informalAttempt: z
+      .object({ description: text, response: Timescale.optional(), ...Sourced })
+      .strict()
+      .optional(),
+    /** Questions for the practitioner to reflect on while raising the concern. */
+    reflectiveQuestions: z.array(QuestionGroup).default([]),
+    urgentRoute: UrgentRoute,
+    stages: z.array(Stage).min(1),
+    /** Recording duties (the child's record, written confirmation of outcomes). */
+    recording: z.array(Guidance).default([]),
+    /** What is reported to the Board, and debrief and learning after resolution. */
+    afterResolution: z.array(Guidance).default([]),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    p.stages.forEach((s, i) => {
+      if (s.number !== i + 1) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'number'], message: `expected stage ${i + 1}, found ${s.number}: stages are numbered 1, 2, 3... in order` });
+      }
+      const last = i === p.stages.length - 1;
+      const hasNext = s.outcomes.some((o) => o.type === 'next-stage');
+      if (last && hasNext) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes'], message: 'the last stage cannot have a next-stage outcome' });
+      }
+      if (!s.outcomes.some((o) => o.type === 'resolved' || o.binding)) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes'], message: 'every stage needs a way to resolve (a resolved or binding outcome)' });
+      }
+    });
+    if (p.urgentRoute.maxStartStage > p.stages.length) {
+      ctx.addIssue({ code: 'custom', path: ['urgentRoute', 'maxStartStage'], message: `there are only ${p.stages.length} stages` });
+    }
+    const ids = new Set<string>();
+    p.areasOfDisagreement.forEach((a, i) => {
+      if (ids.has(a.id)) ctx.addIssue({ code: 'custom', path: ['areasOfDisagreement', i, 'id'], message: `duplicate id "${a.id}"` });
+      ids.add(a.id);
+    });
+  });
+export type Policy = z.infer<typeof Policy>;
+export type PolicyInput = z.input<typeof Policy>;
