@@ -19,7 +19,12 @@ export function parsePolicy(fileName: string, content: string): ParseResult {
   }
   const result = Policy.safeParse(data);
   if (result.success) return { ok: true, policy: result.data };
-  return { ok: false, errors: result.error.issues.map((issue) => `${fileName}: ${formatPath(issue.path)}: ${describe(issue)}`) };
+  return { ok: false, errors: formatIssues(fileName, result.error.issues) };
+}
+
+/** One line per problem: the file, the path inside it, and what is wrong. */
+export function formatIssues(fileName: string, issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${fileName}: ${formatPath(issue.path)}: ${describe(issue)}`);
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
