@@ -1,0 +1,173 @@
+/**
+ * The intake walk: the questions a practitioner answers before a case opens, in the order the
+ * procedures' flowcharts ask them. The urgent-risk question always comes first, because a child
+ * at immediate risk goes to Children's Social Care or the police at once, not through escalation.
+ *
+ * The walk is pure: given the policy and the answers so far it says what to ask next, checks an
+ * answer and, at the end, produces the IntakeAnswers the `open-case` command carries. Channels
+ * (Teams cards, Slack modals) render the steps; they hold no rules of their own.
+ */
+import type { IntakeAnswers } from './escalation/events.js';
+import type { Policy } from './policy/schema.js';
+import { personalDataWarning } from './personal-data.js';
+
+export type Choice = { value: string; label: string };
+
+export type IntakeStep =
+  | { id: string; kind: 'yes-no'; prompt: string; help?: string }
+  | { id: string; kind: 'text'; prompt: string; help?: string; optional: boolean; maxLength: number }
+  | { id: string; kind: 'choice'; prompt: string; help?: string; choices: Choice[] };
+
+/** Answers so far, by step id; yes-no answers are booleans, everything else text. */
+export type Draft = Record<string, string | boolean>;
+
+export type IntakeContext = {
+  /** Agencies the practitioner may escalate to (every agency but their own and the Board). */
+  otherAgencies: Choice[];
+};
+
+export const STEP = {
+  urgent: 'immediate-risk',
+  discussed: 'discussed-with-other-professional',
+  agency: 'other-agency',
+  decision: 'decision-challenged',
+  area: 'area',
+  aim: 'aim',
+  ref: 'child-record-ref',
+  startStage: 'start-stage',
+} as const;
+
+const checkId = (id: string) => `check:${id}`;
+const reflectId = (i: number) => `reflect:${i}`;
+
+/** Every step the walk asks, given the answers so far (the urgent answer changes the walk). */
+export function intakeSteps(policy: Policy, ctx: IntakeContext, draft: Draft): IntakeStep[] {
+  const steps: IntakeStep[] = [{ id: STEP.urgent, kind: 'yes-no', prompt: policy.urgentRoute.question }];
+  const urgent = draft[STEP.urgent] === true;
+  if (urgent && !policy.urgentRoute.opensCase) return steps;
+  if (!urgent) {
+    for (const check of policy.preEscalationChecks) steps.push({ id: checkId(check.id), kind: 'yes-no', prompt: check.question });
+    if (policy.informalAttempt) {
+      steps.push({ id: STEP.discussed, kind: 'yes-no', prompt: 'Have you already discussed this with the professional in the other agency and tried to resolve it?', help: policy.informalAttempt.description });
+    }
+  }
+  steps.push(
+    { id: STEP.agency, kind: 'choice', prompt: 'Which agency made the decision you disagree with?', choices: ctx.otherAgencies },
+    { id: STEP.decision, kind: 'text', prompt: 'What decision or action are you challenging?', optional: false, maxLength: 2000 },
+    {
+      id: STEP.area,
+      kind: 'choice',
+      prompt: 'What is the disagreement mainly about?',
+      choices: policy.areasOfDisagreement.map((a) => ({ value: a.id, label: a.label })),
+    },
+    { id: STEP.aim, kind: 'text', prompt: 'What do you aim to achieve?', optional: false, maxLength: 2000 },
+    {
+      id: STEP.ref,
+      kind: 'text',
+      prompt: 'Your agency’s reference for the child’s record',
+      help: 'A reference only: never the child’s name, date of birth or NHS number.',
+      optional: false,
+      maxLength: 64,
+    },
+  );
+  if (urgent && policy.urgentRoute.maxStartStage > 1) {
+    steps.push({
+      id: STEP.startStage,
+      kind: 'choice',
+      prompt: 'The child may be at risk of immediate harm, so the concern can go straight to a higher stage. Where should it start?',
+      choices: policy.stages
+        .slice(0, policy.urgentRoute.maxStartStage)
+        .map((s) => ({ value: String(s.number), label: `Stage ${s.number}: ${s.name}` })),
+    });
+  }
+  if (!urgent) {
+    policy.reflectiveQuestions.forEach((group, i) =>
+      steps.push({ id: reflectId(i), kind: 'text', prompt: group.heading, help: group.questions.join(' '), optional: true, maxLength: 2000 }),
+    );
+  }
+  return steps;
+}
+
+/** The first unanswered step, or null when the walk is complete. */
+export function nextStep(policy: Policy, ctx: IntakeContext, draft: Draft): IntakeStep | null {
+  return intakeSteps(policy, ctx, draft).find((s) => !(s.id in draft)) ?? null;
+}
+
+export type AnswerResult = { ok: true; draft: Draft } | { ok: false; message: string };
+
+/** Checks one answer; a bad answer changes nothing and says why. */
+export function answer(policy: Policy, ctx: IntakeContext, draft: Draft, stepId: string, raw: unknown): AnswerResult {
+  const step = intakeSteps(policy, ctx, draft).find((s) => s.id === stepId);
+  if (!step) return { ok: false, message: 'That question is not part of this walk any more.' };
+  let value: string | boolean;
+  if (step.kind === 'yes-no') {
+    if (raw !== true && raw !== false && raw !== 'yes' && raw !== 'no') return { ok: false, message: 'Please answer yes or no.' };
+    value = raw === true || raw === 'yes';
+    if (step.id.startsWith('check:') && !value) {
+      return { ok: false, message: `Escalation is for when this is true. ${step.prompt} If it is not yet, talk it through with a colleague or your safeguarding lead first.` };
+    }
+  } else {
+    const text = typeof raw === 'string' ? raw.trim() : '';
+    if (step.kind === 'choice') {
+      if (!step.choices.some((c) => c.value === text)) return { ok: false, message: 'Please pick one of the options.' };
+    } else {
+      if (!text && !step.optional) return { ok: false, message: 'This answer is needed.' };
+      if (text.length > step.maxLength) return { ok: false, message: `Please keep this under ${step.maxLength} characters.` };
+      if (step.id === STEP.ref) {
+        const warning = personalDataWarning(text);
+        if (warning) return { ok: false, message: warning };
+      }
+    }
+    value = text;
+  }
+  // Changing the urgent answer changes which questions follow, so later answers are dropped.
+  const next: Draft = { ...draft, [stepId]: value };
+  if (stepId === STEP.urgent && draft[STEP.urgent] !== undefined && draft[STEP.urgent] !== value) {
+    return { ok: true, draft: { [STEP.urgent]: value } };
+  }
+  return { ok: true, draft: next };
+}
+
+/** Steps back: forgets the last answered step. */
+export function back(policy: Policy, ctx: IntakeContext, draft: Draft): Draft {
+  const answered = intakeSteps(policy, ctx, draft).filter((s) => s.id in draft);
+  const last = answered[answered.length - 1];
+  if (!last) return draft;
+  const { [last.id]: _dropped, ...rest } = draft;
+  return rest;
+}
+
+export type Completed =
+  | { kind: 'urgent-guidance'; guidance: string; contacts: Policy['urgentRoute']['contacts'] }
+  | { kind: 'case'; urgent: boolean; receivingAgencyId: string; startStage: number; intake: IntakeAnswers };
+
+/** The walk's result once `nextStep` is null. */
+export function complete(policy: Policy, ctx: IntakeContext, draft: Draft): Completed | null {
+  if (nextStep(policy, ctx, draft)) return null;
+  const urgent = draft[STEP.urgent] === true;
+  if (urgent && !policy.urgentRoute.opensCase) {
+    return { kind: 'urgent-guidance', guidance: policy.urgentRoute.guidance, contacts: policy.urgentRoute.contacts };
+  }
+  const text = (id: string) => (typeof draft[id] === 'string' ? (draft[id] as string) : '');
+  const reflections: Record<string, string> = {};
+  policy.reflectiveQuestions.forEach((g, i) => {
+    if (text(reflectId(i))) reflections[g.heading] = text(reflectId(i));
+  });
+  return {
+    kind: 'case',
+    urgent,
+    receivingAgencyId: text(STEP.agency),
+    startStage: urgent && draft[STEP.startStage] ? Number(draft[STEP.startStage]) : 1,
+    intake: {
+      // An urgent walk skips the checks: nothing is recorded as answered that was not asked.
+      checks: urgent ? {} : Object.fromEntries(policy.preEscalationChecks.map((c) => [c.id, draft[checkId(c.id)] === true])),
+      // An urgent case goes straight to a stage; there is no time for a separate informal attempt.
+      discussedWithOtherProfessional: urgent || !policy.informalAttempt || draft[STEP.discussed] === true,
+      decisionChallenged: text(STEP.decision),
+      areaId: text(STEP.area),
+      aim: text(STEP.aim),
+      childRecordRef: text(STEP.ref),
+      reflections,
+    },
+  };
+}
