@@ -9,7 +9,6 @@ const stage = (n: number): PolicyInput['stages'][number] => ({
   summary: 'Managers discuss.',
   raisedBy: { roles: ['team-manager'], scope: 'escalating-agency', source: 'q' },
   receivedBy: { roles: ['team-manager'], scope: 'receiving-agency', source: 'q' },
-  raiserApproves: true,
   response: { kind: 'working-days', days: 1, source: 'q' },
   outcomes: [{ type: 'resolved', label: 'Resolved', source: 'q' }, ...(n < 2 ? [{ type: 'next-stage' as const, label: 'Next', source: 'q' }] : [])],
   source: 'q',

@@ -20,7 +20,6 @@ const stage = (raisedBy: ReturnType<typeof party>, receivedBy: ReturnType<typeof
     summary: 's',
     raisedBy,
     receivedBy,
-    raiserApproves: true,
     response: { kind: 'working-days', days: 1, source: 'q' },
     inform: inform.map((i) => ({ ...i, why: 'told', source: 'q' })),
     outcomes: [{ type: 'resolved', label: 'Resolved', source: 'q' }],

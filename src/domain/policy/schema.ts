@@ -135,11 +135,6 @@ export const Stage = z
     summary: text,
     raisedBy: Party,
     receivedBy: Party,
-    /**
-     * Whether the raiser at this stage must agree before the stage opens, when someone else asks
-     * for it (the practitioner asks their team manager, who decides to raise it or not).
-     */
-    raiserApproves: z.boolean(),
     response: Timescale,
     acknowledgement: Timescale.optional(),
     inform: z.array(Inform).default([]),

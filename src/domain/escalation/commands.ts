@@ -1,0 +1,72 @@
+/**
+ * What people (and the scheduler) ask a case to do. `decide` answers each with events or a
+ * refusal that says, in plain words, why nothing changed.
+ */
+import type { Participant } from '../matching.js';
+import type { OutcomeType, Policy } from '../policy/schema.js';
+import type { Actor, AgencyRef, AgreedAction, EscalationReason, IntakeAnswers } from './events.js';
+
+/** The people a stage opens between, matched from the directory by the app layer. */
+export type Parties = { raiser: Participant; receiver: Participant; informed: Participant[] };
+
+type C<T extends string, D = object> = { type: T; actor: Actor } & D;
+
+export type Command =
+  | C<
+      'open-case',
+      {
+        ref: string;
+        policy: Policy;
+        practitioner: Participant;
+        escalatingAgency: AgencyRef;
+        receivingAgency: AgencyRef;
+        urgent: boolean;
+        intake: IntakeAnswers;
+      }
+    >
+  | C<'record-informal-attempt', { resolved: boolean; summary: string }>
+  | C<
+      'request-escalation',
+      {
+        toStage: number;
+        reason: EscalationReason;
+        note: string;
+        /** Needed when the requester raises the stage themselves (no approval step). */
+        parties?: Parties;
+        /** An earlier due date agreed for this stage ("Timescales should be discussed and set"). */
+        requestedDue?: string;
+      }
+    >
+  | C<'approve-escalation', { parties: Parties; requestedDue?: string }>
+  | C<'return-escalation', { comment: string }>
+  | C<'resolve-within-agency', { summary: string }>
+  | C<'acknowledge', { note: string }>
+  | C<'respond', { position: 'agree' | 'disagree' | 'more-time'; rationale: string; proposedDue?: string }>
+  | C<'accept-extension'>
+  | C<'decline-extension', { comment: string }>
+  | C<'mark-deadline-lapsed', { which: 'response' | 'acknowledgement'; due: string }>
+  | C<'propose-resolution', { summary: string; actions: AgreedAction[]; reviewDate?: string }>
+  | C<'confirm-resolution'>
+  | C<'reject-resolution', { comment: string }>
+  | C<'record-outcome-step', { outcome: OutcomeType; note: string }>
+  | C<'choose-binding-route', { route: 'mediation' | 'resolution-panel'; panelAgencies?: AgencyRef[] }>
+  | C<'record-binding-decision', { decision: string; actions: AgreedAction[]; reviewDate?: string }>
+  | C<'post-message', { text: string }>
+  | C<'review-actions', { implemented: boolean; notes: string }>
+  | C<'withdraw', { reason: string }>
+  | C<'close', { summary: string }>
+  | C<'record-debrief', { notes: string; learning: string }>;
+
+export type CommandType = Command['type'];
+
+export type RefusalCode =
+  | 'not-found'
+  | 'already-exists'
+  | 'not-allowed'
+  | 'wrong-phase'
+  | 'invalid'
+  | 'too-early';
+
+export type Decision =
+  | { ok: true; events: import('./events.js').CaseEvent[] }
+  | { ok: false; code: RefusalCode; message: string };

@@ -1,0 +1,497 @@
+/**
+ * `decide(state, command, now)`: the rules of an escalation, pure. It reads the policy pinned on
+ * the case, checks that the actor may do what they ask, and returns the events to record or a
+ * refusal. It never changes anything itself and never looks at a clock but `now`.
+ *
+ * An empty event list is a valid answer: it means "already done" (a deadline job that fires
+ * twice), so retries are harmless.
+ */
+import { dueInstant } from '../calendar.js';
+import type { Participant } from '../matching.js';
+import type { Party, Role, Stage } from '../policy/schema.js';
+import type { Command, Decision, Parties, RefusalCode } from './commands.js';
+import type { Actor, AgreedAction, CaseEvent, Side } from './events.js';
+import { stageOf, type CaseState } from './state.js';
+
+const MAX_TEXT = 4000;
+
+export function decide(state: CaseState | null, command: Command, now: Date): Decision {
+  const at = now.toISOString();
+  if (command.type === 'open-case') return openCase(state, command, at);
+  if (!state) return refuse('not-found', 'There is no such case.');
+  if (state.phase === 'closed' && command.type !== 'record-debrief' && command.type !== 'mark-deadline-lapsed') {
+    return refuse('wrong-phase', `Case ${state.ref} is closed; nothing more can be changed.`);
+  }
+  const ev = eventFactory(command.actor, at, state.current?.number ?? null);
+  const c = command;
+
+  switch (c.type) {
+    case 'record-informal-attempt': {
+      if (state.phase !== 'informal') return refuse('wrong-phase', 'The informal attempt has already been recorded.');
+      if (!isEscalatingPerson(state, c.actor)) return notAllowed('Only the escalating agency records its attempt to resolve the concern.');
+      const summary = c.summary.trim();
+      if (!summary) return refuse('invalid', 'Say briefly what was discussed with the other professional.');
+      const events: CaseEvent[] = [ev('informal-attempt-recorded', { resolved: c.resolved, summary })];
+      if (c.resolved) events.push(ev('case-closed', { outcome: 'resolved-informally', summary }));
+      return ok(events);
+    }
+
+    case 'request-escalation': {
+      if (state.phase === 'awaiting-approval') {
+        return refuse('wrong-phase', `Stage ${state.pendingEscalation?.toStage} is already waiting for approval.`);
+      }
+      if (state.phase === 'informal') {
+        return refuse('wrong-phase', 'First try to resolve it with the professional in the other agency, then record how it went.');
+      }
+      if (state.phase !== 'ready' && state.phase !== 'stage-open') return refuse('wrong-phase', `Case ${state.ref} is ${state.phase}; it cannot be escalated now.`);
+      if (!isEscalatingParticipant(state, c.actor)) {
+        return notAllowed('Only someone from the escalating agency who is part of this case can ask for the next stage.');
+      }
+      const allowed = nextStageAllowed(state, c.toStage, now);
+      if (!allowed.ok) return allowed;
+      const stage = stageOf(state, c.toStage)!;
+      const note = c.note.trim();
+      // Someone who cannot raise this stage (the practitioner, a manager asking for the level
+      // above) asks the person who can; that person approves, returns or resolves it.
+      if (!holdsRole(c.actor, stage.raisedBy)) {
+        return ok([ev('escalation-requested', { toStage: c.toStage, reason: c.reason, note })]);
+      }
+      if (!c.parties) return refuse('invalid', `Stage ${c.toStage} needs the people it opens between.`);
+      if (personId(c.actor) !== c.parties.raiser.personId) return notAllowed(`You raise Stage ${c.toStage} yourself, so you must be its raiser.`);
+      return openStage(state, stage, c.parties, c.reason, note, c.requestedDue, now, ev);
+    }
+
+    case 'approve-escalation':
+    case 'return-escalation':
+    case 'resolve-within-agency': {
+      const pending = state.pendingEscalation;
+      if (state.phase !== 'awaiting-approval' || !pending) return refuse('wrong-phase', 'No escalation is waiting for approval.');
+      const stage = stageOf(state, pending.toStage)!;
+      const who = mayApprove(state, stage, pending.requestedBy, c.actor);
+      if (!who.ok) return who;
+      if (c.type === 'approve-escalation') {
+        if (c.parties.raiser.personId !== personId(c.actor)) return notAllowed('Whoever approves the escalation raises it.');
+        return openStage(state, stage, c.parties, pending.reason, pending.note, c.requestedDue, now, ev);
+      }
+      if (c.type === 'return-escalation') {
+        const comment = c.comment.trim();
+        if (!comment) return refuse('invalid', 'Add a comment to say why it is returned.');
+        return ok([ev('escalation-returned', { toStage: pending.toStage, comment })]);
+      }
+      const summary = c.summary.trim();
+      if (!summary) return refuse('invalid', 'Say how it was resolved within your agency.');
+      return ok([ev('resolved-within-agency', { summary }), ev('case-closed', { outcome: 'resolved-within-agency', summary })]);
+    }
+
+    case 'acknowledge': {
+      const cur = openStageOr(state);
+      if (!cur.ok) return cur;
+      if (!isReceiving(state, c.actor)) return notAllowed(`Only ${state.current!.receiver.name} (or cover for that role at ${state.current!.receiver.agencyName}) can acknowledge this.`);
+      if (cur.stage.acknowledged) return ok([]);
+      return ok([ev('stage-acknowledged', { note: c.note.trim() })]);
+    }
+
+    case 'respond': {
+      const cur = openStageOr(state);
+      if (!cur.ok) return cur;
+      if (!isReceiving(state, c.actor)) return notAllowed(`Only ${cur.stage.receiver.name} (or cover for that role at ${cur.stage.receiver.agencyName}) can respond at this stage.`);
+      const rationale = c.rationale.trim();
+      if (c.position !== 'agree' && !rationale) return refuse('invalid', 'Give the reasons for your response.');
+      if (rationale.length > MAX_TEXT) return tooLong();
+      let proposedDue: string | null = null;
+      if (c.position === 'more-time') {
+        const due = parseInstant(c.proposedDue);
+        if (!due) return refuse('invalid', 'Propose the date and time by which you will respond.');
+        if (due <= now) return refuse('invalid', 'The proposed date must be in the future.');
+        proposedDue = due.toISOString();
+      }
+      return ok([ev('response-given', { position: c.position, rationale, proposedDue })]);
+    }
+
+    case 'accept-extension':
+    case 'decline-extension': {
+      const cur = openStageOr(state);
+      if (!cur.ok) return cur;
+      if (!cur.stage.extensionProposed) return refuse('wrong-phase', 'No request for more time is waiting.');
+      if (!isEscalatingSide(state, c.actor)) return notAllowed('Only the escalating side can accept or decline a request for more time.');
+      if (c.type === 'accept-extension') {
+        return ok([ev('extension-accepted', { previousDue: cur.stage.responseDue, newDue: cur.stage.extensionProposed })]);
+      }
+      return ok([ev('extension-declined', { comment: c.comment.trim() })]);
+    }
+
+    case 'mark-deadline-lapsed': {
+      if (c.actor.kind !== 'system') return notAllowed('Deadlines are marked by the scheduler.');
+      const cur = state.current;
+      // A deadline job for a stage that has moved on, a due date since changed or a case since
+      // closed has nothing left to do: it records nothing.
+      if (state.phase !== 'stage-open' || !cur) return ok([]);
+      const due = c.which === 'response' ? cur.responseDue : cur.acknowledgementDue;
+      if (due !== c.due) return ok([]);
+      if (new Date(c.due) > now) return refuse('too-early', `The deadline ${c.due} has not passed yet.`);
+      if (cur.lapsed[c.which] === c.due) return ok([]);
+      const answered = c.which === 'response' ? cur.response !== null && cur.response.position !== 'more-time' : cur.acknowledged;
+      if (answered) return ok([]);
+      const next = cur.number + 1 <= state.policy.stages.length ? cur.number + 1 : null;
+      return ok([ev('deadline-lapsed', { which: c.which, due: c.due, suggestedStage: next })]);
+    }
+
+    case 'propose-resolution': {
+      const cur = openStageOr(state);
+      if (!cur.ok) return cur;
+      if (cur.stage.bindingRoute) return refuse('wrong-phase', `This case is in ${cur.stage.bindingRoute.route === 'mediation' ? 'mediation' : 'a resolution panel'}; the decision is recorded by the Chair.`);
+      const side = sideOf(state, c.actor);
+      if (!side) return notAllowed('Only the two sides at the current stage can propose a resolution.');
+      if (state.proposal) return refuse('wrong-phase', 'A resolution is already waiting for confirmation.');
+      const checked = checkOutcome(c.summary, c.actions, c.reviewDate, now);
+      if (!checked.ok) return checked;
+      return ok([ev('resolution-proposed', { side, ...checked.value })]);
+    }
+
+    case 'confirm-resolution':
+    case 'reject-resolution': {
+      if (!state.proposal || state.phase !== 'stage-open') return refuse('wrong-phase', 'No resolution is waiting for confirmation.');
+      const side = sideOf(state, c.actor);
+      if (!side) return notAllowed('Only the two sides at the current stage can confirm a resolution.');
+      if (side === state.proposal.side) {
+        return notAllowed(`The ${side} side proposed this resolution; the ${side === 'escalating' ? 'receiving' : 'escalating'} side must confirm it.`);
+      }
+      if (c.type === 'confirm-resolution') return ok([ev('resolution-confirmed', { side })]);
+      return ok([ev('resolution-rejected', { side, comment: c.comment.trim() })]);
+    }
+
+    case 'record-outcome-step': {
+      const cur = openStageOr(state);
+      if (!cur.ok) return cur;
+      const def = stageOf(state, cur.stage.number)!;
+      if (!def.outcomes.some((o) => o.type === c.outcome) || ['resolved', 'next-stage', 'mediation', 'resolution-panel'].includes(c.outcome)) {
+        return refuse('invalid', `Stage ${def.number} of this procedure has no "${c.outcome}" step.`);
+      }
+      if (!sideOf(state, c.actor)) return notAllowed('Only the two sides at the current stage can record this.');
+      const note = c.note.trim();
+      if (!note) return refuse('invalid', 'Say what was decided.');
+      return ok([ev('outcome-step-recorded', { outcome: c.outcome, note })]);
+    }
+
+    case 'choose-binding-route': {
+      const cur = openStageOr(state);
+      if (!cur.ok) return cur;
+      const outcome = stageOf(state, cur.stage.number)!.outcomes.find((o) => o.type === c.route);
+      if (!outcome) return refuse('invalid', `Stage ${cur.stage.number} of this procedure offers no ${c.route}.`);
+      if (!isReceiving(state, c.actor)) return notAllowed(`Only ${cur.stage.receiver.name} can decide on ${c.route === 'mediation' ? 'mediation' : 'a resolution panel'}.`);
+      if (cur.stage.bindingRoute) return refuse('wrong-phase', `${cur.stage.bindingRoute.route} has already been chosen.`);
+      const panelAgencies = c.panelAgencies ?? [];
+      if (outcome.panel) {
+        const ids = new Set(panelAgencies.map((a) => a.id));
+        if (ids.size < outcome.panel.minAgencies) {
+          return refuse('invalid', `The panel must consist of representatives of at least ${outcome.panel.minAgencies} member agencies.`);
+        }
+        if (outcome.panel.mustIncludeDisputingAgencies && (!ids.has(state.escalatingAgency.id) || !ids.has(state.receivingAgency.id))) {
+          return refuse('invalid', `The panel must include the agencies in the dispute: ${state.escalatingAgency.name} and ${state.receivingAgency.name}.`);
+        }
+      }
+      return ok([ev('binding-route-chosen', { route: c.route, panelAgencies })]);
+    }
+
+    case 'record-binding-decision': {
+      const cur = openStageOr(state);
+      if (!cur.ok) return cur;
+      if (!cur.stage.bindingRoute) return refuse('wrong-phase', 'Choose mediation or a resolution panel first.');
+      if (!isReceiving(state, c.actor)) return notAllowed(`Only ${cur.stage.receiver.name} records the binding decision.`);
+      const checked = checkOutcome(c.decision, c.actions, c.reviewDate, now);
+      if (!checked.ok) return checked;
+      const { summary, ...rest } = checked.value;
+      return ok([ev('binding-decision-recorded', { route: cur.stage.bindingRoute.route, decision: summary, ...rest })]);
+    }
+
+    case 'post-message': {
+      if (!isParticipant(state, c.actor)) return notAllowed('Only people taking part in this case can post to it.');
+      const text = c.text.trim();
+      if (!text) return refuse('invalid', 'The message is empty.');
+      if (text.length > MAX_TEXT) return tooLong();
+      return ok([ev('message-posted', { text })]);
+    }
+
+    case 'review-actions': {
+      if (state.phase !== 'resolved' || !state.agreed) return refuse('wrong-phase', 'There are no agreed actions to review yet.');
+      if (!isParticipant(state, c.actor)) return notAllowed('Only people taking part in this case can review its actions.');
+      return ok([ev('actions-reviewed', { implemented: c.implemented, notes: c.notes.trim() })]);
+    }
+
+    case 'withdraw': {
+      if (!isEscalatingParticipant(state, c.actor)) return notAllowed('Only the escalating agency can withdraw its concern.');
+      const reason = c.reason.trim();
+      if (!reason) return refuse('invalid', 'Give a reason for withdrawing the concern.');
+      return ok([ev('case-withdrawn', { reason }), ev('case-closed', { outcome: 'withdrawn', summary: reason })]);
+    }
+
+    case 'close': {
+      if (state.phase !== 'resolved' || !state.agreed) return refuse('wrong-phase', 'Only a resolved case can be closed; to stop early, withdraw it.');
+      if (!isEscalatingParticipant(state, c.actor)) return notAllowed('The escalating agency closes the case once the agreed actions are in place.');
+      if (state.agreed.actions.length > 0 && !state.actionsReviewed) {
+        return refuse('wrong-phase', 'First check back that the agreed actions have been implemented (review the actions), then close.');
+      }
+      const binding = state.history.some((h) => h.bindingRoute);
+      return ok([ev('case-closed', { outcome: binding ? 'binding-decision' : 'resolved', summary: c.summary.trim() || state.agreed.summary })]);
+    }
+
+    case 'record-debrief': {
+      if (state.phase !== 'resolved' && state.phase !== 'closed') return refuse('wrong-phase', 'A debrief follows the resolution of the disagreement.');
+      if (!isParticipant(state, c.actor)) return notAllowed('Only people who took part in this case can record a debrief.');
+      const notes = c.notes.trim();
+      if (!notes) return refuse('invalid', 'The debrief notes are empty.');
+      return ok([ev('debrief-recorded', { notes, learning: c.learning.trim() })]);
+    }
+  }
+}
+
+function openCase(state: CaseState | null, c: Extract<Command, { type: 'open-case' }>, at: string): Decision {
+  if (state) return refuse('already-exists', `Case ${c.ref} already exists.`);
+  if (c.actor.kind !== 'person' || c.actor.personId !== c.practitioner.personId) {
+    return notAllowed('A case is opened by the practitioner who raises the concern.');
+  }
+  if (c.escalatingAgency.id === c.receivingAgency.id) {
+    return refuse('invalid', 'The other agency must be a different agency from your own; use your agency’s own procedures for disagreements inside it.');
+  }
+  if (c.practitioner.agencyId !== c.escalatingAgency.id) return refuse('invalid', 'The practitioner must belong to the escalating agency.');
+  const p = c.policy;
+  const i = c.intake;
+  if (c.urgent && !p.urgentRoute.opensCase) {
+    return refuse('invalid', `${p.name} does not run urgent cases through escalation: ${p.urgentRoute.guidance}`);
+  }
+  if (!p.areasOfDisagreement.some((a) => a.id === i.areaId)) {
+    return refuse('invalid', `"${i.areaId}" is not one of the areas of disagreement in ${p.name}.`);
+  }
+  if (!c.urgent) {
+    const unmet = p.preEscalationChecks.find((check) => i.checks[check.id] !== true);
+    if (unmet) return refuse('invalid', `Before escalating: ${unmet.question}`);
+  }
+  for (const [label, value] of [
+    ['the decision you are challenging', i.decisionChallenged],
+    ['what you aim to achieve', i.aim],
+    ['the case reference', i.childRecordRef],
+  ] as const) {
+    if (!value.trim()) return refuse('invalid', `Please give ${label}.`);
+    if (value.length > MAX_TEXT) return tooLong();
+  }
+  if (!c.ref.trim()) return refuse('invalid', 'The case needs a reference.');
+  return ok([
+    {
+      type: 'case-opened',
+      at,
+      actor: c.actor,
+      stage: null,
+      data: {
+        ref: c.ref,
+        policyId: p.id,
+        policyVersion: p.version,
+        policy: p,
+        practitioner: c.practitioner,
+        escalatingAgency: c.escalatingAgency,
+        receivingAgency: c.receivingAgency,
+        urgent: c.urgent,
+        intake: i,
+      },
+    },
+  ]);
+}
+
+/** Whether the escalating side may open `toStage` now. */
+function nextStageAllowed(state: CaseState, toStage: number, now: Date): { ok: true } | Refusal {
+  const last = state.policy.stages.length;
+  const cur = state.current;
+  const from = cur?.number ?? 0;
+  const maxJump = !cur && state.urgent ? state.policy.urgentRoute.maxStartStage : from + 1;
+  if (toStage > last) return refuse('invalid', `Stage ${from} is the last stage of ${state.policy.name}; the concern cannot go higher.`);
+  if (toStage <= from || toStage > maxJump) {
+    return refuse('invalid', maxJump === from + 1 ? `The next stage is Stage ${from + 1}.` : `An urgent case can open at Stage 1 to ${maxJump}.`);
+  }
+  if (!cur || state.urgent) return { ok: true };
+  // Delay is itself a reason to escalate, so a lapsed deadline always allows it; so does a
+  // response that did not settle the matter, or a stage with no fixed timescale.
+  const lapsed = cur.lapsed.response !== null || cur.lapsed.acknowledgement !== null;
+  const responded = cur.response !== null && cur.response.position !== 'more-time';
+  const due = cur.responseDue ? new Date(cur.responseDue) : null;
+  if (lapsed || responded || !due || due <= now) return { ok: true };
+  return refuse(
+    'too-early',
+    `${cur.receiver.name} (${cur.receiver.agencyName}) has until ${cur.responseDue} to respond. If the child's safety needs a quicker response, contact them or an equivalent colleague directly; you can escalate once they respond or the deadline passes.`,
+  );
+}
+
+function openStage(
+  state: CaseState,
+  stage: Stage,
+  parties: Parties,
+  reason: import('./events.js').EscalationReason,
+  note: string,
+  requestedDue: string | undefined,
+  now: Date,
+  ev: EventFactory,
+): Decision {
+  if (parties.raiser.agencyId !== state.escalatingAgency.id) return refuse('invalid', 'The raiser must be from the escalating agency.');
+  if (stage.receivedBy.scope === 'receiving-agency' && parties.receiver.agencyId !== state.receivingAgency.id) {
+    return refuse('invalid', `At Stage ${stage.number} the concern goes to ${state.receivingAgency.name}.`);
+  }
+  if (parties.receiver.personId === parties.raiser.personId) return refuse('invalid', 'The raiser and the receiver must be different people.');
+  const region = state.policy.region;
+  const urgentTimescale = state.urgent ? state.policy.urgentRoute.responseTimescale : undefined;
+  let responseDue = dueInstant(now, urgentTimescale ?? stage.response, region);
+  if (requestedDue !== undefined) {
+    const asked = parseInstant(requestedDue);
+    if (!asked || asked <= now) return refuse('invalid', 'The requested response date must be a date and time in the future.');
+    if (responseDue && asked > responseDue) {
+      return refuse('invalid', `The procedure already requires a response by ${responseDue.toISOString()}; a requested date can only be earlier.`);
+    }
+    responseDue = asked;
+  }
+  const ackDue = stage.acknowledgement ? dueInstant(now, stage.acknowledgement, region) : null;
+  return ok([
+    {
+      ...ev('stage-opened', {
+        raiser: parties.raiser,
+        receiver: parties.receiver,
+        informed: parties.informed,
+        responseDue: responseDue?.toISOString() ?? null,
+        acknowledgementDue: ackDue?.toISOString() ?? null,
+        forms: formsFrom(state, stage.number),
+        reason,
+        note,
+      }),
+      stage: stage.number,
+    },
+  ]);
+}
+
+/** Forms apply "from" the stage that introduces them on. */
+function formsFrom(state: CaseState, number: number): string[] {
+  const ids = new Set<string>();
+  for (const s of state.policy.stages.slice(0, number)) for (const f of s.forms) ids.add(f.id);
+  return [...ids];
+}
+
+function mayApprove(state: CaseState, stage: Stage, requestedBy: Actor, actor: Actor): { ok: true } | Refusal {
+  if (actor.kind !== 'person' || actor.agencyId !== state.escalatingAgency.id) {
+    return notAllowed(`Only ${state.escalatingAgency.name} can approve its own escalation.`);
+  }
+  if (personId(requestedBy) === actor.personId || state.practitioner.personId === actor.personId) {
+    return notAllowed('You cannot approve an escalation you asked for yourself.');
+  }
+  if (!holdsRole(actor, stage.raisedBy)) {
+    return notAllowed(`Stage ${stage.number} is raised by ${describeParty(stage.raisedBy)}; your role cannot approve it.`);
+  }
+  return { ok: true };
+}
+
+function checkOutcome(
+  summaryIn: string,
+  actionsIn: AgreedAction[],
+  reviewDateIn: string | undefined,
+  now: Date,
+): { ok: true; value: { summary: string; actions: AgreedAction[]; reviewDate: string | null } } | Refusal {
+  const summary = summaryIn.trim();
+  if (!summary) return refuse('invalid', 'Describe the agreed outcome.');
+  if (summary.length > MAX_TEXT) return tooLong();
+  const actions: AgreedAction[] = [];
+  for (const [n, a] of actionsIn.entries()) {
+    const description = a.description.trim();
+    const owner = a.owner.trim();
+    if (!description || !owner) return refuse('invalid', `Agreed action ${n + 1} needs a description and an owner.`);
+    if (!isIsoDate(a.due)) return refuse('invalid', `Agreed action ${n + 1} needs a due date (YYYY-MM-DD).`);
+    actions.push({ description, owner, due: a.due });
+  }
+  let reviewDate: string | null = null;
+  if (reviewDateIn !== undefined && reviewDateIn !== '') {
+    if (!isIsoDate(reviewDateIn)) return refuse('invalid', 'The review date must be a date (YYYY-MM-DD).');
+    if (reviewDateIn < now.toISOString().slice(0, 10)) return refuse('invalid', 'The review date cannot be in the past.');
+    reviewDate = reviewDateIn;
+  }
+  return { ok: true, value: { summary, actions, reviewDate } };
+}
+
+// ---- who may act -------------------------------------------------------------------------
+
+function personId(actor: Actor): string | null {
+  return actor.kind === 'person' ? actor.personId : null;
+}
+
+function holdsRole(actor: Actor, party: Party): boolean {
+  return actor.kind === 'person' && ([...party.roles, ...party.fallbackRoles] as Role[]).includes(actor.role);
+}
+
+function isParticipant(state: CaseState, actor: Actor): boolean {
+  return actor.kind === 'person' && state.participantIds.includes(actor.personId);
+}
+
+function isEscalatingPerson(state: CaseState, actor: Actor): boolean {
+  return actor.kind === 'person' && actor.agencyId === state.escalatingAgency.id;
+}
+
+/** The practitioner or anyone from their agency who has raised a stage of this case. */
+function isEscalatingParticipant(state: CaseState, actor: Actor): boolean {
+  return isEscalatingPerson(state, actor) && isParticipant(state, actor);
+}
+
+/** The current raiser, or someone covering that role in the escalating agency. */
+function isEscalatingSide(state: CaseState, actor: Actor): boolean {
+  const cur = state.current;
+  if (!cur || actor.kind !== 'person') return false;
+  if (actor.personId === cur.raiser.personId) return true;
+  const def = stageOf(state, cur.number)!;
+  return actor.agencyId === cur.raiser.agencyId && holdsRole(actor, def.raisedBy);
+}
+
+/** The current receiver, or someone covering that role in the receiver's agency. */
+function isReceiving(state: CaseState, actor: Actor): boolean {
+  const cur = state.current;
+  if (!cur || actor.kind !== 'person') return false;
+  if (actor.personId === cur.receiver.personId) return true;
+  const def = stageOf(state, cur.number)!;
+  return actor.agencyId === cur.receiver.agencyId && holdsRole(actor, def.receivedBy);
+}
+
+function sideOf(state: CaseState, actor: Actor): Side | null {
+  if (isEscalatingSide(state, actor)) return 'escalating';
+  if (isReceiving(state, actor)) return 'receiving';
+  return null;
+}
+
+function describeParty(party: Party): string {
+  return party.roles.map((r) => r.replace(/-/g, ' ')).join(' or ');
+}
+
+// ---- small helpers -----------------------------------------------------------------------
+
+type Refusal = { ok: false; code: RefusalCode; message: string };
+type EventFactory = <T extends CaseEvent['type']>(type: T, data: Extract<CaseEvent, { type: T }>['data']) => CaseEvent;
+
+function eventFactory(actor: Actor, at: string, stage: number | null): EventFactory {
+  return (type, data) => ({ type, at, actor, stage, data }) as CaseEvent;
+}
+
+function openStageOr(state: CaseState): { ok: true; stage: NonNullable<CaseState['current']> } | Refusal {
+  if (state.phase !== 'stage-open' || !state.current) return refuse('wrong-phase', 'No stage is open on this case.');
+  return { ok: true, stage: state.current };
+}
+
+function ok(events: CaseEvent[]): Decision {
+  return { ok: true, events };
+}
+function refuse(code: RefusalCode, message: string): Refusal {
+  return { ok: false, code, message };
+}
+function notAllowed(message: string): Refusal {
+  return refuse('not-allowed', message);
+}
+function tooLong(): Refusal {
+  return refuse('invalid', `That text is too long (at most ${MAX_TEXT} characters).`);
+}
+function parseInstant(s: string | undefined): Date | null {
+  if (!s) return null;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(s) ? null : d;
+}
+function isIsoDate(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(new Date(`${s}T00:00:00Z`).getTime());
+}
+

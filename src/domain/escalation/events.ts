@@ -1,0 +1,130 @@
+/**
+ * The events of an escalation case. A case is nothing but its events: the state, the timeline,
+ * the monitoring form and the reports are all folded from them. Events are facts in the past
+ * tense; once recorded they are never changed.
+ */
+import type { Participant } from '../matching.js';
+import type { OutcomeType, Policy, Role } from '../policy/schema.js';
+
+/** Who did it: a person from the directory, or the scheduler acting on a deadline. */
+export type Actor =
+  | { kind: 'person'; personId: string; name: string; role: Role; agencyId: string; agencyName: string }
+  | { kind: 'system'; name: string };
+
+export type AgencyRef = { id: string; name: string };
+
+export type AgreedAction = { description: string; owner: string; due: string /* ISO date */ };
+
+/** What the practitioner told the intake walk. The child is identified only by a record reference. */
+export type IntakeAnswers = {
+  /** Answers to the policy's pre-escalation checks, by check id. */
+  checks: Record<string, boolean>;
+  /** Whether the practitioner has already tried to resolve it with the other professional. */
+  discussedWithOtherProfessional: boolean;
+  decisionChallenged: string;
+  areaId: string;
+  aim: string;
+  /** The agency's reference for the child's record: a reference, never a name. */
+  childRecordRef: string;
+  /** Answers to the policy's reflective questions, by question text. */
+  reflections: Record<string, string>;
+};
+
+type E<T extends string, D> = { type: T; at: string; actor: Actor; stage: number | null; data: D };
+
+export type CaseOpened = E<
+  'case-opened',
+  {
+    ref: string;
+    policyId: string;
+    policyVersion: number;
+    /** The whole policy, pinned: later edits of the policy file do not change a running case. */
+    policy: Policy;
+    practitioner: Participant;
+    escalatingAgency: AgencyRef;
+    receivingAgency: AgencyRef;
+    urgent: boolean;
+    intake: IntakeAnswers;
+  }
+>;
+export type InformalAttemptRecorded = E<'informal-attempt-recorded', { resolved: boolean; summary: string }>;
+export type EscalationRequested = E<'escalation-requested', { toStage: number; reason: EscalationReason; note: string }>;
+export type EscalationReturned = E<'escalation-returned', { toStage: number; comment: string }>;
+export type StageOpened = E<
+  'stage-opened',
+  {
+    raiser: Participant;
+    receiver: Participant;
+    /** People the policy says must be told at this stage (e.g. the Board business manager). */
+    informed: Participant[];
+    /** Null where the procedure sets no fixed timescale. */
+    responseDue: string | null;
+    acknowledgementDue: string | null;
+    /** Forms required from this stage on (e.g. the BSCB monitoring form). */
+    forms: string[];
+    reason: EscalationReason;
+    note: string;
+  }
+>;
+export type StageAcknowledged = E<'stage-acknowledged', { note: string }>;
+export type ResponseGiven = E<
+  'response-given',
+  { position: 'agree' | 'disagree' | 'more-time'; rationale: string; proposedDue: string | null }
+>;
+export type ExtensionAccepted = E<'extension-accepted', { previousDue: string | null; newDue: string }>;
+export type ExtensionDeclined = E<'extension-declined', { comment: string }>;
+export type DeadlineLapsed = E<
+  'deadline-lapsed',
+  { which: 'response' | 'acknowledgement'; due: string; suggestedStage: number | null }
+>;
+export type ResolutionProposed = E<
+  'resolution-proposed',
+  { side: Side; summary: string; actions: AgreedAction[]; reviewDate: string | null }
+>;
+export type ResolutionConfirmed = E<'resolution-confirmed', { side: Side }>;
+export type ResolutionRejected = E<'resolution-rejected', { side: Side; comment: string }>;
+export type OutcomeStepRecorded = E<'outcome-step-recorded', { outcome: OutcomeType; note: string }>;
+export type BindingRouteChosen = E<
+  'binding-route-chosen',
+  { route: 'mediation' | 'resolution-panel'; panelAgencies: AgencyRef[] }
+>;
+export type BindingDecisionRecorded = E<
+  'binding-decision-recorded',
+  { route: 'mediation' | 'resolution-panel'; decision: string; actions: AgreedAction[]; reviewDate: string | null }
+>;
+export type ResolvedWithinAgency = E<'resolved-within-agency', { summary: string }>;
+export type MessagePosted = E<'message-posted', { text: string }>;
+export type ActionsReviewed = E<'actions-reviewed', { implemented: boolean; notes: string }>;
+export type CaseWithdrawn = E<'case-withdrawn', { reason: string }>;
+export type CaseClosed = E<'case-closed', { outcome: CaseOutcome; summary: string }>;
+export type DebriefRecorded = E<'debrief-recorded', { notes: string; learning: string }>;
+
+export type Side = 'escalating' | 'receiving';
+export type EscalationReason = 'not-resolved' | 'no-response' | 'urgent' | 'informal-attempt-failed' | 'already-discussed';
+export type CaseOutcome = 'resolved' | 'binding-decision' | 'resolved-within-agency' | 'resolved-informally' | 'withdrawn';
+
+export type CaseEvent =
+  | CaseOpened
+  | InformalAttemptRecorded
+  | EscalationRequested
+  | EscalationReturned
+  | StageOpened
+  | StageAcknowledged
+  | ResponseGiven
+  | ExtensionAccepted
+  | ExtensionDeclined
+  | DeadlineLapsed
+  | ResolutionProposed
+  | ResolutionConfirmed
+  | ResolutionRejected
+  | OutcomeStepRecorded
+  | BindingRouteChosen
+  | BindingDecisionRecorded
+  | ResolvedWithinAgency
+  | MessagePosted
+  | ActionsReviewed
+  | CaseWithdrawn
+  | CaseClosed
+  | DebriefRecorded;
+
+export type CaseEventType = CaseEvent['type'];

@@ -1,0 +1,199 @@
+/**
+ * The state of a case, folded from its events by `evolve`. Nothing here decides anything; it only
+ * remembers what the events say, in the shape `decide` needs to check the next command.
+ */
+import type { Participant } from '../matching.js';
+import type { Policy, Stage } from '../policy/schema.js';
+import type {
+  Actor,
+  AgencyRef,
+  AgreedAction,
+  CaseEvent,
+  CaseOutcome,
+  EscalationReason,
+  IntakeAnswers,
+  Side,
+} from './events.js';
+
+export type Phase =
+  /** Opened before the professionals have talked: they try first, then record the outcome. */
+  | 'informal'
+  /** Ready for the escalating side to ask for the next stage (or the first). */
+  | 'ready'
+  /** The next stage's raiser has been asked to approve raising it. */
+  | 'awaiting-approval'
+  /** A stage is open between a raiser and a receiver. */
+  | 'stage-open'
+  /** Agreed; waiting for the review of agreed actions and closure. */
+  | 'resolved'
+  | 'closed';
+
+export type StageProgress = {
+  number: number;
+  raiser: Participant;
+  receiver: Participant;
+  informed: Participant[];
+  responseDue: string | null;
+  acknowledgementDue: string | null;
+  acknowledged: boolean;
+  response: { position: 'agree' | 'disagree' | 'more-time'; rationale: string; proposedDue: string | null } | null;
+  /** A proposed new due date waiting for the escalating side's answer. */
+  extensionProposed: string | null;
+  /** Due instants that have lapsed (so a job that fires twice records one lapse). */
+  lapsed: { response: string | null; acknowledgement: string | null };
+  bindingRoute: { route: 'mediation' | 'resolution-panel'; panelAgencies: AgencyRef[] } | null;
+};
+
+export type ResolutionProposal = { side: Side; summary: string; actions: AgreedAction[]; reviewDate: string | null };
+
+export type CaseState = {
+  ref: string;
+  policy: Policy;
+  practitioner: Participant;
+  escalatingAgency: AgencyRef;
+  receivingAgency: AgencyRef;
+  urgent: boolean;
+  intake: IntakeAnswers;
+  openedAt: string;
+  phase: Phase;
+  pendingEscalation: { toStage: number; reason: EscalationReason; note: string; requestedBy: Actor } | null;
+  /** The stage now open or last open; null before Stage 1. */
+  current: StageProgress | null;
+  /** Every stage opened, in order (the current one last). */
+  history: StageProgress[];
+  proposal: ResolutionProposal | null;
+  agreed: ResolutionProposal | null;
+  actionsReviewed: boolean;
+  outcome: CaseOutcome | null;
+  closedAt: string | null;
+  debriefs: number;
+  /** Everyone who has taken part, by person id: they may read and post to the case. */
+  participantIds: string[];
+  /** How many events the case has: the expected sequence number for the next append. */
+  version: number;
+};
+
+export function stageOf(state: CaseState, number: number): Stage | undefined {
+  return state.policy.stages[number - 1];
+}
+
+export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
+  if (event.type === 'case-opened') {
+    const d = event.data;
+    return {
+      ref: d.ref,
+      policy: d.policy,
+      practitioner: d.practitioner,
+      escalatingAgency: d.escalatingAgency,
+      receivingAgency: d.receivingAgency,
+      urgent: d.urgent,
+      intake: d.intake,
+      openedAt: event.at,
+      phase: d.intake.discussedWithOtherProfessional ? 'ready' : 'informal',
+      pendingEscalation: null,
+      current: null,
+      history: [],
+      proposal: null,
+      agreed: null,
+      actionsReviewed: false,
+      outcome: null,
+      closedAt: null,
+      debriefs: 0,
+      participantIds: [d.practitioner.personId],
+      version: 1,
+    };
+  }
+  if (!state) throw new Error(`event ${event.type} before case-opened`);
+  const s: CaseState = { ...state, version: state.version + 1 };
+  const cur = s.current ? { ...s.current } : null;
+  const withCurrent = (c: StageProgress): CaseState => ({ ...s, current: c, history: [...s.history.slice(0, -1), c] });
+
+  switch (event.type) {
+    case 'informal-attempt-recorded':
+      return { ...s, phase: event.data.resolved ? s.phase : 'ready' };
+    case 'escalation-requested':
+      return { ...s, phase: 'awaiting-approval', pendingEscalation: { ...event.data, requestedBy: event.actor } };
+    case 'escalation-returned':
+      return { ...s, phase: s.current ? 'stage-open' : 'ready', pendingEscalation: null };
+    case 'stage-opened': {
+      const d = event.data;
+      const progress: StageProgress = {
+        number: event.stage ?? 0,
+        raiser: d.raiser,
+        receiver: d.receiver,
+        informed: d.informed,
+        responseDue: d.responseDue,
+        acknowledgementDue: d.acknowledgementDue,
+        acknowledged: false,
+        response: null,
+        extensionProposed: null,
+        lapsed: { response: null, acknowledgement: null },
+        bindingRoute: null,
+      };
+      const ids = new Set(s.participantIds);
+      for (const p of [d.raiser, d.receiver, ...d.informed]) ids.add(p.personId);
+      return {
+        ...s,
+        phase: 'stage-open',
+        pendingEscalation: null,
+        proposal: null,
+        current: progress,
+        history: [...s.history, progress],
+        participantIds: [...ids],
+      };
+    }
+    case 'stage-acknowledged':
+      return cur ? withCurrent({ ...cur, acknowledged: true }) : s;
+    case 'response-given':
+      return cur
+        ? withCurrent({
+            ...cur,
+            acknowledged: true,
+            response: event.data,
+            extensionProposed: event.data.position === 'more-time' ? event.data.proposedDue : null,
+          })
+        : s;
+    case 'extension-accepted':
+      // A new due date opens a new response window: the lapse of the old one no longer counts.
+      return cur
+        ? withCurrent({ ...cur, responseDue: event.data.newDue, extensionProposed: null, lapsed: { ...cur.lapsed, response: null } })
+        : s;
+    case 'extension-declined':
+      return cur ? withCurrent({ ...cur, extensionProposed: null }) : s;
+    case 'deadline-lapsed':
+      return cur ? withCurrent({ ...cur, lapsed: { ...cur.lapsed, [event.data.which]: event.data.due } }) : s;
+    case 'resolution-proposed':
+      return { ...s, proposal: event.data };
+    case 'resolution-confirmed':
+      return { ...s, phase: 'resolved', agreed: s.proposal, proposal: null };
+    case 'resolution-rejected':
+      return { ...s, proposal: null };
+    case 'outcome-step-recorded':
+      return s;
+    case 'binding-route-chosen':
+      return cur ? withCurrent({ ...cur, bindingRoute: event.data }) : s;
+    case 'binding-decision-recorded':
+      return {
+        ...s,
+        phase: 'resolved',
+        proposal: null,
+        agreed: { side: 'receiving', summary: event.data.decision, actions: event.data.actions, reviewDate: event.data.reviewDate },
+      };
+    case 'resolved-within-agency':
+      return { ...s, pendingEscalation: null };
+    case 'message-posted':
+      return s;
+    case 'actions-reviewed':
+      return { ...s, actionsReviewed: event.data.implemented || s.actionsReviewed };
+    case 'case-withdrawn':
+      return s;
+    case 'case-closed':
+      return { ...s, phase: 'closed', outcome: event.data.outcome, closedAt: event.at, pendingEscalation: null, proposal: null };
+    case 'debrief-recorded':
+      return { ...s, debriefs: s.debriefs + 1 };
+  }
+}
+
+export function fold(events: readonly CaseEvent[]): CaseState | null {
+  return events.reduce<CaseState | null>((s, e) => evolve(s, e), null);
+}
