@@ -39,7 +39,7 @@ describe('traceability', () => {
       const quote = typeof source === 'string' ? source : source.quote;
       const text = normalise(readFileSync(join(SEEDS, file), 'utf8'));
       if (!text.includes(normalise(quote))) missing.push(`${path}: "${quote}" is not in ${file}`);
-      if (normalise(quote).split(' ').length < 4) missing.push(`${path}: "${quote}" is too short to identify a sentence`);
+      if (normalise(quote).length < 12) missing.push(`${path}: "${quote}" is too short to identify where it comes from`);
     }
     expect(missing).toEqual([]);
   });

@@ -1,0 +1,78 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the fixtures are plain YAML data, spoiled on purpose */
+/** The built-in procedures, and how a partnership's own policy file is loaded or refused. */
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { BUILT_IN_DIR, loadPolicyCatalog, validatePolicyFile } from '../../src/app/policy-catalog.js';
+import type { Timescale } from '../../src/domain/policy/schema.js';
+
+const span = (t: Timescale | undefined) => (!t ? null : t.kind === 'working-days' ? `${t.days}wd` : t.kind === 'hours' ? `${t.hours}h` : 'none');
+const bscbYaml = () => parse(readFileSync(join(BUILT_IN_DIR, 'bscb.yaml'), 'utf8'));
+const tmp = () => mkdtempSync(join(tmpdir(), 'resolve-policies-'));
+
+describe('the built-in procedures', () => {
+  it('have the stages and timescales of their documents', async () => {
+    const c = await loadPolicyCatalog();
+    const shape = (id: string) => c.get(id)!.stages.map((s) => [span(s.response), span(s.acknowledgement)]);
+    expect(shape('bscb')).toEqual([['1wd', null], ['2wd', null], ['5wd', null], ['none', '2wd']]);
+    expect(shape('croydon')).toEqual(Array(5).fill(['7wd', null]));
+    expect(shape('worcestershire')).toEqual([['1wd', null], ['24h', null], ['none', null], ['none', null]]);
+    expect(c.get('derby')!.stages).toHaveLength(6);
+    expect(c.get('sefton')!.stages).toHaveLength(4);
+    expect(c.get('croydon')!.stages.map((s) => s.forms.map((f) => f.id))).toEqual([[], [], ['escalation-notification-form'], [], ['escalation-notification-form']]);
+    expect(c.get('croydon')!.stages.map((s) => s.formality)).toEqual(['informal', 'informal', 'formal', 'formal', 'formal']);
+    expect(c.get('derby')!.stages[3]!.outcomes.map((o) => o.type)).toContain('child-protection-conference-considered');
+    expect(c.get('derby')!.stages[0]!.reflectiveQuestions.length).toBeGreaterThanOrEqual(5);
+    expect(c.get('bscb')!.stages[2]!.inform.map((i) => i.role)).toEqual(['board-business-manager']);
+  });
+});
+
+describe('a partnership’s own policy', () => {
+  it('is loaded from the extra folder beside the built-ins, with no code change', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'northshire.yaml'), stringify({ ...bscbYaml(), id: 'northshire', name: 'Northshire procedure' }));
+    const c = await loadPolicyCatalog({ extraDirs: [dir] });
+    expect(c.list().map((p) => p.id)).toEqual(['bscb', 'sefton', 'croydon', 'worcestershire', 'derby', 'northshire']);
+    expect(c.get('northshire')!.stages).toHaveLength(4);
+  });
+
+  it('is refused when it reuses an id, naming both files', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'copy.yaml'), stringify(bscbYaml()));
+    await expect(loadPolicyCatalog({ extraDirs: [dir] })).rejects.toThrow(`${join(dir, 'copy.yaml')}: id: "bscb" is already defined in ${join(BUILT_IN_DIR, 'bscb.yaml')}`);
+  });
+
+  it.each([
+    ['a missing field', (p: Record<string, unknown>) => { delete p.name; }, 'name: is required'],
+    ['a wrong timescale kind', (p: any) => { p.stages[0].response = { kind: 'fortnights', days: 1, source: 'x' }; }, 'stages[0].response.kind: '],
+    ['stages out of order', (p: any) => { p.stages[1].number = 3; }, 'stages[1].number: expected stage 2, found 3'],
+    ['an unknown key', (p: any) => { p.stages[0].deadline = 'soon'; }, 'stages[0]: unknown field(s) "deadline"'],
+    ['an unknown role', (p: any) => { p.stages[0].raisedBy.roles = ['wizard']; }, 'stages[0].raisedBy.roles[0]: '],
+    ['a panel without its composition', (p: any) => { delete p.stages[3].outcomes[1].panel; }, 'stages[3].outcomes[1].panel: a resolution panel needs its composition rule'],
+  ])('is refused with a message naming the file and path: %s', async (_what, spoil, message) => {
+    const file = join(tmp(), 'bad.yaml');
+    const data = bscbYaml();
+    spoil(data);
+    writeFileSync(file, stringify(data));
+    const result = await validatePolicyFile(file);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual(expect.arrayContaining([expect.stringContaining(`${file}: ${message}`)]));
+  });
+
+  it('is refused with a line number when the YAML is malformed', async () => {
+    const file = join(tmp(), 'broken.yaml');
+    writeFileSync(file, 'id: broken\nstages:\n  - number: 1\n   name: [unclosed\n');
+    const result = await validatePolicyFile(file);
+    expect(result).toEqual({ ok: false, errors: [expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(line \\d+, column \\d+\\): not valid YAML`))] });
+  });
+
+  it('makes the whole catalog fail to load, listing every problem, when any file is invalid', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.yaml'), 'id: a\n');
+    writeFileSync(join(dir, 'b.json'), '{ not json');
+    await expect(loadPolicyCatalog({ extraDirs: [dir] })).rejects.toThrow(/a\.yaml: version: is required[\s\S]*b\.json: not valid JSON/);
+  });
+});
