@@ -4,7 +4,7 @@
  */
 import type { Participant } from '../matching.js';
 import type { OutcomeType, Policy } from '../policy/schema.js';
-import type { Actor, AgencyRef, AgreedAction, EscalationReason, IntakeAnswers } from './events.js';
+import type { Actor, AgencyRef, AgreedAction, CaseEvent, EscalationReason, IntakeAnswers } from './events.js';
 
 /** The people a stage opens between, matched from the directory by the app layer. */
 export type Parties = { raiser: Participant; receiver: Participant; informed: Participant[] };
@@ -68,5 +68,5 @@ export type RefusalCode =
   | 'too-early';
 
 export type Decision =
-  | { ok: true; events: import('./events.js').CaseEvent[] }
+  | { ok: true; events: CaseEvent[] }
   | { ok: false; code: RefusalCode; message: string };

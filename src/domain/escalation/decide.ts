@@ -7,10 +7,9 @@
  * twice), so retries are harmless.
  */
 import { dueInstant } from '../calendar.js';
-import type { Participant } from '../matching.js';
 import type { Party, Role, Stage } from '../policy/schema.js';
 import type { Command, Decision, Parties, RefusalCode } from './commands.js';
-import type { Actor, AgreedAction, CaseEvent, Side } from './events.js';
+import type { Actor, AgreedAction, CaseEvent, EscalationReason, Side } from './events.js';
 import { stageOf, type CaseState } from './state.js';
 
 const MAX_TEXT = 4000;
@@ -53,7 +52,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       const note = c.note.trim();
       // Someone who cannot raise this stage (the practitioner, a manager asking for the level
       // above) asks the person who can; that person approves, returns or resolves it.
-      if (!holdsRole(c.actor, stage.raisedBy)) {
+      if (!holdsRole(c.actor, stage.raisedBy, 'primary')) {
         return ok([ev('escalation-requested', { toStage: c.toStage, reason: c.reason, note })]);
       }
       if (!c.parties) return refuse('invalid', `Stage ${c.toStage} needs the people it opens between.`);
@@ -323,7 +322,7 @@ function openStage(
   state: CaseState,
   stage: Stage,
   parties: Parties,
-  reason: import('./events.js').EscalationReason,
+  reason: EscalationReason,
   note: string,
   requestedDue: string | undefined,
   now: Date,
@@ -415,8 +414,14 @@ function personId(actor: Actor): string | null {
   return actor.kind === 'person' ? actor.personId : null;
 }
 
-function holdsRole(actor: Actor, party: Party): boolean {
-  return actor.kind === 'person' && ([...party.roles, ...party.fallbackRoles] as Role[]).includes(actor.role);
+/**
+ * Whether the actor holds a role the party names. Fallback roles count for approving and acting
+ * (where nobody holds the main role, the fallback person does), but not for skipping approval:
+ * the directory, not the actor, decides that nobody holds the main role.
+ */
+function holdsRole(actor: Actor, party: Party, which: 'primary' | 'any' = 'any'): boolean {
+  const roles: Role[] = which === 'primary' ? party.roles : [...party.roles, ...party.fallbackRoles];
+  return actor.kind === 'person' && roles.includes(actor.role);
 }
 
 function isParticipant(state: CaseState, actor: Actor): boolean {

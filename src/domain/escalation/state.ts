@@ -89,7 +89,8 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
       urgent: d.urgent,
       intake: d.intake,
       openedAt: event.at,
-      phase: d.intake.discussedWithOtherProfessional ? 'ready' : 'informal',
+      // The professionals try first, where the procedure has that step and they have not yet.
+      phase: d.policy.informalAttempt && !d.intake.discussedWithOtherProfessional ? 'informal' : 'ready',
       pendingEscalation: null,
       current: null,
       history: [],
