@@ -1,0 +1,126 @@
+/**
+ * The command line: `npm run -s cli -- <command>`. It reads policies and computes deadlines with
+ * the same code the bot uses. Errors are one plain line on stderr and a non-zero exit code:
+ * 1 when the answer is "no" (an invalid file), 2 when the command itself is wrong.
+ */
+import { parseArgs } from 'node:util';
+import { loadPolicyCatalog, validatePolicyFile } from '../app/policy-catalog.js';
+import { dueInstant, formatHuman, formatIsoLondon } from '../domain/calendar.js';
+import { Region } from '../domain/policy/schema.js';
+import { describePolicy } from './describe-policy.js';
+
+const USAGE = `Usage: npm run -s cli -- <command>
+
+  policies list                         one line per policy: id, name, number of stages
+  policies show <id>                    the whole procedure, with the source of every rule
+  policies validate <file>              check a policy file (exit 1 with the problems)
+  deadline --policy <id> --stage <n> --from <ISO instant>
+           [--region england-and-wales|scotland|northern-ireland] [--json]
+                                        when the stage's response is due`;
+
+class UsageError extends Error {}
+
+export async function run(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  try {
+    const [cmd, sub, ...rest] = argv;
+    if (cmd === 'policies' && sub === 'list') return await policiesList(out);
+    if (cmd === 'policies' && sub === 'show') return await policiesShow(rest, out);
+    if (cmd === 'policies' && sub === 'validate') return await policiesValidate(rest, out, err);
+    if (cmd === 'deadline') return await deadline(argv.slice(1), out);
+    if (cmd === 'help' || cmd === '--help' || cmd === undefined) {
+      out(USAGE);
+      return cmd === undefined ? 2 : 0;
+    }
+    throw new UsageError(`Unknown command "${argv.join(' ')}".`);
+  } catch (e) {
+    // parseArgs reports unknown or malformed options with an ERR_PARSE_ARGS_* code.
+    const code = (e as { code?: unknown } | null)?.code;
+    if (e instanceof UsageError || String(code).startsWith('ERR_PARSE_ARGS')) {
+      err(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+      return 2;
+    }
+    err(e instanceof Error ? e.message : String(e));
+    return 1;
+  }
+}
+
+async function policiesList(out: (s: string) => void) {
+  const catalog = await loadPolicyCatalog(extraDirs());
+  for (const p of catalog.list()) out(`${p.id.padEnd(16)} ${p.name} (${p.stages.length} stages)`);
+  return 0;
+}
+
+async function policiesShow(args: string[], out: (s: string) => void) {
+  const id = args[0];
+  if (!id) throw new UsageError('Which policy? Give its id, e.g. "policies show bscb".');
+  const catalog = await loadPolicyCatalog(extraDirs());
+  const policy = catalog.get(id);
+  if (!policy) throw new UsageError(`No policy "${id}". Known: ${catalog.list().map((p) => p.id).join(', ')}.`);
+  out(describePolicy(policy));
+  return 0;
+}
+
+async function policiesValidate(args: string[], out: (s: string) => void, err: (s: string) => void) {
+  const file = args[0];
+  if (!file) throw new UsageError('Which file? e.g. "policies validate my-partnership.yaml".');
+  const result = await validatePolicyFile(file);
+  if (!result.ok) {
+    for (const m of result.errors) err(m);
+    return 1;
+  }
+  out(`${file}: valid policy "${result.policy.id}" version ${result.policy.version} (${result.policy.stages.length} stages)`);
+  return 0;
+}
+
+async function deadline(args: string[], out: (s: string) => void) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      policy: { type: 'string' },
+      stage: { type: 'string' },
+      from: { type: 'string' },
+      region: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (!values.policy || !values.stage || !values.from) throw new UsageError('deadline needs --policy, --stage and --from.');
+  const catalog = await loadPolicyCatalog(extraDirs());
+  const policy = catalog.get(values.policy);
+  if (!policy) throw new UsageError(`No policy "${values.policy}". Known: ${catalog.list().map((p) => p.id).join(', ')}.`);
+  const n = Number(values.stage);
+  const stage = Number.isInteger(n) ? policy.stages[n - 1] : undefined;
+  if (!stage) throw new UsageError(`${policy.name} has stages 1 to ${policy.stages.length}; "${values.stage}" is not one of them.`);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(values.from) || Number.isNaN(Date.parse(values.from))) {
+    throw new UsageError(`--from must be an ISO 8601 instant with a time zone, e.g. 2026-12-24T15:00:00Z; got "${values.from}".`);
+  }
+  const region = values.region === undefined ? policy.region : Region.safeParse(values.region).data;
+  if (!region) throw new UsageError(`--region must be one of ${Region.options.join(', ')}.`);
+  const from = new Date(values.from);
+  const t = stage.response;
+  const due = dueInstant(from, t, region);
+  if (values.json) {
+    out(
+      JSON.stringify({
+        policy: policy.id,
+        stage: stage.number,
+        region,
+        from: formatIsoLondon(from),
+        due: due ? formatIsoLondon(due) : null,
+        ...(t.kind === 'working-days' ? { workingDays: t.days } : t.kind === 'hours' ? { hours: t.hours } : { note: t.note }),
+      }),
+    );
+    return 0;
+  }
+  if (!due || t.kind === 'none') {
+    out(`Stage ${stage.number} (${stage.name}) has no fixed timescale: ${t.kind === 'none' ? t.note : ''}`);
+    return 0;
+  }
+  const span = t.kind === 'working-days' ? `${t.days} working day${t.days === 1 ? '' : 's'}` : `${t.hours} hours`;
+  out(`${formatIsoLondon(due)}  (${formatHuman(due)}, ${span} after ${formatHuman(from)}, ${region})`);
+  return 0;
+}
+
+function extraDirs() {
+  return { extraDirs: process.env.POLICY_DIR ? [process.env.POLICY_DIR] : [] };
+}
