@@ -1,0 +1,41 @@
+/**
+ * The HTTP server. For now it answers the health check; the Teams and Slack endpoints join it
+ * in later issues. Requests it does not know get a plain 404, never a stack trace.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+
+export type Health = () => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+export function createHttpServer(deps: { health: Health; log: Logger }): Server {
+  return createServer((req, res) => {
+    handle(req, res, deps).catch((err: unknown) => {
+      deps.log.error({ err, url: req.url }, 'request failed');
+      if (!res.headersSent) send(res, 500, { error: 'Something went wrong. It has been logged.' });
+    });
+  });
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, deps: { health: Health }) {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+    return send(res, 200, { status: 'ok', ...(await deps.health()) });
+  }
+  send(res, 404, { error: 'Not found' });
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+export function listen(server: Server, port: number, host: string): Promise<{ port: number }> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve({ port: typeof addr === 'object' && addr ? addr.port : port });
+    });
+  });
+}

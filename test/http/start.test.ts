@@ -1,0 +1,56 @@
+/** `npm start` as a person runs it: a real process, its health check, and a clean stop. */
+import { describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const port = new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      const m = /"port":(\d+)/.exec(stdout);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', () => reject(new Error(`exited before listening: ${stderr}`)));
+  });
+  port.catch(() => undefined); // the failure tests wait for the exit instead
+  return { child, port, output: () => ({ stdout, stderr }) };
+}
+
+describe('the process', () => {
+  it('answers the health check and stops on SIGTERM', async () => {
+    const app = start({});
+    const port = await app.port;
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ status: 'ok', partnership: { policy: 'bscb' } });
+    expect(body.policies).toEqual(['bscb', 'sefton', 'croydon', 'worcestershire', 'derby']);
+    expect((await fetch(`http://127.0.0.1:${port}/nothing`)).status).toBe(404);
+    const exited = once(app.child, 'exit');
+    app.child.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code).toBe(0);
+  }, 30_000);
+
+  it('refuses to start with one clear line when a setting is wrong', async () => {
+    const app = start({ PORT: 'eighty' });
+    const [code] = await once(app.child, 'exit');
+    expect(code).toBe(1);
+    expect(app.output().stderr.trim()).toBe('Resolve cannot start: Setting PORT is not valid: Invalid input: expected number, received NaN');
+  }, 30_000);
+
+  it('names the file and the problem when the directory file is missing', async () => {
+    const app = start({ DIRECTORY_FILE: 'nowhere/directory.yaml' });
+    const [code] = await once(app.child, 'exit');
+    expect(code).toBe(1);
+    expect(app.output().stderr).toMatch(/^Resolve cannot start: .*nowhere\/directory\.yaml/);
+    expect(app.output().stderr).not.toMatch(/\n\s+at /);
+  }, 30_000);
+});
