@@ -3,8 +3,8 @@
  * refusal that says, in plain words, why nothing changed.
  */
 import type { Participant } from '../matching.js';
-import type { OutcomeType, Policy } from '../policy/schema.js';
-import type { Actor, AgencyRef, AgreedAction, CaseEvent, EscalationReason, IntakeAnswers } from './events.js';
+import type { OutcomeType } from '../policy/schema.js';
+import type { Actor, AgencyRef, AgreedAction, CaseEvent, CaseFacts, EscalationReason } from './events.js';
 
 /** The people a stage opens between, matched from the directory by the app layer. */
 export type Parties = { raiser: Participant; receiver: Participant; informed: Participant[] };
@@ -12,18 +12,7 @@ export type Parties = { raiser: Participant; receiver: Participant; informed: Pa
 type C<T extends string, D = object> = { type: T; actor: Actor } & D;
 
 export type Command =
-  | C<
-      'open-case',
-      {
-        ref: string;
-        policy: Policy;
-        practitioner: Participant;
-        escalatingAgency: AgencyRef;
-        receivingAgency: AgencyRef;
-        urgent: boolean;
-        intake: IntakeAnswers;
-      }
-    >
+  | C<'open-case', CaseFacts>
   | C<'record-informal-attempt', { resolved: boolean; summary: string }>
   | C<
       'request-escalation',

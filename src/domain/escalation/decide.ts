@@ -274,25 +274,8 @@ function openCase(state: CaseState | null, c: Extract<Command, { type: 'open-cas
     if (value.length > MAX_TEXT) return tooLong();
   }
   if (!c.ref.trim()) return refuse('invalid', 'The case needs a reference.');
-  return ok([
-    {
-      type: 'case-opened',
-      at,
-      actor: c.actor,
-      stage: null,
-      data: {
-        ref: c.ref,
-        policyId: p.id,
-        policyVersion: p.version,
-        policy: p,
-        practitioner: c.practitioner,
-        escalatingAgency: c.escalatingAgency,
-        receivingAgency: c.receivingAgency,
-        urgent: c.urgent,
-        intake: i,
-      },
-    },
-  ]);
+  const { actor, type: _type, ...facts } = c;
+  return ok([{ type: 'case-opened', at, actor, stage: null, data: { ...facts, policyId: p.id, policyVersion: p.version } }]);
 }
 
 /** Whether the escalating side may open `toStage` now. */

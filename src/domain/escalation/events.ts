@@ -32,21 +32,19 @@ export type IntakeAnswers = {
 
 type E<T extends string, D> = { type: T; at: string; actor: Actor; stage: number | null; data: D };
 
-export type CaseOpened = E<
-  'case-opened',
-  {
-    ref: string;
-    policyId: string;
-    policyVersion: number;
-    /** The whole policy, pinned: later edits of the policy file do not change a running case. */
-    policy: Policy;
-    practitioner: Participant;
-    escalatingAgency: AgencyRef;
-    receivingAgency: AgencyRef;
-    urgent: boolean;
-    intake: IntakeAnswers;
-  }
->;
+/** What a case is about: fixed when it opens, carried by the open command, event and state. */
+export type CaseFacts = {
+  ref: string;
+  /** The whole policy, pinned: later edits of the policy file do not change a running case. */
+  policy: Policy;
+  practitioner: Participant;
+  escalatingAgency: AgencyRef;
+  receivingAgency: AgencyRef;
+  urgent: boolean;
+  intake: IntakeAnswers;
+};
+
+export type CaseOpened = E<'case-opened', CaseFacts & { policyId: string; policyVersion: number }>;
 export type InformalAttemptRecorded = E<'informal-attempt-recorded', { resolved: boolean; summary: string }>;
 export type EscalationRequested = E<'escalation-requested', { toStage: number; reason: EscalationReason; note: string }>;
 export type EscalationReturned = E<'escalation-returned', { toStage: number; comment: string }>;

@@ -3,15 +3,15 @@
  * remembers what the events say, in the shape `decide` needs to check the next command.
  */
 import type { Participant } from '../matching.js';
-import type { Policy, Stage } from '../policy/schema.js';
+import type { Stage } from '../policy/schema.js';
 import type {
   Actor,
   AgencyRef,
   AgreedAction,
   CaseEvent,
+  CaseFacts,
   CaseOutcome,
   EscalationReason,
-  IntakeAnswers,
   Side,
 } from './events.js';
 
@@ -46,14 +46,7 @@ export type StageProgress = {
 
 export type ResolutionProposal = { side: Side; summary: string; actions: AgreedAction[]; reviewDate: string | null };
 
-export type CaseState = {
-  ref: string;
-  policy: Policy;
-  practitioner: Participant;
-  escalatingAgency: AgencyRef;
-  receivingAgency: AgencyRef;
-  urgent: boolean;
-  intake: IntakeAnswers;
+export type CaseState = CaseFacts & {
   openedAt: string;
   phase: Phase;
   pendingEscalation: { toStage: number; reason: EscalationReason; note: string; requestedBy: Actor } | null;
@@ -79,15 +72,9 @@ export function stageOf(state: CaseState, number: number): Stage | undefined {
 
 export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
   if (event.type === 'case-opened') {
-    const d = event.data;
+    const { policyId: _id, policyVersion: _version, ...d } = event.data;
     return {
-      ref: d.ref,
-      policy: d.policy,
-      practitioner: d.practitioner,
-      escalatingAgency: d.escalatingAgency,
-      receivingAgency: d.receivingAgency,
-      urgent: d.urgent,
-      intake: d.intake,
+      ...d,
       openedAt: event.at,
       // The professionals try first, where the procedure has that step and they have not yet.
       phase: d.policy.informalAttempt && !d.intake.discussedWithOtherProfessional ? 'informal' : 'ready',
