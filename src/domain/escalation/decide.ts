@@ -420,23 +420,20 @@ function isEscalatingParticipant(state: CaseState, actor: Actor): boolean {
   return isEscalatingPerson(state, actor) && isParticipant(state, actor);
 }
 
-/** The current raiser, or someone covering that role in the escalating agency. */
-function isEscalatingSide(state: CaseState, actor: Actor): boolean {
+/**
+ * The current stage's raiser (or receiver), or someone covering that role in the same agency:
+ * a deputy acts for the side, never for the other side.
+ */
+function actsAs(state: CaseState, actor: Actor, part: 'raiser' | 'receiver'): boolean {
   const cur = state.current;
   if (!cur || actor.kind !== 'person') return false;
-  if (actor.personId === cur.raiser.personId) return true;
+  const person = cur[part];
+  if (actor.personId === person.personId) return true;
   const def = stageOf(state, cur.number)!;
-  return actor.agencyId === cur.raiser.agencyId && holdsRole(actor, def.raisedBy);
+  return actor.agencyId === person.agencyId && holdsRole(actor, part === 'raiser' ? def.raisedBy : def.receivedBy);
 }
-
-/** The current receiver, or someone covering that role in the receiver's agency. */
-function isReceiving(state: CaseState, actor: Actor): boolean {
-  const cur = state.current;
-  if (!cur || actor.kind !== 'person') return false;
-  if (actor.personId === cur.receiver.personId) return true;
-  const def = stageOf(state, cur.number)!;
-  return actor.agencyId === cur.receiver.agencyId && holdsRole(actor, def.receivedBy);
-}
+const isEscalatingSide = (state: CaseState, actor: Actor) => actsAs(state, actor, 'raiser');
+const isReceiving = (state: CaseState, actor: Actor) => actsAs(state, actor, 'receiver');
 
 function sideOf(state: CaseState, actor: Actor): Side | null {
   if (isEscalatingSide(state, actor)) return 'escalating';
