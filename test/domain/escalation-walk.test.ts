@@ -84,7 +84,21 @@ describe.each(IDS)('policy %s', (id) => {
       expect(done).toEqual({ kind: 'urgent-guidance', guidance: p.urgentRoute.guidance, contacts: p.urgentRoute.contacts });
       expect(p.urgentRoute.contacts).toEqual(expect.arrayContaining(['childrens-social-care', 'police']));
       const d = new CaseDriver(new Date(START));
-      expect(() => openCase(d, p, { urgent: true })).toThrow(/does not run urgent cases/);
+      expect(() => openCase(d, p, { urgent: true })).toThrow(/the walk ends with guidance/);
+      // And the core refuses an urgent case under such a policy even if a channel asked for one.
+      const prac = practitioner();
+      const msg = d.refuses({
+        type: 'open-case',
+        actor: actorOf(prac),
+        ref: 'RES-URGENT',
+        policy: p,
+        practitioner: prac,
+        escalatingAgency: { id: prac.agencyId, name: prac.agencyName },
+        receivingAgency: { id: RECEIVING, name: 'County Police' },
+        urgent: true,
+        intake: { checks: {}, discussedWithOtherProfessional: true, decisionChallenged: 'x', areaId: p.areasOfDisagreement[0]!.id, aim: 'x', childRecordRef: 'HLT-1', reflections: {} },
+      }, 'invalid');
+      expect(msg).toContain(p.urgentRoute.guidance);
       return;
     }
     const d = new CaseDriver(new Date(START));

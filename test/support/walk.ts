@@ -3,6 +3,7 @@ import type { Parties } from '../../src/domain/escalation/commands.js';
 import type { Actor } from '../../src/domain/escalation/events.js';
 import type { Participant } from '../../src/domain/matching.js';
 import type { Policy, Scope, Stage } from '../../src/domain/policy/schema.js';
+import { answer, complete, nextStep, STEP, type Draft, type IntakeContext } from '../../src/domain/intake.js';
 import type { CaseDriver } from './case-driver.js';
 import { AGENCY_NAMES, actorOf, participant } from './people.js';
 
@@ -21,7 +22,26 @@ export function partiesFor(stage: Stage, raiser: Participant = raiserOf(stage)):
   return { raiser, receiver: receiverOf(stage), informed: stage.inform.map((i) => participant(i.role, agencyFor(i.scope))) };
 }
 
+/**
+ * Opens a case the way a practitioner does: answering every question of the policy's intake walk
+ * (yes to the checks, the first choice offered, plain text otherwise), then submitting it.
+ */
 export function openCase(d: CaseDriver, policy: Policy, opts: { urgent?: boolean; discussed?: boolean; ref?: string } = {}) {
+  const ctx: IntakeContext = { otherAgencies: [{ value: RECEIVING, label: AGENCY_NAMES[RECEIVING]! }] };
+  let draft: Draft = { [STEP.urgent]: opts.urgent ?? false };
+  for (let step = nextStep(policy, ctx, draft); step; step = nextStep(policy, ctx, draft)) {
+    const value =
+      step.id === STEP.discussed ? (opts.discussed ?? true)
+      : step.kind === 'yes-no' ? true
+      : step.kind === 'choice' ? step.choices[step.choices.length - 1]!.value
+      : step.id === STEP.ref ? 'HLT-104233'
+      : `Answer to: ${step.prompt}`;
+    const r = answer(policy, ctx, draft, step.id, value);
+    if (!r.ok) throw new Error(`intake step ${step.id}: ${r.message}`);
+    draft = r.draft;
+  }
+  const done = complete(policy, ctx, draft);
+  if (done?.kind !== 'case') throw new Error(`${policy.id} does not run urgent cases through escalation: the walk ends with guidance`);
   const p = practitioner();
   return d.do({
     type: 'open-case',
@@ -30,17 +50,9 @@ export function openCase(d: CaseDriver, policy: Policy, opts: { urgent?: boolean
     policy,
     practitioner: p,
     escalatingAgency: { id: ESCALATING, name: AGENCY_NAMES[ESCALATING]! },
-    receivingAgency: { id: RECEIVING, name: AGENCY_NAMES[RECEIVING]! },
-    urgent: opts.urgent ?? false,
-    intake: {
-      checks: Object.fromEntries(policy.preEscalationChecks.map((c) => [c.id, true])),
-      discussedWithOtherProfessional: opts.discussed ?? true,
-      decisionChallenged: 'The referral was closed with no further action.',
-      areaId: policy.areasOfDisagreement[0]!.id,
-      aim: 'A strategy discussion for the child.',
-      childRecordRef: 'HLT-104233',
-      reflections: {},
-    },
+    receivingAgency: { id: done.receivingAgencyId, name: AGENCY_NAMES[done.receivingAgencyId]! },
+    urgent: done.urgent,
+    intake: done.intake,
   });
 }
 
