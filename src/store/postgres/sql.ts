@@ -1,0 +1,43 @@
+/**
+ * The little SQL surface the PostgreSQL adapter needs, met by both a `pg` pool (a PostgreSQL
+ * server) and PGlite (PostgreSQL compiled to WebAssembly, embedded, keeping its data in a folder).
+ * One adapter and one schema then serve both.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export interface Sql {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  /** Several statements at once, no parameters (migrations). */
+  exec(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** `dataDir` is a folder, or 'memory://' for a throw-away database. */
+export async function openPglite(dataDir: string): Promise<Sql> {
+  const db = await PGlite.create(dataDir);
+  return {
+    query: async <R>(text: string, params?: unknown[]) => ({ rows: (await db.query<R>(text, params)).rows }),
+    exec: async (text) => void (await db.exec(text)),
+    close: () => db.close(),
+  };
+}
+
+export function openPool(connectionString: string, options: { schema?: string } = {}): Sql {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    // A test or a second tenant can live in its own schema of one database.
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  return {
+    query: async <R>(text: string, params?: unknown[]) => ({ rows: (await pool.query(text, params)).rows as R[] }),
+    exec: async (text) => void (await pool.query(text)),
+    close: () => pool.end(),
+  };
+}
+
+/** PostgreSQL's code for a unique constraint that refused a row. */
+export const UNIQUE_VIOLATION = '23505';
+export const isUniqueViolation = (e: unknown): e is { code: string; constraint?: string } =>
+  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === UNIQUE_VIOLATION;

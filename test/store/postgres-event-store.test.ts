@@ -1,0 +1,37 @@
+/** The contract on embedded PGlite (always) and on a PostgreSQL server (when TEST_POSTGRES_URL is set). */
+import { afterAll, describe, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { postgresEventStore } from '../../src/store/postgres/event-store.js';
+import { openPglite, openPool, type Sql } from '../../src/store/postgres/sql.js';
+import { eventStoreContract } from './event-store-contract.js';
+
+const tamperWith = (sql: Sql) => async (caseRef: string, seq: number, text: string) => {
+  await sql.query(`UPDATE case_events SET event = jsonb_set(event, '{data,text}', to_jsonb($3::text)) WHERE case_ref = $1 AND seq = $2`, [caseRef, seq, text]);
+};
+
+eventStoreContract('PGlite (embedded)', async () => {
+  const sql = await openPglite('memory://');
+  return { store: await postgresEventStore(sql, 'pglite'), tamper: tamperWith(sql) };
+});
+
+const url = process.env.TEST_POSTGRES_URL;
+if (url) {
+  // Each store gets its own schema, dropped at the end, so runs never see each other's rows.
+  const schemas: string[] = [];
+  const admin = openPool(url);
+  afterAll(async () => {
+    for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+    await admin.close();
+  });
+  eventStoreContract('PostgreSQL server', async () => {
+    const schema = `resolve_test_${randomBytes(6).toString('hex')}`;
+    schemas.push(schema);
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    const sql = openPool(url, { schema });
+    return { store: await postgresEventStore(sql, 'postgres'), tamper: tamperWith(sql) };
+  });
+} else {
+  describe('event store contract: PostgreSQL server', () => {
+    it.skip('SKIPPED: TEST_POSTGRES_URL is not set, so the PostgreSQL server adapter was not tested', () => undefined);
+  });
+}
