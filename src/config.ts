@@ -13,6 +13,10 @@ const Config = z.object({
   POLICY_DIR: z.string().min(1).optional(),
   /** The directory of agencies and people; the demo directory by default. */
   DIRECTORY_FILE: z.string().min(1).default('demo/directory.yaml'),
+  /** Where the embedded database keeps its files when DATABASE_URL is not set. */
+  DATA_DIR: z.string().min(1).default('data'),
+  /** A postgres:// URL for a PostgreSQL server; empty for the embedded store in DATA_DIR. */
+  DATABASE_URL: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof Config>;
 

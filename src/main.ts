@@ -7,6 +7,7 @@ import { loadDirectoryFile } from './app/directory-file.js';
 import { loadPolicyCatalog } from './app/policy-catalog.js';
 import { loadConfig } from './config.js';
 import { createHttpServer, listen } from './http/server.js';
+import { openEventStore } from './store/open-store.js';
 
 async function main(): Promise<void> {
   const loaded = loadConfig();
@@ -27,9 +28,18 @@ async function main(): Promise<void> {
     return fail(`${config.DIRECTORY_FILE}: partnership.policyId "${directory.directory.partnership.policyId}" is not a known policy (${catalog.list().map((p) => p.id).join(', ')}).`);
   }
 
+  let store;
+  try {
+    store = await openEventStore(config);
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : String(e));
+  }
+  log.info({ store: store.kind }, 'event store ready');
+
   const server = createHttpServer({
     log,
     health: () => ({
+      store: store.kind,
       policies: catalog.list().map((p) => p.id),
       partnership: { name: directory.directory.partnership.name, policy: partnershipPolicy.id },
     }),
@@ -38,12 +48,18 @@ async function main(): Promise<void> {
     const { port } = await listen(server, config.PORT, config.HOST);
     log.info({ port, host: config.HOST, policies: catalog.list().length }, `Resolve is listening on http://${config.HOST}:${port}`);
   } catch (e) {
+    await store.close();
     return fail(`Cannot listen on ${config.HOST}:${config.PORT}: ${e instanceof Error ? e.message : String(e)}`);
   }
 
   const stop = (signal: string) => {
     log.info({ signal }, 'stopping');
-    server.close(() => process.exit(0));
+    server.close(() => {
+      store
+        .close()
+        .catch((err: unknown) => log.error({ err }, 'closing the store failed'))
+        .finally(() => process.exit(0));
+    });
     // Do not hang on keep-alive connections.
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 5000).unref();

@@ -4,7 +4,10 @@
  * 1 when the answer is "no" (an invalid file), 2 when the command itself is wrong.
  */
 import { parseArgs } from 'node:util';
+import { verifyChain } from '../app/audit.js';
 import { loadPolicyCatalog, validatePolicyFile } from '../app/policy-catalog.js';
+import { loadConfig } from '../config.js';
+import { openEventStore } from '../store/open-store.js';
 import { dueInstant, formatHuman, formatIsoLondon } from '../domain/calendar.js';
 import { Region } from '../domain/policy/schema.js';
 import { describePolicy } from './describe-policy.js';
@@ -16,7 +19,9 @@ const USAGE = `Usage: npm run -s cli -- <command>
   policies validate <file>              check a policy file (exit 1 with the problems)
   deadline --policy <id> --stage <n> --from <ISO instant>
            [--region england-and-wales|scotland|northern-ireland] [--json]
-                                        when the stage's response is due`;
+                                        when the stage's response is due
+  audit verify [<case ref>]             re-compute the tamper-evident chain of one case or all
+                                        (exit 1 naming the first broken link)`;
 
 class UsageError extends Error {}
 
@@ -27,6 +32,7 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
     if (cmd === 'policies' && sub === 'show') return await policiesShow(rest, out);
     if (cmd === 'policies' && sub === 'validate') return await policiesValidate(rest, out, err);
     if (cmd === 'deadline') return await deadline(argv.slice(1), out);
+    if (cmd === 'audit' && sub === 'verify') return await auditVerify(rest, out, err);
     if (cmd === 'help' || cmd === '--help' || cmd === undefined) {
       out(USAGE);
       return cmd === undefined ? 2 : 0;
@@ -119,6 +125,35 @@ async function deadline(args: string[], out: (s: string) => void) {
   const span = t.kind === 'working-days' ? `${t.days} working day${t.days === 1 ? '' : 's'}` : `${t.hours} hours`;
   out(`${formatIsoLondon(due)}  (${formatHuman(due)}, ${span} after ${formatHuman(from)}, ${region})`);
   return 0;
+}
+
+async function auditVerify(args: string[], out: (s: string) => void, err: (s: string) => void) {
+  if (args.length > 1) throw new UsageError('audit verify takes at most one case reference.');
+  const loaded = loadConfig();
+  if (!loaded.ok) throw new Error(loaded.message);
+  const store = await openEventStore(loaded.config);
+  try {
+    const refs = args[0] ? [args[0]] : await store.caseRefs();
+    let broken = 0;
+    for (const ref of refs) {
+      const events = await store.load(ref);
+      if (events.length === 0) {
+        err(`${ref}: no such case`);
+        broken++;
+        continue;
+      }
+      const check = verifyChain(ref, events);
+      if (check.ok) out(`${ref}: ${check.events} events, chain intact`);
+      else {
+        err(`${ref}: BROKEN at event ${check.seq}: ${check.reason}`);
+        broken++;
+      }
+    }
+    if (refs.length === 0) out('No cases recorded yet.');
+    return broken ? 1 : 0;
+  } finally {
+    await store.close();
+  }
 }
 
 function extraDirs() {

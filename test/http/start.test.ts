@@ -2,10 +2,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', DATA_DIR: join(mkdtempSync(join(tmpdir(), 'resolve-start-')), 'data'), DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -24,13 +27,15 @@ function start(env: Record<string, string>) {
 }
 
 describe('the process', () => {
-  it('answers the health check and stops on SIGTERM', async () => {
-    const app = start({});
+  it('creates its embedded store, answers the health check and stops on SIGTERM', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'resolve-start-')), 'data');
+    const app = start({ DATA_DIR: dataDir });
     const port = await app.port;
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ status: 'ok', partnership: { policy: 'bscb' } });
+    expect(body).toMatchObject({ status: 'ok', store: 'pglite', partnership: { policy: 'bscb' } });
+    expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
     expect(body.policies).toEqual(['bscb', 'sefton', 'croydon', 'worcestershire', 'derby']);
     expect((await fetch(`http://127.0.0.1:${port}/nothing`)).status).toBe(404);
     const exited = once(app.child, 'exit');
@@ -44,6 +49,21 @@ describe('the process', () => {
     const [code] = await once(app.child, 'exit');
     expect(code).toBe(1);
     expect(app.output().stderr.trim()).toBe('Resolve cannot start: Setting PORT is not valid: Invalid input: expected number, received NaN');
+  }, 30_000);
+
+  it('says in one line why a database URL is refused', async () => {
+    const app = start({ DATABASE_URL: 'mysql://root@localhost/resolve' });
+    const [code] = await once(app.child, 'exit');
+    expect(code).toBe(1);
+    expect(app.output().stderr).toBe('Resolve cannot start: DATABASE_URL must start with postgres:// or postgresql:// (got "mysql://root@localhost/resolve").\n');
+  }, 30_000);
+
+  it('says in one line when the PostgreSQL server cannot be reached, hiding the password', async () => {
+    const app = start({ DATABASE_URL: 'postgres://resolve:s3cret@127.0.0.1:1/resolve' });
+    const [code] = await once(app.child, 'exit');
+    expect(code).toBe(1);
+    expect(app.output().stderr).toMatch(/^Resolve cannot start: cannot reach the PostgreSQL database at postgres:\/\/resolve:\*\*\*@127\.0\.0\.1:1\/resolve: .+\n$/);
+    expect(app.output().stderr).not.toContain('s3cret');
   }, 30_000);
 
   it('names the file and the problem when the directory file is missing', async () => {
