@@ -27,6 +27,8 @@ export interface EventStore {
   readonly kind: 'pglite' | 'postgres' | 'mongodb';
   append(caseRef: string, expectedVersion: number, events: CaseEvent[], idempotencyKey?: string): Promise<AppendResult>;
   load(caseRef: string): Promise<StoredEvent[]>;
+  /** The events recorded under an idempotency key (empty if none). */
+  recordedWith(caseRef: string, idempotencyKey: string): Promise<StoredEvent[]>;
   /** Every case reference, for audits. */
   caseRefs(): Promise<string[]>;
   close(): Promise<void>;

@@ -72,6 +72,7 @@ export async function postgresEventStore(sql: Sql, kind: 'pglite' | 'postgres'):
     async load(caseRef) {
       return (await sql.query<Row>('SELECT * FROM case_events WHERE case_ref = $1 ORDER BY seq', [caseRef])).rows.map(toStored);
     },
+    recordedWith: byKey,
     async caseRefs() {
       return (await sql.query<{ case_ref: string }>('SELECT DISTINCT case_ref FROM case_events ORDER BY case_ref')).rows.map((r) => r.case_ref);
     },

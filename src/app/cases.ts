@@ -1,0 +1,50 @@
+/**
+ * The use case every door goes through: load a case, decide a command against it, record the
+ * events. If another writer recorded something in between (a conflict), the case is loaded again
+ * and the command decided again against the newer state, a few times at most. A repeated
+ * delivery of the same action (same idempotency key) records nothing new.
+ */
+import type { Command, RefusalCode } from '../domain/escalation/commands.js';
+import { decide } from '../domain/escalation/decide.js';
+import type { CaseEvent } from '../domain/escalation/events.js';
+import { fold, type CaseState } from '../domain/escalation/state.js';
+import type { Clock } from './clock.js';
+import type { EventStore, StoredEvent } from './event-store.js';
+
+export type Outcome =
+  | { ok: true; state: CaseState; recorded: StoredEvent[]; duplicate: boolean }
+  | { ok: false; code: RefusalCode | 'busy'; message: string };
+
+const ATTEMPTS = 5;
+
+export class Cases {
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async load(ref: string): Promise<CaseState | null> {
+    return fold((await this.store.load(ref)).map((s) => s.event));
+  }
+
+  async execute(ref: string, command: Command, idempotencyKey?: string): Promise<Outcome> {
+    // The same action delivered again is answered from the record, not decided again (a second
+    // "Approve" would otherwise be refused as if someone had acted on a stale card).
+    if (idempotencyKey) {
+      const seen = await this.store.recordedWith(ref, idempotencyKey);
+      if (seen.length) return { ok: true, state: (await this.load(ref))!, recorded: seen, duplicate: true };
+    }
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const events: CaseEvent[] = (await this.store.load(ref)).map((s) => s.event);
+      const state = fold(events);
+      const decision = decide(state, command, this.clock.now());
+      if (!decision.ok) return decision;
+      const appended = await this.store.append(ref, events.length, decision.events, idempotencyKey);
+      if (appended.ok) {
+        const after = appended.duplicate ? await this.load(ref) : fold([...events, ...decision.events]);
+        return { ok: true, state: after!, recorded: appended.stored, duplicate: appended.duplicate };
+      }
+    }
+    return { ok: false, code: 'busy', message: `Case ${ref} is changing quickly; nothing was recorded. Please try again.` };
+  }
+}

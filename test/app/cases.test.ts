@@ -1,0 +1,91 @@
+/** The case use case on the embedded store: decide, record, retry on conflict, answer repeats once. */
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { Cases } from '../../src/app/cases.js';
+import { FakeClock } from '../../src/app/clock.js';
+import type { EventStore } from '../../src/app/event-store.js';
+import { loadPolicyCatalog } from '../../src/app/policy-catalog.js';
+import type { Policy } from '../../src/domain/policy/schema.js';
+import { postgresEventStore } from '../../src/store/postgres/event-store.js';
+import { openPglite } from '../../src/store/postgres/sql.js';
+import { actor, actorOf, participant } from '../support/people.js';
+import { partiesFor, practitioner } from '../support/walk.js';
+
+let bscb: Policy;
+let store: EventStore;
+let clock: FakeClock;
+let cases: Cases;
+beforeAll(async () => {
+  bscb = (await loadPolicyCatalog()).get('bscb')!;
+});
+beforeEach(async () => {
+  store = await postgresEventStore(await openPglite('memory://'), 'pglite');
+  clock = new FakeClock(new Date('2026-12-24T15:00:00Z'));
+  cases = new Cases(store, clock);
+});
+afterEach(() => store.close());
+
+async function openCase(ref = 'RES-1') {
+  const p = practitioner();
+  const r = await cases.execute(ref, {
+    type: 'open-case',
+    actor: actorOf(p),
+    ref,
+    policy: bscb,
+    practitioner: p,
+    escalatingAgency: { id: 'health', name: 'Riverside Health Trust' },
+    receivingAgency: { id: 'police', name: 'County Police' },
+    urgent: false,
+    intake: { checks: { 'significant-disagreement': true, 'problem-identified': true }, discussedWithOtherProfessional: true, decisionChallenged: 'NFA', areaId: 'thresholds', aim: 'Strategy discussion', childRecordRef: 'HLT-1', reflections: {} },
+  });
+  expect(r.ok).toBe(true);
+}
+
+describe('Cases', () => {
+  it('records what decide returns, with the clock’s time, and refuses without recording', async () => {
+    await openCase();
+    const asked = await cases.execute('RES-1', { type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '' });
+    expect(asked).toMatchObject({ ok: true, duplicate: false, state: { phase: 'awaiting-approval' } });
+    const refused = await cases.execute('RES-1', { type: 'approve-escalation', actor: actorOf(practitioner()), parties: partiesFor(bscb.stages[0]!) });
+    expect(refused).toMatchObject({ ok: false, code: 'not-allowed' });
+    const approved = await cases.execute('RES-1', { type: 'approve-escalation', actor: actor('team-manager', 'health'), parties: partiesFor(bscb.stages[0]!) });
+    expect(approved.ok && approved.state.current?.responseDue).toBe('2026-12-29T15:00:00.000Z');
+    expect((await store.load('RES-1')).map((s) => s.event.type)).toEqual(['case-opened', 'escalation-requested', 'stage-opened']);
+    expect(await cases.execute('RES-NONE', { type: 'withdraw', actor: actorOf(practitioner()), reason: 'x' })).toMatchObject({ ok: false, code: 'not-found' });
+  });
+
+  it('answers the same click delivered twice from the record', async () => {
+    await openCase();
+    await cases.execute('RES-1', { type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '' });
+    const approve = { type: 'approve-escalation' as const, actor: actor('team-manager', 'health'), parties: partiesFor(bscb.stages[0]!) };
+    const first = await cases.execute('RES-1', approve, 'teams:activity-123');
+    const second = await cases.execute('RES-1', approve, 'teams:activity-123');
+    expect(first).toMatchObject({ ok: true, duplicate: false });
+    expect(second).toMatchObject({ ok: true, duplicate: true, state: { phase: 'stage-open' } });
+    expect((await store.load('RES-1')).filter((s) => s.event.type === 'stage-opened')).toHaveLength(1);
+  });
+
+  it('retries on a conflict, so two people acting at once are both recorded', async () => {
+    await openCase();
+    await cases.execute('RES-1', { type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '' });
+    await cases.execute('RES-1', { type: 'approve-escalation', actor: actor('team-manager', 'health'), parties: partiesFor(bscb.stages[0]!) });
+    const receiver = actorOf(participant('team-manager', 'police'));
+    // Count the conflicts the store reports, to show the retry path really ran.
+    let conflicts = 0;
+    const append = store.append.bind(store);
+    store.append = async (...args) => {
+      const r = await append(...args);
+      if (!r.ok) conflicts++;
+      return r;
+    };
+    const results = await Promise.all([
+      cases.execute('RES-1', { type: 'post-message', actor: receiver, text: 'Can we talk at 2pm?' }),
+      cases.execute('RES-1', { type: 'post-message', actor: actor('team-manager', 'health'), text: 'Yes, 2pm is fine.' }),
+      cases.execute('RES-1', { type: 'acknowledge', actor: receiver, note: 'Received.' }),
+    ]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(conflicts).toBeGreaterThan(0);
+    const types = (await store.load('RES-1')).map((s) => s.event.type);
+    expect(types.filter((t) => t === 'message-posted')).toHaveLength(2);
+    expect(types.filter((t) => t === 'stage-acknowledged')).toHaveLength(1);
+  });
+});
