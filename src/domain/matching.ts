@@ -34,12 +34,14 @@ export function participantOf(directory: Directory, person: Person, role: Role):
 
 export function matchParties(input: MatchInput): { raiser: Match; receiver: Match; informed: Match[] } {
   const { stage } = input;
+  // The requester's management chain is preferred for any part played by their own agency
+  // (Derby's Stage 2 is a talk with the practitioner's own manager).
   const raiser = matchParty(input, stage.raisedBy, input.requesterId);
-  let receiver = matchParty(input, stage.receivedBy);
+  let receiver = matchParty(input, stage.receivedBy, input.requesterId);
   if (raiser.ok && receiver.ok && raiser.participant.personId === receiver.participant.personId) {
     receiver = { ok: false, reason: `${receiver.participant.name} would be on both sides of the disagreement; a different person must receive it.` };
   }
-  const informed = stage.inform.map((i) => matchParty(input, { roles: [i.role], scope: i.scope, fallbackRoles: [], source: i.source }));
+  const informed = stage.inform.map((i) => matchParty(input, { roles: [i.role], scope: i.scope, fallbackRoles: [], source: i.source }, input.requesterId));
   return { raiser, receiver, informed };
 }
 

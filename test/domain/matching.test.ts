@@ -72,6 +72,18 @@ describe('matching counterparts', () => {
     expect(who(matchParties({ directory, stage: s, escalatingAgencyId: 'school', receivingAgencyId: 'csc' }).raiser)).toBe('school-dsl (fallback-role)');
   });
 
+  it('finds the practitioner’s own manager when a stage is a talk inside their agency', () => {
+    const internal = stage(party(['practitioner'], 'escalating-agency'), party(['team-manager'], 'escalating-agency'));
+    // Both police sergeants available, and the officer reporting to the second one in directory
+    // order: the chain, not the order, must pick her.
+    const people = directory.people.map((p) =>
+      p.id === 'police-tm' ? { ...p, available: true } : p.id === 'police-officer' ? { ...p, lineManagerId: 'police-tm-deputy' } : p,
+    );
+    const m = matchParties({ directory: { ...directory, people }, stage: internal, escalatingAgencyId: 'police', receivingAgencyId: 'csc', requesterId: 'police-officer' });
+    expect(who(m.raiser)).toBe('police-officer (role)');
+    expect(who(m.receiver)).toBe('police-tm-deputy (role)');
+  });
+
   it('says clearly when nobody can be found', () => {
     const s = stage(party(['child-protection-manager'], 'escalating-agency'), party(['team-manager'], 'receiving-agency'));
     const m = matchParties({ directory, stage: s, escalatingAgencyId: 'police', receivingAgencyId: 'csc' });

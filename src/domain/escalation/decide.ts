@@ -27,7 +27,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
   switch (c.type) {
     case 'record-informal-attempt': {
       if (state.phase !== 'informal') return refuse('wrong-phase', 'The informal attempt has already been recorded.');
-      if (!isEscalatingPerson(state, c.actor)) return notAllowed('Only the escalating agency records its attempt to resolve the concern.');
+      if (!isEscalatingParticipant(state, c.actor)) return notAllowed('Only the practitioner who raised the concern records how the attempt to resolve it went.');
       const summary = c.summary.trim();
       if (!summary) return refuse('invalid', 'Say briefly what was discussed with the other professional.');
       const events: CaseEvent[] = [ev('informal-attempt-recorded', { resolved: c.resolved, summary })];
