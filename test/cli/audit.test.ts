@@ -3,17 +3,11 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../src/cli/run.js';
+import { cli } from '../support/cli.js';
 import { postgresEventStore } from '../../src/store/postgres/event-store.js';
 import { openPglite } from '../../src/store/postgres/sql.js';
 import { message } from '../store/event-store-contract.js';
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(argv, (s) => out.push(s), (s) => err.push(s));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('audit verify', () => {
   it('passes intact cases and names the first broken link of a tampered one', async () => {
