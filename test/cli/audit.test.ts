@@ -8,7 +8,6 @@ import { postgresEventStore } from '../../src/store/postgres/event-store.js';
 import { openPglite } from '../../src/store/postgres/sql.js';
 import { message } from '../store/event-store-contract.js';
 
-
 describe('audit verify', () => {
   it('passes intact cases and names the first broken link of a tampered one', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'resolve-audit-'));

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../support/cli.js';
 
-
 describe('policies', () => {
   it('lists the five built-in procedures, one line each with their number of stages', async () => {
     const { code, out } = await cli('policies', 'list');
