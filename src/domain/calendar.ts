@@ -124,6 +124,12 @@ export function subtractWorkingDays(instant: Date, days: number, region: Region)
   return shiftWorkingDays(instant, days, region, -1);
 }
 
+/** The instant London's clocks show `hour:minute` on a calendar date (YYYY-MM-DD). */
+export function atLondonTime(isoDate: string, hour: number, minute = 0): Date {
+  const [year, month, day] = isoDate.split('-').map(Number);
+  return fromLondon({ year: year!, month: month!, day: day!, hour, minute, second: 0, ms: 0 });
+}
+
 export function addHours(from: Date, hours: number): Date {
   return new Date(from.getTime() + hours * 3_600_000);
 }

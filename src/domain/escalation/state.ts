@@ -30,6 +30,7 @@ export type Phase =
 
 export type StageProgress = {
   number: number;
+  openedAt: string;
   raiser: Participant;
   receiver: Participant;
   informed: Participant[];
@@ -107,6 +108,7 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
       const d = event.data;
       const progress: StageProgress = {
         number: event.stage ?? 0,
+        openedAt: event.at,
         raiser: d.raiser,
         receiver: d.receiver,
         informed: d.informed,

@@ -1,0 +1,108 @@
+/** The jobs a BSCB case needs as it moves, across a weekend and Christmas. */
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { planJobs } from '../../src/app/job-plan.js';
+import { loadPolicyCatalog } from '../../src/app/policy-catalog.js';
+import type { Policy } from '../../src/domain/policy/schema.js';
+import { CaseDriver } from '../support/case-driver.js';
+import { SCHEDULER, actor, actorOf } from '../support/people.js';
+import { escalateTo, openCase, reachStage, respondDisagree } from '../support/walk.js';
+
+let bscb: Policy;
+beforeAll(async () => {
+  bscb = (await loadPolicyCatalog()).get('bscb')!;
+});
+const plan = (d: CaseDriver) => planJobs(d.s).map((j) => `${j.name} ${j.runAt}`);
+
+describe('the job plan', () => {
+  it('reminds one working day before a deadline (half-way falls on a Sunday, so is not sent), then marks the deadline', () => {
+    // Stage 2 opened on Thursday 24 Dec 2026, 15:00: due 2 working days later, Wed 30 Dec 15:00.
+    const d = new CaseDriver(new Date('2026-12-22T10:00:00Z'));
+    openCase(d, bscb);
+    escalateTo(d, bscb, 1);
+    respondDisagree(d, bscb);
+    d.at('2026-12-24T15:00:00Z');
+    escalateTo(d, bscb, 2);
+    expect(d.s.current!.responseDue).toBe('2026-12-30T15:00:00.000Z');
+    expect(plan(d)).toEqual([
+      'stage-reminder 2026-12-29T15:00:00.000Z', // one working day before
+      'response-deadline 2026-12-30T15:00:00.000Z',
+    ]);
+  });
+
+  it('drops the jobs of a stage once it is answered, and plans the acknowledgement deadline at Stage 4', () => {
+    const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+    openCase(d, bscb);
+    escalateTo(d, bscb, 1);
+    // A 1-day stage: half-way is 22:00 and "one working day before" is the opening: no reminder.
+    expect(plan(d)).toEqual(['response-deadline 2026-11-24T10:00:00.000Z']);
+    respondDisagree(d, bscb);
+    expect(plan(d)).toEqual([]);
+    escalateTo(d, bscb, 2);
+    respondDisagree(d, bscb);
+    escalateTo(d, bscb, 3);
+    respondDisagree(d, bscb);
+    escalateTo(d, bscb, 4);
+    expect(plan(d)).toEqual(['acknowledgement-deadline 2026-11-25T10:00:00.000Z']);
+  });
+
+  it('moves the jobs when more time is agreed, and drops a deadline once it has lapsed', () => {
+    const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+    openCase(d, bscb);
+    escalateTo(d, bscb, 1);
+    const receiver = actorOf(d.s.current!.receiver);
+    d.do({ type: 'respond', actor: receiver, position: 'more-time', rationale: 'GP records', proposedDue: '2026-11-26T17:00:00Z' });
+    d.do({ type: 'accept-extension', actor: actor('team-manager', 'health') });
+    expect(plan(d).at(-1)).toBe('response-deadline 2026-11-26T17:00:00.000Z');
+    d.at('2026-11-26T17:00:01Z');
+    d.do({ type: 'mark-deadline-lapsed', actor: SCHEDULER, which: 'response', due: '2026-11-26T17:00:00.000Z' });
+    expect(plan(d)).toEqual([]);
+  });
+
+  it('plans the review of agreed actions at 09:00 London time, then a debrief prompt after closure', () => {
+    const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+    openCase(d, bscb);
+    escalateTo(d, bscb, 1);
+    const receiver = actorOf(d.s.current!.receiver);
+    const raiser = actor('team-manager', 'health');
+    d.do({ type: 'propose-resolution', actor: raiser, summary: 'Strategy discussion', actions: [{ description: 'Hold it', owner: 'Police', due: '2026-11-27' }], reviewDate: '2026-12-04' });
+    d.do({ type: 'confirm-resolution', actor: receiver });
+    expect(plan(d)).toEqual(['actions-review 2026-12-04T09:00:00.000Z']);
+    d.at('2026-12-04T09:30:00Z');
+    d.do({ type: 'review-actions', actor: raiser, implemented: true, notes: 'Held.' });
+    d.do({ type: 'close', actor: raiser, summary: '' });
+    expect(plan(d)).toEqual(['debrief-prompt 2026-12-08T09:30:00.000Z']); // Friday + 2 working days
+    d.do({ type: 'record-debrief', actor: raiser, notes: 'Good.', learning: '' });
+    expect(plan(d)).toEqual([]);
+  });
+
+  it('reminds half-way in office hours, never at night', () => {
+    // Stage 3 opened Monday 23 Nov 10:00, due 5 working days later (Mon 30 Nov 10:00); half-way is
+    // Thursday 26th 22:00 (night: not sent); one working day before is Friday 27th 10:00.
+    const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+    openCase(d, bscb);
+    reachStage(d, bscb, 3);
+    expect(plan(d)).toEqual(['stage-reminder 2026-11-27T10:00:00.000Z', 'response-deadline 2026-11-30T10:00:00.000Z']);
+    const settings = { reminderFractions: [0.25], reminderWorkingDaysBefore: 0, officeHours: { from: 8, to: 18 }, promptHour: 9, debriefAfterWorkingDays: 2 };
+    // A quarter of 7 days from Monday 10:00 is Tuesday 04:00: before office hours, so nothing.
+    expect(planJobs(d.s, settings).map((j) => j.name)).toEqual(['response-deadline']);
+    // Stage 2 of another case, opened Monday 10:00 and due Wednesday 10:00: half-way is Tuesday 10:00.
+    const e = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+    openCase(e, bscb);
+    escalateTo(e, bscb, 1);
+    respondDisagree(e, bscb);
+    escalateTo(e, bscb, 2);
+    expect(planJobs(e.s, { ...settings, reminderFractions: [0.5] }).map((j) => `${j.name} ${j.runAt}`)).toEqual([
+      'stage-reminder 2026-11-24T10:00:00.000Z',
+      'response-deadline 2026-11-25T10:00:00.000Z',
+    ]);
+  });
+
+  it('gives every job a key naming the case, the job, the stage and the instant', () => {
+    const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+    openCase(d, bscb, { ref: 'RES-K' });
+    escalateTo(d, bscb, 1);
+    expect(planJobs(d.s)).toEqual([
+      { key: 'RES-K|response-deadline|1|2026-11-24T10:00:00.000Z', name: 'response-deadline', runAt: '2026-11-24T10:00:00.000Z', data: { ref: 'RES-K', stage: 1, due: '2026-11-24T10:00:00.000Z' } },
+    ]);
+  });
+});
