@@ -3,7 +3,7 @@
  * how to reach them on Teams and Slack. Loaded from a file (YAML or JSON) and checked as a whole,
  * so a reference to a person or agency that does not exist is caught before anyone relies on it.
  */
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { formatIssues } from './policy/parse.js';
 import { Role } from './policy/schema.js';
@@ -11,7 +11,12 @@ import { Role } from './policy/schema.js';
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single hyphens');
 const text = z.string().trim().min(1, 'must not be empty');
 
+export const Partnership = z.object({ id: slug, name: text, policyId: slug }).strict();
+export type Partnership = z.infer<typeof Partnership>;
+
+/** The Board itself is the agency of kind `partnership`; the local authority's is `childrens-social-care`. */
 export const AgencyKind = z.enum(['childrens-social-care', 'police', 'health', 'education', 'probation', 'voluntary', 'partnership', 'other']);
+export type AgencyKind = z.infer<typeof AgencyKind>;
 
 export const Agency = z
   .object({
@@ -31,10 +36,11 @@ export const Person = z
     agencyId: slug,
     roles: z.array(Role).min(1),
     jobTitle: text.optional(),
-    email: z.string().email().optional(),
+    email: z.email('must be an email address').optional(),
     lineManagerId: slug.optional(),
-    /** Who covers while this person is unavailable. */
+    /** Who covers while this person is unavailable (someone at the same agency). */
     deputyId: slug.optional(),
+    /** False while on leave or otherwise away: their deputy is matched instead. */
     available: z.boolean().default(true),
     identities: z
       .object({
@@ -49,7 +55,7 @@ export type Person = z.infer<typeof Person>;
 
 export const Directory = z
   .object({
-    partnership: z.object({ id: slug, name: text, policyId: slug }).strict(),
+    partnership: Partnership,
     agencies: z.array(Agency).min(2),
     people: z.array(Person),
   })
@@ -74,6 +80,7 @@ export const Directory = z
         ctx.addIssue({ code: 'custom', path: ['agencies', i, 'strategicSafeguardingLeadId'], message: `no person with id "${a.strategicSafeguardingLeadId}"` });
       }
     });
+    const agencyOf = new Map(d.people.map((p) => [p.id, p.agencyId]));
     const teams = new Map<string, string>();
     const slack = new Map<string, string>();
     d.people.forEach((p, i) => {
@@ -82,6 +89,10 @@ export const Directory = z
         const ref = p[field];
         if (ref && !people.has(ref)) ctx.addIssue({ code: 'custom', path: ['people', i, field], message: `no person with id "${ref}"` });
         if (ref === p.id) ctx.addIssue({ code: 'custom', path: ['people', i, field], message: 'a person cannot be their own line manager or deputy' });
+      }
+      const deputyAgency = p.deputyId && p.deputyId !== p.id ? agencyOf.get(p.deputyId) : undefined;
+      if (deputyAgency && deputyAgency !== p.agencyId) {
+        ctx.addIssue({ code: 'custom', path: ['people', i, 'deputyId'], message: `"${p.deputyId}" works at "${deputyAgency}", not "${p.agencyId}": a deputy covers within the same agency` });
       }
       const t = p.identities.teams?.aadObjectId;
       if (t && teams.has(t)) ctx.addIssue({ code: 'custom', path: ['people', i, 'identities', 'teams', 'aadObjectId'], message: `already used by "${teams.get(t)}"` });
@@ -95,20 +106,50 @@ export type Directory = z.infer<typeof Directory>;
 
 export type DirectoryResult = { ok: true; directory: Directory } | { ok: false; errors: string[] };
 
+/** Parses a directory file (JSON if the name ends in .json, else YAML); every error names the file and path. */
 export function parseDirectory(fileName: string, content: string): DirectoryResult {
+  const json = fileName.endsWith('.json');
   let data: unknown;
   try {
-    data = fileName.endsWith('.json') ? JSON.parse(content) : parseYaml(content);
+    data = json ? JSON.parse(content) : parseYaml(content, { prettyErrors: true });
   } catch (e) {
-    return { ok: false, errors: [`${fileName}: not valid ${fileName.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`] };
+    const where = e instanceof YAMLParseError && e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
+    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    return { ok: false, errors: [`${fileName}${where}: not valid ${json ? 'JSON' : 'YAML'}: ${first}`] };
   }
   const result = Directory.safeParse(data);
   return result.success ? { ok: true, directory: result.data } : { ok: false, errors: formatIssues(fileName, result.error.issues) };
 }
 
-export const personById = (d: Directory, id: string) => d.people.find((p) => p.id === id);
-export const agencyById = (d: Directory, id: string) => d.agencies.find((a) => a.id === id);
-export const partnershipAgency = (d: Directory) => d.agencies.find((a) => a.kind === 'partnership')!;
-export const findPersonByTeamsId = (d: Directory, aadObjectId: string) => d.people.find((p) => p.identities.teams?.aadObjectId === aadObjectId);
-export const findPersonBySlackId = (d: Directory, teamId: string, userId: string) =>
-  d.people.find((p) => p.identities.slack?.teamId === teamId && p.identities.slack.userId === userId);
+export function personById(d: Directory, id: string): Person | undefined {
+  return d.people.find((p) => p.id === id);
+}
+
+export function agencyById(d: Directory, id: string): Agency | undefined {
+  return d.agencies.find((a) => a.id === id);
+}
+
+/** The Board's own agency (a valid directory has exactly one). */
+export function partnershipAgency(d: Directory): Agency {
+  const board = d.agencies.find((a) => a.kind === 'partnership');
+  if (!board) throw new Error('the directory has no partnership agency');
+  return board;
+}
+
+/** The local authority's children's social care, where the directory has one. */
+export function childrensSocialCareAgency(d: Directory): Agency | undefined {
+  return d.agencies.find((a) => a.kind === 'childrens-social-care');
+}
+
+/** The people of one agency, in directory order. */
+export function peopleOf(d: Directory, agencyId: string): Person[] {
+  return d.people.filter((p) => p.agencyId === agencyId);
+}
+
+export function findPersonByTeamsId(d: Directory, aadObjectId: string): Person | undefined {
+  return d.people.find((p) => p.identities.teams?.aadObjectId === aadObjectId);
+}
+
+export function findPersonBySlackId(d: Directory, teamId: string, userId: string): Person | undefined {
+  return d.people.find((p) => p.identities.slack?.teamId === teamId && p.identities.slack.userId === userId);
+}

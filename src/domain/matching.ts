@@ -2,104 +2,205 @@
  * Counterpart matching: for a case and a stage, who raises the concern for the escalating agency,
  * who receives it, and who must be informed, at the level the policy names.
  *
- * The order of preference follows the procedures: the role the stage names (on the escalating
- * side, the requester's own line manager first); if that person is away, their deputy; if nobody
- * holds the role, the stage's fallback roles, then the agency's person with strategic
- * responsibility for safeguarding (BSCB Stage 3). When nobody can be found the answer says so
- * plainly, so a person can step in rather than the case silently stalling.
+ * The order of preference follows the procedures: the roles the stage names, in order (for a part
+ * played by the requester's own agency, their own line-management chain first, then directory
+ * order); if that person is away, their deputy, else another available holder of the role; if
+ * nobody can act in any of the roles, the stage's fallback roles, then the agency's person with
+ * strategic responsibility for safeguarding (BSCB Stage 3). One person is never put on both sides.
+ * When nobody can be found the answer says so plainly, so a person can step in rather than the
+ * case silently stalling.
  */
-import { agencyById, partnershipAgency, personById, type Agency, type Directory, type Person } from './directory.js';
+import { agencyById, childrensSocialCareAgency, partnershipAgency, peopleOf, personById, type Agency, type Directory, type Person } from './directory.js';
 import { ROLES, type Party, type Role, type Scope, type Stage } from './policy/schema.js';
 
 /** A person as recorded on a case: enough to show and reach them, with the role they act in. */
 export type Participant = { personId: string; name: string; agencyId: string; agencyName: string; role: Role };
 
-export type Match =
-  | { ok: true; participant: Participant; via: 'role' | 'deputy' | 'fallback-role' | 'strategic-lead'; note: string }
-  | { ok: false; reason: string };
+export type MatchVia = 'role' | 'deputy' | 'fallback-role' | 'strategic-lead';
+export type Side = 'raiser' | 'receiver' | 'informed';
+
+export type MatchFound = { ok: true; participant: Participant; via: MatchVia; note: string };
+export type MatchFailure = {
+  ok: false;
+  side: Side;
+  /** The scope of the part, when matched for a stage. */
+  scope?: Scope;
+  /** The agency searched, where the scope names one the directory has. */
+  agencyId?: string;
+  /** The roles wanted, in order, then the fallback roles. */
+  roles: Role[];
+  /** A sentence a person can act on. */
+  reason: string;
+};
+export type Match = MatchFound | MatchFailure;
 
 export type MatchInput = {
   directory: Directory;
   stage: Stage;
   escalatingAgencyId: string;
   receivingAgencyId: string;
-  /** The practitioner or previous raiser: the escalating side prefers their management chain. */
+  /** The practitioner or previous raiser: parts their own agency plays prefer their management chain. */
   requesterId?: string;
 };
+
+export type Matches = { raiser: Match; receiver: Match; informed: Match[] };
 
 export function participantOf(directory: Directory, person: Person, role: Role): Participant {
   const agency = agencyById(directory, person.agencyId);
   return { personId: person.id, name: person.name, agencyId: person.agencyId, agencyName: agency?.name ?? person.agencyId, role };
 }
 
-export function matchParties(input: MatchInput): { raiser: Match; receiver: Match; informed: Match[] } {
+export function matchParties(input: MatchInput): Matches {
   const { stage } = input;
   // The requester's management chain is preferred for any part played by their own agency
   // (Derby's Stage 2 is a talk with the practitioner's own manager).
-  const raiser = matchParty(input, stage.raisedBy, input.requesterId);
-  let receiver = matchParty(input, stage.receivedBy, input.requesterId);
-  if (raiser.ok && receiver.ok && raiser.participant.personId === receiver.participant.personId) {
-    receiver = { ok: false, reason: `${receiver.participant.name} would be on both sides of the disagreement; a different person must receive it.` };
-  }
-  const informed = stage.inform.map((i) => matchParty(input, { roles: [i.role], scope: i.scope, fallbackRoles: [], source: i.source }, input.requesterId));
+  const raiser = matchParty(input, stage.raisedBy, 'raiser', []);
+  const receiver = matchParty(input, stage.receivedBy, 'receiver', raiser.ok ? [raiser.participant.personId] : []);
+  const informed = stage.inform.map((i) => matchParty(input, { roles: [i.role], scope: i.scope, fallbackRoles: [], source: i.source }, 'informed', []));
   return { raiser, receiver, informed };
 }
 
-function agencyFor(input: MatchInput, scope: Scope): Agency | undefined {
-  const d = input.directory;
+/** The agency whose people fill a part with this scope. */
+export function agencyForScope(directory: Directory, scope: Scope, escalatingAgencyId: string, receivingAgencyId: string): Agency | undefined {
   switch (scope) {
     case 'escalating-agency':
-      return agencyById(d, input.escalatingAgencyId);
+      return agencyById(directory, escalatingAgencyId);
     case 'receiving-agency':
-      return agencyById(d, input.receivingAgencyId);
+      return agencyById(directory, receivingAgencyId);
     case 'partnership':
-      return partnershipAgency(d);
+      return partnershipAgency(directory);
     case 'childrens-social-care':
-      return d.agencies.find((a) => a.kind === 'childrens-social-care');
+      return childrensSocialCareAgency(directory);
   }
 }
 
-function matchParty(input: MatchInput, party: Party, requesterId?: string): Match {
-  const d = input.directory;
-  const agency = agencyFor(input, party.scope);
-  if (!agency) return { ok: false, reason: `The directory has no ${party.scope.replace(/-/g, ' ')} agency.` };
-  const members = d.people.filter((p) => p.agencyId === agency.id);
-  const chain = requesterId ? managementChain(d, requesterId) : [];
+function matchParty(input: MatchInput, party: Party, side: Side, excludePersonIds: string[]): Match {
+  const agency = agencyForScope(input.directory, party.scope, input.escalatingAgencyId, input.receivingAgencyId);
+  if (!agency) {
+    const missing = party.scope === 'escalating-agency' ? input.escalatingAgencyId : party.scope === 'receiving-agency' ? input.receivingAgencyId : undefined;
+    return {
+      ok: false,
+      side,
+      scope: party.scope,
+      roles: [...party.roles, ...party.fallbackRoles],
+      reason: missing ? `The directory has no agency with id "${missing}".` : `The directory has no ${party.scope.replace(/-/g, ' ')} agency.`,
+    };
+  }
+  return resolvePerson(input.directory, {
+    agencyId: agency.id,
+    roles: party.roles,
+    fallbackRoles: party.fallbackRoles,
+    requesterId: input.requesterId,
+    excludePersonIds,
+    side,
+    scope: party.scope,
+  });
+}
 
-  const tryRoles = (roles: Role[], via: 'role' | 'fallback-role'): Match | null => {
+export type ResolveRequest = {
+  agencyId: string;
+  /** Roles in order of preference. */
+  roles: Role[];
+  /** Roles to try when nobody can act in any of `roles`. */
+  fallbackRoles?: Role[];
+  /** Whose line-management chain to prefer (only people at `agencyId` count). */
+  requesterId?: string;
+  /** People who must not be chosen (e.g. the other side of the disagreement). */
+  excludePersonIds?: string[];
+  /** Recorded on a failure (side defaults to 'informed'). */
+  side?: Side;
+  scope?: Scope;
+};
+
+/**
+ * Who at one agency acts in one of the roles: by role (chain first, then directory order), deputy
+ * cover, other holders, fallback roles, then the agency's strategic safeguarding lead.
+ */
+export function resolvePerson(directory: Directory, request: ResolveRequest): Match {
+  const fallbackRoles = request.fallbackRoles ?? [];
+  const exclude = new Set(request.excludePersonIds ?? []);
+  const agency = agencyById(directory, request.agencyId);
+  const failure = (reason: string): MatchFailure => ({
+    ok: false,
+    side: request.side ?? 'informed',
+    ...(request.scope ? { scope: request.scope } : {}),
+    ...(agency ? { agencyId: agency.id } : {}),
+    roles: [...request.roles, ...fallbackRoles],
+    reason,
+  });
+  if (!agency) return failure(`The directory has no agency with id "${request.agencyId}".`);
+
+  const members = peopleOf(directory, agency.id);
+  const chain = request.requesterId ? managementChain(directory, request.requesterId).filter((p) => p.agencyId === agency.id) : [];
+  /** Why holders who exist could not be used, for the final sentence. */
+  const problems: string[] = [];
+
+  const tryRoles = (roles: Role[], via: 'role' | 'fallback-role'): MatchFound | null => {
     for (const role of roles) {
-      const holder = chain.find((p) => p.agencyId === agency.id && p.roles.includes(role)) ?? members.find((p) => p.roles.includes(role));
-      if (holder) return cover(d, holder, role, via, agency);
+      const holders = unique([...chain, ...members].filter((p) => p.roles.includes(role)));
+      const found = cover(directory, holders, role, via, exclude, problems);
+      if (found) return found;
     }
     return null;
   };
 
-  const found = tryRoles(party.roles, 'role') ?? tryRoles(party.fallbackRoles, 'fallback-role');
+  const found = tryRoles(request.roles, 'role') ?? tryRoles(fallbackRoles, 'fallback-role');
   if (found) return found;
-  const lead = agency.strategicSafeguardingLeadId ? personById(d, agency.strategicSafeguardingLeadId) : undefined;
+
+  const wanted = roleNames([...request.roles, ...fallbackRoles]);
+  const lead = agency.strategicSafeguardingLeadId ? personById(directory, agency.strategicSafeguardingLeadId) : undefined;
   if (lead) {
-    const m = cover(d, lead, party.roles[0]!, 'strategic-lead', agency);
-    if (m.ok) m.note = `Nobody at ${agency.name} holds the role ${roleNames(party.roles)}; ${lead.name} has strategic responsibility for safeguarding there.`;
-    return m;
+    const role = request.roles[0] ?? 'strategic-safeguarding-lead';
+    const m = cover(directory, [lead], role, 'strategic-lead', exclude, problems);
+    if (m) {
+      const why = problems.length === 0 ? `Nobody at ${agency.name} holds the role ${wanted}` : `Nobody available at ${agency.name} can act as ${wanted}`;
+      const covering = m.participant.personId === lead.id ? '' : ` ${m.note}`;
+      return { ...m, via: 'strategic-lead', note: `${why}; ${lead.name} has strategic responsibility for safeguarding there.${covering}` };
+    }
   }
-  return {
-    ok: false,
-    reason: `Nobody at ${agency.name} holds the role ${roleNames([...party.roles, ...party.fallbackRoles])}, and it has no person with strategic responsibility for safeguarding.`,
-  };
+
+  if (problems.length > 0) {
+    return failure(`Nobody available at ${agency.name} can act as ${wanted}: ${problems.join('; ')}.`);
+  }
+  const noLead = agency.strategicSafeguardingLeadId ? '' : ', and it has no person with strategic responsibility for safeguarding';
+  return failure(`Nobody at ${agency.name} holds the role ${wanted}${noLead}.`);
 }
 
-/** The chosen person, or their deputy while they are unavailable. */
-function cover(d: Directory, person: Person, role: Role, via: 'role' | 'fallback-role' | 'strategic-lead', agency: Agency): Match {
-  if (person.available) return { ok: true, participant: participantOf(d, person, role), via, note: `${person.name} holds the role ${ROLES[role]}.` };
-  const deputy = person.deputyId ? personById(d, person.deputyId) : undefined;
-  if (deputy?.available) {
-    return { ok: true, participant: participantOf(d, deputy, role), via: 'deputy', note: `${person.name} is unavailable; ${deputy.name} is covering.` };
+/**
+ * The first holder, or their deputy while they are away, or else another available holder.
+ * Explains in `problems` why holders could not be used.
+ */
+function cover(d: Directory, holders: Person[], role: Role, via: MatchVia, exclude: Set<string>, problems: string[]): MatchFound | null {
+  const usable = (p: Person): boolean => p.available && !exclude.has(p.id);
+  const [first, ...others] = holders;
+  if (!first) return null;
+  if (usable(first)) return { ok: true, participant: participantOf(d, first, role), via, note: `${first.name} holds the role ${ROLES[role]}.` };
+
+  let why: string;
+  let deputyId: string | undefined;
+  if (exclude.has(first.id)) {
+    why = `${first.name} cannot be on both sides of the disagreement`;
+  } else {
+    const deputy = first.deputyId ? personById(d, first.deputyId) : undefined;
+    deputyId = deputy?.id;
+    if (deputy && usable(deputy)) {
+      return { ok: true, participant: participantOf(d, deputy, role), via: 'deputy', note: `${first.name} is unavailable; ${deputy.name} is covering.` };
+    }
+    why = !deputy
+      ? `${first.name} is unavailable and nobody is named to cover`
+      : exclude.has(deputy.id)
+        ? `${first.name} is unavailable and their deputy ${deputy.name} cannot be on both sides of the disagreement`
+        : `${first.name} is unavailable and so is their deputy ${deputy.name}`;
   }
-  return { ok: false, reason: `${person.name} (${ROLES[role]}, ${agency.name}) is unavailable and nobody available is named to cover.` };
+  const other = others.find(usable);
+  if (other) return { ok: true, participant: participantOf(d, other, role), via, note: `${why}; ${other.name} also holds the role ${ROLES[role]}.` };
+  const rest = others.filter((p) => p.id !== deputyId);
+  problems.push(why, ...rest.map((p) => (exclude.has(p.id) ? `${p.name} cannot be on both sides of the disagreement` : `${p.name} is unavailable`)));
+  return null;
 }
 
-/** The requester, then their line manager, and upwards (stopping at a loop). */
-function managementChain(d: Directory, personId: string): Person[] {
+/** The person, then their line manager, and upwards (stopping at a loop or a missing link). */
+export function managementChain(d: Directory, personId: string): Person[] {
   const chain: Person[] = [];
   let p = personById(d, personId);
   while (p && !chain.includes(p)) {
@@ -109,4 +210,8 @@ function managementChain(d: Directory, personId: string): Person[] {
   return chain;
 }
 
-const roleNames = (roles: Role[]) => roles.map((r) => ROLES[r]).join(' or ');
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+const roleNames = (roles: Role[]) => unique(roles).map((r) => ROLES[r]).join(' or ');

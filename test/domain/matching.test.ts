@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { loadDirectoryFile } from '../../src/app/directory-file.js';
 import type { Directory } from '../../src/domain/directory.js';
-import { matchParties, type Match } from '../../src/domain/matching.js';
+import { managementChain, matchParties, resolvePerson, type Match } from '../../src/domain/matching.js';
 import { Stage, type Role, type Scope } from '../../src/domain/policy/schema.js';
 
 let directory: Directory;
@@ -87,13 +87,104 @@ describe('matching counterparts', () => {
   it('says clearly when nobody can be found', () => {
     const s = stage(party(['child-protection-manager'], 'escalating-agency'), party(['team-manager'], 'receiving-agency'));
     const m = matchParties({ directory, stage: s, escalatingAgencyId: 'police', receivingAgencyId: 'csc' });
-    expect(m.raiser).toEqual({ ok: false, reason: 'Nobody at County Police holds the role Local Child Protection Manager, and it has no person with strategic responsibility for safeguarding.' });
+    expect(m.raiser).toEqual({
+      ok: false,
+      side: 'raiser',
+      scope: 'escalating-agency',
+      agencyId: 'police',
+      roles: ['child-protection-manager'],
+      reason: 'Nobody at County Police holds the role Local Child Protection Manager, and it has no person with strategic responsibility for safeguarding.',
+    });
+    expect(who(m.receiver)).toBe('csc-tm (role)');
+  });
+
+  it('names an agency id the directory does not know', () => {
+    const m = matchParties({ directory, stage: teamManagers, escalatingAgencyId: 'police', receivingAgencyId: 'fire' });
+    expect(m.receiver).toMatchObject({ ok: false, side: 'receiver', scope: 'receiving-agency', reason: 'The directory has no agency with id "fire".' });
   });
 
   it('never puts one person on both sides', () => {
     const s = stage(party(['board-chair'], 'partnership'), party(['board-chair'], 'partnership'));
     const m = matchParties({ directory, stage: s, escalatingAgencyId: 'police', receivingAgencyId: 'csc' });
-    expect(m.raiser.ok).toBe(true);
-    expect(m.receiver).toMatchObject({ ok: false, reason: expect.stringMatching(/both sides/) });
+    expect(who(m.raiser)).toBe('board-chair (role)');
+    expect(m.receiver).toEqual({
+      ok: false,
+      side: 'receiver',
+      scope: 'partnership',
+      agencyId: 'board',
+      roles: ['board-chair'],
+      reason: 'Nobody available at Demo Safeguarding Children Board can act as Chair of the Safeguarding Board: Professor Alan Whitcombe cannot be on both sides of the disagreement.',
+    });
+  });
+
+  it('picks another holder of the role rather than the raiser when the agency has one', () => {
+    const people = directory.people.map((p) => (p.id === 'police-tm' ? { ...p, available: true } : p));
+    const internal = stage(party(['team-manager'], 'escalating-agency'), party(['team-manager'], 'escalating-agency'));
+    const m = matchParties({ directory: { ...directory, people }, stage: internal, escalatingAgencyId: 'police', receivingAgencyId: 'csc', requesterId: 'police-officer' });
+    expect(who(m.raiser)).toBe('police-tm (role)');
+    expect(who(m.receiver)).toBe('police-tm-deputy (role)');
+    expect(m.receiver.ok && m.receiver.note).toBe('DS Tom Brierley cannot be on both sides of the disagreement; DS Anita Kaur also holds the role Supervisor / team manager / line manager.');
+  });
+
+  it('at Stage 1, the escalating side is the requester’s own line manager even when another comes first in the directory', () => {
+    const people = directory.people.map((p) =>
+      p.id === 'police-tm' ? { ...p, available: true } : p.id === 'police-officer' ? { ...p, lineManagerId: 'police-tm-deputy' } : p,
+    );
+    const d = { ...directory, people };
+    expect(who(matchParties({ directory: d, stage: teamManagers, escalatingAgencyId: 'police', receivingAgencyId: 'csc', requesterId: 'police-officer' }).raiser)).toBe('police-tm-deputy (role)');
+    // Without a requester, directory order decides.
+    expect(who(matchParties({ directory: d, stage: teamManagers, escalatingAgencyId: 'police', receivingAgencyId: 'csc' }).raiser)).toBe('police-tm (role)');
+    // The receiving side never follows the requester's chain.
+    expect(who(matchParties({ directory: d, stage: teamManagers, escalatingAgencyId: 'csc', receivingAgencyId: 'police', requesterId: 'csc-sw' }).receiver)).toBe('police-tm (role)');
+  });
+
+  it('uses another holder of the role when the person is away with no deputy, and says why when nobody can act', () => {
+    const noDeputy = directory.people.map((p) => (p.id === 'police-tm' ? { ...p, deputyId: undefined } : p));
+    const m = matchParties({ directory: { ...directory, people: noDeputy }, stage: teamManagers, escalatingAgencyId: 'police', receivingAgencyId: 'csc', requesterId: 'police-officer' });
+    expect(who(m.raiser)).toBe('police-tm-deputy (role)');
+    expect(m.raiser.ok && m.raiser.note).toBe('DS Tom Brierley is unavailable and nobody is named to cover; DS Anita Kaur also holds the role Supervisor / team manager / line manager.');
+
+    const bothAway = directory.people.map((p) => (p.id === 'police-tm-deputy' ? { ...p, available: false } : p));
+    const none = matchParties({ directory: { ...directory, people: bothAway }, stage: teamManagers, escalatingAgencyId: 'police', receivingAgencyId: 'csc', requesterId: 'police-officer' });
+    expect(none.raiser).toMatchObject({
+      ok: false,
+      reason: 'Nobody available at County Police can act as Supervisor / team manager / line manager: DS Tom Brierley is unavailable and so is their deputy DS Anita Kaur.',
+    });
+  });
+
+  it('moves to the next role in order when nobody can act in the first', () => {
+    const s2 = stage(party(['senior-manager', 'safeguarding-lead'], 'escalating-agency'), party(['team-manager'], 'receiving-agency'));
+    const away = directory.people.map((p) => (p.id === 'school-head' ? { ...p, available: false } : p));
+    expect(who(matchParties({ directory: { ...directory, people: away }, stage: s2, escalatingAgencyId: 'school', receivingAgencyId: 'csc' }).raiser)).toBe('school-dsl (role)');
+  });
+
+  it('lets the strategic lead’s deputy cover, and fails plainly when the strategic lead is away too', () => {
+    const s3 = stage(party(['board-member'], 'escalating-agency'), party(['board-member'], 'receiving-agency'));
+    const covered = directory.people.map((p) => (p.id === 'school-head' ? { ...p, available: false, deputyId: 'school-dsl' } : p));
+    const m = matchParties({ directory: { ...directory, people: covered }, stage: s3, escalatingAgencyId: 'school', receivingAgencyId: 'police' });
+    expect(who(m.raiser)).toBe('school-dsl (strategic-lead)');
+    expect(m.raiser.ok && m.raiser.participant.role).toBe('board-member');
+    expect(m.raiser.ok && m.raiser.note).toBe(
+      'Nobody at Oakfield Primary School holds the role Board member / agency representative on the Board; Margaret Ellery has strategic responsibility for safeguarding there. Margaret Ellery is unavailable; Bethan Lloyd is covering.',
+    );
+    const away = directory.people.map((p) => (p.id === 'school-head' ? { ...p, available: false } : p));
+    const none = matchParties({ directory: { ...directory, people: away }, stage: s3, escalatingAgencyId: 'school', receivingAgencyId: 'police' });
+    expect(none.raiser).toMatchObject({
+      ok: false,
+      side: 'raiser',
+      reason: 'Nobody available at Oakfield Primary School can act as Board member / agency representative on the Board: Margaret Ellery is unavailable and nobody is named to cover.',
+    });
+  });
+
+  it('finds children’s social care when it is itself a party to the disagreement', () => {
+    const s = stage(party(['team-manager'], 'escalating-agency'), party(['team-manager'], 'receiving-agency'), [{ role: 'child-protection-manager', scope: 'childrens-social-care' }]);
+    const m = matchParties({ directory, stage: s, escalatingAgencyId: 'police', receivingAgencyId: 'csc', requesterId: 'police-officer' });
+    expect(m.informed.map(who)).toEqual(['csc-cpm (role)']);
+  });
+
+  it('resolves a person at one agency directly, and walks the management chain', () => {
+    expect(who(resolvePerson(directory, { agencyId: 'health', roles: ['safeguarding-lead'] }))).toBe('health-nn (role)');
+    expect(resolvePerson(directory, { agencyId: 'health', roles: ['board-chair'], side: 'informed', scope: 'receiving-agency' })).toMatchObject({ ok: false, agencyId: 'health', roles: ['board-chair'] });
+    expect(managementChain(directory, 'health-hv').map((p) => p.id)).toEqual(['health-hv', 'health-tm', 'health-nn', 'health-bm']);
   });
 });
