@@ -38,6 +38,20 @@ describe('a partnership’s own policy', () => {
     expect(c.get('northshire')!.stages).toHaveLength(4);
   });
 
+  it('may be .yml or .json; other files in the folder are ignored', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'eastshire.yml'), stringify({ ...bscbYaml(), id: 'eastshire' }));
+    writeFileSync(join(dir, 'westshire.json'), JSON.stringify({ ...bscbYaml(), id: 'westshire' }));
+    writeFileSync(join(dir, 'README.md'), '# not a policy\n');
+    const c = await loadPolicyCatalog({ extraDirs: [dir] });
+    expect(c.list().map((p) => p.id).slice(5)).toEqual(['eastshire', 'westshire']);
+  });
+
+  it('is refused when its folder cannot be read, naming the folder', async () => {
+    const dir = join(tmp(), 'missing');
+    await expect(loadPolicyCatalog({ extraDirs: [dir] })).rejects.toThrow(`${dir}: the policy folder cannot be read`);
+  });
+
   it('is refused when it reuses an id, naming both files', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'copy.yaml'), stringify(bscbYaml()));
@@ -46,7 +60,7 @@ describe('a partnership’s own policy', () => {
 
   it.each([
     ['a missing field', (p: Record<string, unknown>) => { delete p.name; }, 'name: is required'],
-    ['a wrong timescale kind', (p: any) => { p.stages[0].response = { kind: 'fortnights', days: 1, source: 'x' }; }, 'stages[0].response.kind: '],
+    ['a wrong timescale kind', (p: any) => { p.stages[0].response = { kind: 'fortnights', days: 1, source: 'x' }; }, "stages[0].response.kind: Invalid discriminator value. Expected 'working-days' | 'hours' | 'none'"],
     ['stages out of order', (p: any) => { p.stages[1].number = 3; }, 'stages[1].number: expected stage 2, found 3'],
     ['an unknown key', (p: any) => { p.stages[0].deadline = 'soon'; }, 'stages[0]: unknown field(s) "deadline"'],
     ['an unknown role', (p: any) => { p.stages[0].raisedBy.roles = ['wizard']; }, 'stages[0].raisedBy.roles[0]: '],
@@ -66,7 +80,7 @@ describe('a partnership’s own policy', () => {
     const file = join(tmp(), 'broken.yaml');
     writeFileSync(file, 'id: broken\nstages:\n  - number: 1\n   name: [unclosed\n');
     const result = await validatePolicyFile(file);
-    expect(result).toEqual({ ok: false, errors: [expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(line \\d+, column \\d+\\): not valid YAML`))] });
+    expect(result).toEqual({ ok: false, errors: [expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(line 4, column \\d+\\): not valid YAML`))] });
   });
 
   it('makes the whole catalog fail to load, listing every problem, when any file is invalid', async () => {
