@@ -3,13 +3,10 @@
  * how to reach them on Teams and Slack. Loaded from a file (YAML or JSON) and checked as a whole,
  * so a reference to a person or agency that does not exist is caught before anyone relies on it.
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { formatIssues } from './policy/parse.js';
+import { parseDataFile, slug, text } from './data-file.js';
 import { Role } from './policy/schema.js';
 
-const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single hyphens');
-const text = z.string().trim().min(1, 'must not be empty');
 
 export const Partnership = z.object({ id: slug, name: text, policyId: slug }).strict();
 export type Partnership = z.infer<typeof Partnership>;
@@ -108,17 +105,8 @@ export type DirectoryResult = { ok: true; directory: Directory } | { ok: false; 
 
 /** Parses a directory file (JSON if the name ends in .json, else YAML); every error names the file and path. */
 export function parseDirectory(fileName: string, content: string): DirectoryResult {
-  const json = fileName.endsWith('.json');
-  let data: unknown;
-  try {
-    data = json ? JSON.parse(content) : parseYaml(content, { prettyErrors: true });
-  } catch (e) {
-    const where = e instanceof YAMLParseError && e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
-    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    return { ok: false, errors: [`${fileName}${where}: not valid ${json ? 'JSON' : 'YAML'}: ${first}`] };
-  }
-  const result = Directory.safeParse(data);
-  return result.success ? { ok: true, directory: result.data } : { ok: false, errors: formatIssues(fileName, result.error.issues) };
+  const r = parseDataFile(fileName, content, Directory);
+  return r.ok ? { ok: true, directory: r.value } : r;
 }
 
 export function personById(d: Directory, id: string): Person | undefined {

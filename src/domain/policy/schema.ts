@@ -7,11 +7,8 @@
  * Where a procedure is silent and the pack fills a gap, the rule says so in `assumption`.
  */
 import { z } from 'zod';
+import { slug, text } from '../data-file.js';
 
-const text = z.string().trim().min(1, 'must not be empty');
-const slug = z
-  .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single hyphens');
 
 export const SourceRef = z.union([
   text,
