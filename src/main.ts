@@ -7,7 +7,7 @@ import { loadDirectoryFile } from './app/directory-file.js';
 import { loadPolicyCatalog } from './app/policy-catalog.js';
 import { loadConfig } from './config.js';
 import { createHttpServer, listen } from './http/server.js';
-import { openEventStore } from './store/open-store.js';
+import { openStore } from './store/open-store.js';
 
 async function main(): Promise<void> {
   const loaded = loadConfig();
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
 
   let store;
   try {
-    store = await openEventStore(config);
+    store = await openStore(config);
   } catch (e) {
     return fail(e instanceof Error ? e.message : String(e));
   }

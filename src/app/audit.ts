@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CaseEvent } from '../domain/escalation/events.js';
-import type { StoredEvent } from './event-store.js';
+import type { StoredEvent } from './store.js';
 
 /** JSON with object keys sorted, so the hash does not depend on how a database orders keys. */
 export function canonicalJson(value: unknown): string {

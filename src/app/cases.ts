@@ -8,8 +8,9 @@ import type { Command, RefusalCode } from '../domain/escalation/commands.js';
 import { decide } from '../domain/escalation/decide.js';
 import type { CaseEvent } from '../domain/escalation/events.js';
 import { fold, type CaseState } from '../domain/escalation/state.js';
+import { summarise } from './case-summary.js';
 import type { Clock } from './clock.js';
-import type { EventStore, StoredEvent } from './event-store.js';
+import type { Store, StoredEvent } from './store.js';
 
 export type Outcome =
   | { ok: true; state: CaseState; recorded: StoredEvent[]; duplicate: boolean }
@@ -19,7 +20,7 @@ const ATTEMPTS = 5;
 
 export class Cases {
   constructor(
-    private readonly store: EventStore,
+    private readonly store: Store,
     private readonly clock: Clock,
   ) {}
 
@@ -39,9 +40,11 @@ export class Cases {
       const state = fold(events);
       const decision = decide(state, command, this.clock.now());
       if (!decision.ok) return decision;
-      const appended = await this.store.append(ref, events.length, decision.events, idempotencyKey);
+      const next = fold([...events, ...decision.events])!;
+      const summary = decision.events.length ? summarise(next, this.clock.now().toISOString()) : undefined;
+      const appended = await this.store.append(ref, events.length, decision.events, { idempotencyKey, summary });
       if (appended.ok) {
-        const after = appended.duplicate ? await this.load(ref) : fold([...events, ...decision.events]);
+        const after = appended.duplicate ? await this.load(ref) : next;
         return { ok: true, state: after!, recorded: appended.stored, duplicate: appended.duplicate };
       }
     }

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { verifyChain } from '../app/audit.js';
 import { loadPolicyCatalog, validatePolicyFile } from '../app/policy-catalog.js';
 import { loadConfig } from '../config.js';
-import { openEventStore } from '../store/open-store.js';
+import { openStore } from '../store/open-store.js';
 import { dueInstant, formatHuman, formatIsoLondon } from '../domain/calendar.js';
 import { Region } from '../domain/policy/schema.js';
 import { describePolicy } from './describe-policy.js';
@@ -131,7 +131,7 @@ async function auditVerify(args: string[], out: (s: string) => void, err: (s: st
   if (args.length > 1) throw new UsageError('audit verify takes at most one case reference.');
   const loaded = loadConfig();
   if (!loaded.ok) throw new Error(loaded.message);
-  const store = await openEventStore(loaded.config);
+  const store = await openStore(loaded.config);
   try {
     const refs = args[0] ? [args[0]] : await store.caseRefs();
     let broken = 0;

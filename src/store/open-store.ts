@@ -5,21 +5,21 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { EventStore } from '../app/event-store.js';
-import { postgresEventStore } from './postgres/event-store.js';
+import type { Store } from '../app/store.js';
+import { postgresStore } from './postgres/postgres-store.js';
 import { openPglite, openPool } from './postgres/sql.js';
 
 export type StoreSettings = { DATABASE_URL?: string | undefined; DATA_DIR: string };
 
 export class StoreError extends Error {}
 
-export async function openEventStore(settings: StoreSettings): Promise<EventStore> {
+export async function openStore(settings: StoreSettings): Promise<Store> {
   const url = settings.DATABASE_URL;
   if (!url) {
     const dir = resolve(settings.DATA_DIR, 'pglite');
     try {
       await mkdir(dir, { recursive: true });
-      return await postgresEventStore(await openPglite(dir), 'pglite');
+      return await postgresStore(await openPglite(dir), 'pglite');
     } catch (e) {
       throw new StoreError(`cannot open the embedded database in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -28,7 +28,7 @@ export async function openEventStore(settings: StoreSettings): Promise<EventStor
   if (scheme === 'postgres' || scheme === 'postgresql') {
     const sql = openPool(url);
     try {
-      return await postgresEventStore(sql, 'postgres');
+      return await postgresStore(sql, 'postgres');
     } catch (e) {
       await sql.close().catch(() => undefined);
       throw new StoreError(`cannot reach the PostgreSQL database at ${redact(url)}: ${e instanceof Error ? e.message : String(e)}`);

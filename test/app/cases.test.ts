@@ -2,23 +2,23 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Cases } from '../../src/app/cases.js';
 import { FakeClock } from '../../src/app/clock.js';
-import type { EventStore } from '../../src/app/event-store.js';
+import type { Store } from '../../src/app/store.js';
 import { loadPolicyCatalog } from '../../src/app/policy-catalog.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
-import { postgresEventStore } from '../../src/store/postgres/event-store.js';
+import { postgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openPglite } from '../../src/store/postgres/sql.js';
 import { actor, actorOf, participant } from '../support/people.js';
 import { partiesFor, practitioner } from '../support/walk.js';
 
 let bscb: Policy;
-let store: EventStore;
+let store: Store;
 let clock: FakeClock;
 let cases: Cases;
 beforeAll(async () => {
   bscb = (await loadPolicyCatalog()).get('bscb')!;
 });
 beforeEach(async () => {
-  store = await postgresEventStore(await openPglite('memory://'), 'pglite');
+  store = await postgresStore(await openPglite('memory://'), 'pglite');
   clock = new FakeClock(new Date('2026-12-24T15:00:00Z'));
   cases = new Cases(store, clock);
 });
@@ -51,6 +51,21 @@ describe('Cases', () => {
     expect(approved.ok && approved.state.current?.responseDue).toBe('2026-12-29T15:00:00.000Z');
     expect((await store.load('RES-1')).map((s) => s.event.type)).toEqual(['case-opened', 'escalation-requested', 'stage-opened']);
     expect(await cases.execute('RES-NONE', { type: 'withdraw', actor: actorOf(practitioner()), reason: 'x' })).toMatchObject({ ok: false, code: 'not-found' });
+  });
+
+  it('keeps the case summary in step with its events, so queries see the stage, the people and the due date', async () => {
+    await openCase();
+    expect(await store.findCases({ phases: ['ready'] })).toMatchObject([{ ref: 'RES-1', version: 1, stage: null, nextDue: null }]);
+    await cases.execute('RES-1', { type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '' });
+    await cases.execute('RES-1', { type: 'approve-escalation', actor: actor('team-manager', 'health'), parties: partiesFor(bscb.stages[0]!) });
+    const receiver = partiesFor(bscb.stages[0]!).receiver.personId;
+    expect(await store.findCases({ participantId: receiver })).toMatchObject([
+      { ref: 'RES-1', version: 3, phase: 'stage-open', stage: 1, nextDue: '2026-12-29T15:00:00.000Z', overdueSince: null, updatedAt: '2026-12-24T15:00:00.000Z' },
+    ]);
+    expect(await store.findCases({ dueBefore: '2026-12-29T14:59:59.000Z' })).toEqual([]);
+    // A refusal records nothing and leaves the summary as it was.
+    await cases.execute('RES-1', { type: 'approve-escalation', actor: actor('team-manager', 'health'), parties: partiesFor(bscb.stages[0]!) });
+    expect((await store.findCases({}))[0]?.version).toBe(3);
   });
 
   it('answers the same click delivered twice from the record', async () => {

@@ -4,15 +4,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../support/cli.js';
-import { postgresEventStore } from '../../src/store/postgres/event-store.js';
+import { postgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openPglite } from '../../src/store/postgres/sql.js';
-import { message } from '../store/event-store-contract.js';
+import { message } from '../store/store-contract.js';
 
 describe('audit verify', () => {
   it('passes intact cases and names the first broken link of a tampered one', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'resolve-audit-'));
     const sql = await openPglite(join(dataDir, 'pglite'));
-    const store = await postgresEventStore(sql, 'pglite');
+    const store = await postgresStore(sql, 'pglite');
     await store.append('RES-A', 0, [message(1), message(2)]);
     await store.append('RES-B', 0, [message(1), message(2), message(3)]);
     await store.close();

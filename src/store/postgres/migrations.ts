@@ -25,18 +25,55 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE UNIQUE INDEX case_events_idempotency ON case_events (case_ref, idempotency_key) WHERE idempotency_key IS NOT NULL;
     `,
   },
+  {
+    version: 2,
+    name: 'case summaries and documents',
+    sql: `
+      CREATE TABLE case_summaries (
+        case_ref           text        PRIMARY KEY,
+        version            integer     NOT NULL,
+        phase              text        NOT NULL,
+        stage              integer,
+        escalating_agency  text        NOT NULL,
+        receiving_agency   text        NOT NULL,
+        participant_ids    text[]      NOT NULL,
+        next_due           timestamptz,
+        summary            jsonb       NOT NULL
+      );
+      CREATE INDEX case_summaries_participants ON case_summaries USING gin (participant_ids);
+      CREATE INDEX case_summaries_escalating ON case_summaries (escalating_agency);
+      CREATE INDEX case_summaries_receiving ON case_summaries (receiving_agency);
+      CREATE INDEX case_summaries_due ON case_summaries (next_due) WHERE next_due IS NOT NULL;
+      CREATE TABLE documents (
+        namespace  text        NOT NULL,
+        key        text        NOT NULL,
+        value      jsonb       NOT NULL,
+        etag       text        NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (namespace, key)
+      );
+    `,
+  },
 ];
 
+/** Any fixed number: instances starting together take turns through this lock. */
+const MIGRATION_LOCK = 20261122;
+
 export async function migrate(sql: Sql): Promise<number> {
-  await sql.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-  const { rows } = await sql.query<{ version: number }>('SELECT version FROM schema_migrations');
-  const done = new Set(rows.map((r) => r.version));
-  let applied = 0;
-  for (const m of MIGRATIONS) {
-    if (done.has(m.version)) continue;
-    // One statement batch per migration, and the record of it, in one transaction.
-    await sql.exec(`BEGIN; ${m.sql}; INSERT INTO schema_migrations (version, name) VALUES (${m.version}, '${m.name}'); COMMIT;`);
-    applied++;
-  }
-  return applied;
+  // All pending migrations in one transaction, under an advisory lock: two instances starting at
+  // once against one server neither collide nor apply anything twice.
+  return sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const done = new Set(rows.map((r) => r.version));
+    let applied = 0;
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await tx.exec(m.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      applied++;
+    }
+    return applied;
+  });
 }

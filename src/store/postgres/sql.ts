@@ -10,6 +10,8 @@ export interface Sql {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
   /** Several statements at once, no parameters (migrations). */
   exec(text: string): Promise<void>;
+  /** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */
+  transaction<T>(work: (tx: Omit<Sql, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -19,6 +21,13 @@ export async function openPglite(dataDir: string): Promise<Sql> {
   return {
     query: async <R>(text: string, params?: unknown[]) => ({ rows: (await db.query<R>(text, params)).rows }),
     exec: async (text) => void (await db.exec(text)),
+    transaction: (work) =>
+      db.transaction((tx) =>
+        work({
+          query: async <R>(text: string, params?: unknown[]) => ({ rows: (await tx.query<R>(text, params)).rows }),
+          exec: async (text) => void (await tx.exec(text)),
+        }),
+      ),
     close: () => db.close(),
   };
 }
@@ -33,6 +42,23 @@ export function openPool(connectionString: string, options: { schema?: string } 
   return {
     query: async <R>(text: string, params?: unknown[]) => ({ rows: (await pool.query(text, params)).rows as R[] }),
     exec: async (text) => void (await pool.query(text)),
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work({
+          query: async <R>(text: string, params?: unknown[]) => ({ rows: (await client.query(text, params)).rows as R[] }),
+          exec: async (text) => void (await client.query(text)),
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
     close: () => pool.end(),
   };
 }

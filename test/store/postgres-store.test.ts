@@ -1,17 +1,17 @@
 /** The contract on embedded PGlite (always) and on a PostgreSQL server (when TEST_POSTGRES_URL is set). */
 import { afterAll, describe, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { postgresEventStore } from '../../src/store/postgres/event-store.js';
+import { postgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openPglite, openPool, type Sql } from '../../src/store/postgres/sql.js';
-import { eventStoreContract } from './event-store-contract.js';
+import { storeContract } from './store-contract.js';
 
 const tamperWith = (sql: Sql) => async (caseRef: string, seq: number, text: string) => {
   await sql.query(`UPDATE case_events SET event = jsonb_set(event, '{data,text}', to_jsonb($3::text)) WHERE case_ref = $1 AND seq = $2`, [caseRef, seq, text]);
 };
 
-eventStoreContract('PGlite (embedded)', async () => {
+storeContract('PGlite (embedded)', async () => {
   const sql = await openPglite('memory://');
-  return { store: await postgresEventStore(sql, 'pglite'), tamper: tamperWith(sql) };
+  return { store: await postgresStore(sql, 'pglite'), tamper: tamperWith(sql) };
 });
 
 const url = process.env.TEST_POSTGRES_URL;
@@ -23,12 +23,12 @@ if (url) {
     for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
     await admin.close();
   });
-  eventStoreContract('PostgreSQL server', async () => {
+  storeContract('PostgreSQL server', async () => {
     const schema = `resolve_test_${randomBytes(6).toString('hex')}`;
     schemas.push(schema);
     await admin.query(`CREATE SCHEMA ${schema}`);
     const sql = openPool(url, { schema });
-    return { store: await postgresEventStore(sql, 'postgres'), tamper: tamperWith(sql) };
+    return { store: await postgresStore(sql, 'postgres'), tamper: tamperWith(sql) };
   });
 } else {
   describe('event store contract: PostgreSQL server', () => {

@@ -1,0 +1,72 @@
+/**
+ * The store port: everything the app keeps. Adapters (PostgreSQL and embedded PGlite in
+ * src/store/postgres, MongoDB in src/store/mongo) all pass one contract test suite.
+ *
+ * - Case events. Appends are optimistic: the caller says how many events it has seen
+ *   (`expectedVersion`), and the append fails with a conflict if someone else appended first; the
+ *   app then reloads and decides again. An idempotency key makes a repeated delivery (the same
+ *   click twice, a job that fires twice) record once.
+ * - Case summaries, written with the events they summarise, for the questions people ask of many
+ *   cases at once: mine, my agency's, those due, those at Stage 3 or above.
+ * - Documents: small keyed values with an etag, for conversation references (where to send a
+ *   proactive message) and the bots' conversation state.
+ */
+import type { CaseEvent } from '../domain/escalation/events.js';
+import type { CaseSummary } from './case-summary.js';
+
+export type StoreKind = 'pglite' | 'postgres' | 'mongodb';
+
+export type StoredEvent = {
+  caseRef: string;
+  /** 1 for the case's first event, then 2, 3... */
+  seq: number;
+  event: CaseEvent;
+  idempotencyKey: string | null;
+  /** The hash of the previous event of the case (null for the first) and of this one. */
+  prevHash: string | null;
+  hash: string;
+};
+
+export type AppendOptions = {
+  idempotencyKey?: string | undefined;
+  /** The case as it stands after these events; stored with them so queries never lag. */
+  summary?: CaseSummary | undefined;
+};
+
+export type AppendResult =
+  | { ok: true; stored: StoredEvent[]; duplicate: boolean }
+  | { ok: false; conflict: true; message: string };
+
+export type CaseQuery = {
+  /** Cases this person takes part in. */
+  participantId?: string;
+  /** Cases where this agency is either side. */
+  agencyId?: string;
+  phases?: CaseSummary['phase'][];
+  /** Open stages whose next response or acknowledgement is due at or before this instant. */
+  dueBefore?: string;
+  /** Cases whose current stage is at least this one. */
+  minStage?: number;
+  limit?: number;
+};
+
+export type StoredDocument<T = unknown> = { value: T; etag: string };
+
+/** `expectedEtag`: omitted = write whatever is there; null = only if nothing is there yet. */
+export type PutResult = { ok: true; etag: string } | { ok: false; conflict: true };
+
+export interface Store {
+  readonly kind: StoreKind;
+  append(caseRef: string, expectedVersion: number, events: CaseEvent[], options?: AppendOptions): Promise<AppendResult>;
+  load(caseRef: string): Promise<StoredEvent[]>;
+  /** The events recorded under an idempotency key (empty if none). */
+  recordedWith(caseRef: string, idempotencyKey: string): Promise<StoredEvent[]>;
+  /** Every case reference, for audits. */
+  caseRefs(): Promise<string[]>;
+  /** Summaries matching every condition given, soonest due first, then by reference. */
+  findCases(query: CaseQuery): Promise<CaseSummary[]>;
+  getDocument<T = unknown>(namespace: string, key: string): Promise<StoredDocument<T> | null>;
+  putDocument(namespace: string, key: string, value: unknown, expectedEtag?: string | null): Promise<PutResult>;
+  deleteDocument(namespace: string, key: string): Promise<void>;
+  close(): Promise<void>;
+}
