@@ -19,9 +19,14 @@ export type Outcome =
 const ATTEMPTS = 5;
 
 export class Cases {
+  /**
+   * `afterRecord` hears of every change that recorded events (the scheduler syncs the case's jobs
+   * there). The events are already recorded when it runs, so it must deal with its own failures.
+   */
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly afterRecord?: (state: CaseState) => Promise<void>,
   ) {}
 
   async load(ref: string): Promise<CaseState | null> {
@@ -44,6 +49,7 @@ export class Cases {
       const summary = decision.events.length ? summarise(next, this.clock.now().toISOString()) : undefined;
       const appended = await this.store.append(ref, events.length, decision.events, { idempotencyKey, summary });
       if (appended.ok) {
+        if (!appended.duplicate && decision.events.length && this.afterRecord) await this.afterRecord(next);
         const after = appended.duplicate ? await this.load(ref) : next;
         return { ok: true, state: after!, recorded: appended.stored, duplicate: appended.duplicate };
       }

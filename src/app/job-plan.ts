@@ -9,9 +9,11 @@ import { addWorkingDays, atLondonTime, formatIsoLondon, isWorkingDay, subtractWo
 import type { CaseState } from '../domain/escalation/state.js';
 import type { Region } from '../domain/policy/schema.js';
 
-export type JobName = 'stage-reminder' | 'response-deadline' | 'acknowledgement-deadline' | 'actions-review' | 'debrief-prompt';
+export const JOB_NAMES = ['stage-reminder', 'response-deadline', 'acknowledgement-deadline', 'actions-review', 'debrief-prompt', 'board-digest'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
 
-export type PlannedJob = { key: string; name: JobName; runAt: string; data: { ref: string; stage: number | null; due: string | null } };
+/** `ref` is null only for the Board's daily digest, which is about every case. */
+export type PlannedJob = { key: string; name: JobName; runAt: string; data: { ref: string | null; stage: number | null; due: string | null } };
 
 export type JobSettings = {
   /** Reminders at these fractions of the time allowed (0.5 = half-way). */
@@ -24,6 +26,8 @@ export type JobSettings = {
   promptHour: number;
   /** Working days after closure to suggest a debrief. */
   debriefAfterWorkingDays: number;
+  /** The London hour of the Board managers' daily digest, on working days. */
+  digestHour: number;
 };
 
 export const DEFAULT_JOB_SETTINGS: JobSettings = {
@@ -32,6 +36,7 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   officeHours: { from: 8, to: 18 },
   promptHour: 9,
   debriefAfterWorkingDays: 2,
+  digestHour: 8,
 };
 
 function isOfficeHours(t: Date, region: Region, settings: JobSettings): boolean {
@@ -74,4 +79,18 @@ export function planJobs(state: CaseState, settings: JobSettings = DEFAULT_JOB_S
     add('debrief-prompt', addWorkingDays(new Date(state.closedAt), settings.debriefAfterWorkingDays, region), null, null);
   }
   return jobs;
+}
+
+/**
+ * The next Board digest after `after`: the digest hour of the next working day (today's, if it
+ * is still to come). Each digest schedules the next, so bank holidays are skipped by the calendar.
+ */
+export function planDigest(after: Date, region: Region, settings: JobSettings = DEFAULT_JOB_SETTINGS): PlannedJob {
+  let day = formatIsoLondon(after).slice(0, 10);
+  let runAt = atLondonTime(day, settings.digestHour);
+  while (runAt <= after || !isWorkingDay(runAt, region)) {
+    day = formatIsoLondon(new Date(runAt.getTime() + 24 * 3600_000)).slice(0, 10);
+    runAt = atLondonTime(day, settings.digestHour);
+  }
+  return { key: `board|board-digest|-|${runAt.toISOString()}`, name: 'board-digest', runAt: runAt.toISOString(), data: { ref: null, stage: null, due: day } };
 }

@@ -1,6 +1,6 @@
 /** The jobs a BSCB case needs as it moves, across a weekend and Christmas. */
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { planJobs } from '../../src/app/job-plan.js';
+import { DEFAULT_JOB_SETTINGS, planDigest, planJobs } from '../../src/app/job-plan.js';
 import { loadPolicyCatalog } from '../../src/app/policy-catalog.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
 import { CaseDriver } from '../support/case-driver.js';
@@ -82,7 +82,7 @@ describe('the job plan', () => {
     openCase(d, bscb);
     reachStage(d, bscb, 3);
     expect(plan(d)).toEqual(['stage-reminder 2026-11-27T10:00:00.000Z', 'response-deadline 2026-11-30T10:00:00.000Z']);
-    const settings = { reminderFractions: [0.25], reminderWorkingDaysBefore: 0, officeHours: { from: 8, to: 18 }, promptHour: 9, debriefAfterWorkingDays: 2 };
+    const settings = { ...DEFAULT_JOB_SETTINGS, reminderFractions: [0.25], reminderWorkingDaysBefore: 0, officeHours: { from: 8, to: 18 }, promptHour: 9, debriefAfterWorkingDays: 2 };
     // A quarter of 7 days from Monday 10:00 is Tuesday 04:00: before office hours, so nothing.
     expect(planJobs(d.s, settings).map((j) => j.name)).toEqual(['response-deadline']);
     // Stage 2 of another case, opened Monday 10:00 and due Wednesday 10:00: half-way is Tuesday 10:00.
@@ -104,5 +104,20 @@ describe('the job plan', () => {
     expect(planJobs(d.s)).toEqual([
       { key: 'RES-K|response-deadline|1|2026-11-24T10:00:00.000Z', name: 'response-deadline', runAt: '2026-11-24T10:00:00.000Z', data: { ref: 'RES-K', stage: 1, due: '2026-11-24T10:00:00.000Z' } },
     ]);
+  });
+
+  it('plans the Board digest for 08:00 London on the next working day, skipping weekends and bank holidays', () => {
+    const at = (iso: string) => planDigest(new Date(iso), 'england-and-wales').runAt;
+    // Monday 07:59 GMT: today's digest is still to come.
+    expect(at('2026-11-23T07:59:00Z')).toBe('2026-11-23T08:00:00.000Z');
+    // Friday 08:00 exactly: the next is Monday.
+    expect(at('2026-11-27T08:00:00Z')).toBe('2026-11-30T08:00:00.000Z');
+    // Thursday 24 December 2026, after 08:00: Christmas Day (Fri) and Boxing Day's substitute (Mon 28th) are skipped.
+    expect(at('2026-12-24T09:00:00Z')).toBe('2026-12-29T08:00:00.000Z');
+    // British Summer Time: 08:00 London is 07:00 UTC.
+    expect(at('2026-06-01T12:00:00Z')).toBe('2026-06-02T07:00:00.000Z');
+    expect(planDigest(new Date('2026-11-23T07:59:00Z'), 'england-and-wales')).toEqual({
+      key: 'board|board-digest|-|2026-11-23T08:00:00.000Z', name: 'board-digest', runAt: '2026-11-23T08:00:00.000Z', data: { ref: null, stage: null, due: '2026-11-23' },
+    });
   });
 });

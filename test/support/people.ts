@@ -29,4 +29,4 @@ export function actor(role: Role, agencyId: string, n = 1): Actor {
   return actorOf(participant(role, agencyId, n));
 }
 
-export const SCHEDULER: Actor = { kind: 'system', name: 'Resolve scheduler' };
+export { SCHEDULER } from '../../src/app/scheduled-jobs.js';

@@ -4,7 +4,7 @@
  */
 import type { Participant } from '../matching.js';
 import type { OutcomeType } from '../policy/schema.js';
-import type { Actor, AgencyRef, AgreedAction, CaseEvent, CaseFacts, EscalationReason } from './events.js';
+import type { Actor, AgencyRef, AgreedAction, CaseEvent, CaseFacts, EscalationReason, PromptKind } from './events.js';
 
 /** The people a stage opens between, matched from the directory by the app layer. */
 export type Parties = { raiser: Participant; receiver: Participant; informed: Participant[] };
@@ -34,6 +34,8 @@ export type Command =
   | C<'accept-extension'>
   | C<'decline-extension', { comment: string }>
   | C<'mark-deadline-lapsed', { which: 'response' | 'acknowledgement'; due: string }>
+  /** The scheduler asks whether a reminder is still due, and whom it goes to. */
+  | C<'record-prompt', { prompt: PromptKind; due: string | null }>
   | C<'propose-resolution', { summary: string; actions: AgreedAction[]; reviewDate?: string }>
   | C<'confirm-resolution'>
   | C<'reject-resolution', { comment: string }>

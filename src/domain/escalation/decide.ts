@@ -9,7 +9,8 @@
 import { dueInstant } from '../calendar.js';
 import type { Party, Role, Stage } from '../policy/schema.js';
 import type { Command, Decision, Parties, RefusalCode } from './commands.js';
-import type { Actor, AgreedAction, CaseEvent, EscalationReason, Side } from './events.js';
+import type { Participant } from '../matching.js';
+import type { Actor, AgreedAction, CaseEvent, EscalationReason, PromptKind, Side } from './events.js';
 import { stageOf, type CaseState } from './state.js';
 
 const MAX_TEXT = 4000;
@@ -18,7 +19,8 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
   const at = now.toISOString();
   if (command.type === 'open-case') return openCase(state, command, at);
   if (!state) return refuse('not-found', 'There is no such case.');
-  if (state.phase === 'closed' && command.type !== 'record-debrief' && command.type !== 'mark-deadline-lapsed') {
+  const afterClosure = ['record-debrief', 'mark-deadline-lapsed', 'record-prompt'];
+  if (state.phase === 'closed' && !afterClosure.includes(command.type)) {
     return refuse('wrong-phase', `Case ${state.ref} is closed; nothing more can be changed.`);
   }
   const ev = eventFactory(command.actor, at, state.current?.number ?? null);
@@ -135,6 +137,13 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       return ok([ev('deadline-lapsed', { which: c.which, due: c.due, suggestedStage: next })]);
     }
 
+    case 'record-prompt': {
+      if (c.actor.kind !== 'system') return notAllowed('Reminders are sent by the scheduler.');
+      const to = promptRecipients(state, c.prompt, c.due, now);
+      // A reminder about something already done, changed or past records nothing and is not sent.
+      return ok(to.length ? [ev('prompt-sent', { prompt: c.prompt, due: c.due, to })] : []);
+    }
+
     case 'propose-resolution': {
       const cur = openStageOr(state);
       if (!cur.ok) return cur;
@@ -240,6 +249,29 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       const notes = c.notes.trim();
       if (!notes) return refuse('invalid', 'The debrief notes are empty.');
       return ok([ev('debrief-recorded', { notes, learning: c.learning.trim() })]);
+    }
+  }
+}
+
+/** Who a reminder goes to, or nobody when it no longer applies. */
+function promptRecipients(state: CaseState, prompt: PromptKind, due: string | null, now: Date): Participant[] {
+  const cur = state.current;
+  const unique = (ps: (Participant | undefined)[]) => [...new Map(ps.filter((p): p is Participant => !!p).map((p) => [p.personId, p])).values()];
+  switch (prompt) {
+    case 'stage-reminder': {
+      // The response is the receiver's to give, before the due date it was set for.
+      if (state.phase !== 'stage-open' || !cur || cur.responseDue !== due || !due || new Date(due) <= now) return [];
+      const answered = cur.response !== null && cur.response.position !== 'more-time';
+      return answered ? [] : [cur.receiver];
+    }
+    case 'actions-review':
+      // "Check back that agreed actions were implemented": the practitioner and the raiser who agreed them.
+      if (state.phase !== 'resolved' || state.actionsReviewed || state.agreed?.reviewDate !== due) return [];
+      return unique([state.practitioner, cur?.raiser]);
+    case 'debrief-prompt': {
+      const resolved = state.outcome === 'resolved' || state.outcome === 'binding-decision';
+      if (state.phase !== 'closed' || !resolved || state.debriefs > 0) return [];
+      return unique([state.practitioner, cur?.raiser, cur?.receiver]);
     }
   }
 }

@@ -96,6 +96,10 @@ export type ActionsReviewed = E<'actions-reviewed', { implemented: boolean; note
 export type CaseWithdrawn = E<'case-withdrawn', { reason: string }>;
 export type CaseClosed = E<'case-closed', { outcome: CaseOutcome; summary: string }>;
 export type DebriefRecorded = E<'debrief-recorded', { notes: string; learning: string }>;
+/** The scheduler reminded people of something the procedure expects of them. */
+export type PromptSent = E<'prompt-sent', { prompt: PromptKind; due: string | null; to: Participant[] }>;
+
+export type PromptKind = 'stage-reminder' | 'actions-review' | 'debrief-prompt';
 
 export type Side = 'escalating' | 'receiving';
 export type EscalationReason = 'not-resolved' | 'no-response' | 'urgent' | 'informal-attempt-failed' | 'already-discussed';
@@ -123,6 +127,7 @@ export type CaseEvent =
   | ActionsReviewed
   | CaseWithdrawn
   | CaseClosed
-  | DebriefRecorded;
+  | DebriefRecorded
+  | PromptSent;
 
 export type CaseEventType = CaseEvent['type'];

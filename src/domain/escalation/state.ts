@@ -181,6 +181,8 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
       return { ...s, phase: 'closed', outcome: event.data.outcome, closedAt: event.at, pendingEscalation: null, proposal: null };
     case 'debrief-recorded':
       return { ...s, debriefs: s.debriefs + 1 };
+    case 'prompt-sent':
+      return s;
   }
 }
 

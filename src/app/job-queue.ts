@@ -1,0 +1,90 @@
+/**
+ * The JobQueue port: where planned jobs wait for their time. Production uses Agenda on the same
+ * database as the store (src/jobs/agenda-queue.ts); `FakeClockJobQueue` moves a test's fake clock
+ * from job to job, so a case can cross weekends and bank holidays in milliseconds.
+ */
+import type { FakeClock } from './clock.js';
+import type { PlannedJob } from './job-plan.js';
+
+export type JobState = 'scheduled' | 'running' | 'done' | 'failed';
+
+export type QueuedJob = PlannedJob & { state: JobState };
+
+export type QueueStatus = { running: boolean; overdue: number; inProgress: number };
+
+export type JobHandler = (job: PlannedJob) => Promise<void>;
+
+export interface JobQueue {
+  /** Every job of a case still stored, including those already run (kept as history). */
+  jobsOf(ref: string | null): Promise<QueuedJob[]>;
+  /** Adds jobs; a job whose key is already queued is left as it is. */
+  schedule(jobs: PlannedJob[]): Promise<void>;
+  /** Removes jobs that have not run yet. */
+  cancel(keys: string[]): Promise<void>;
+  start(handler: JobHandler): Promise<void>;
+  /** Stops taking jobs and waits for those running to finish. */
+  stop(): Promise<void>;
+  status(): Promise<QueueStatus>;
+}
+
+export class FakeClockJobQueue implements JobQueue {
+  private readonly jobs = new Map<string, QueuedJob>();
+  private handler: JobHandler | null = null;
+
+  constructor(private readonly clock: FakeClock) {}
+
+  async jobsOf(ref: string | null) {
+    return [...this.jobs.values()].filter((j) => j.data.ref === ref);
+  }
+  async schedule(jobs: PlannedJob[]) {
+    for (const j of jobs) if (!this.jobs.has(j.key)) this.jobs.set(j.key, { ...j, state: 'scheduled' });
+  }
+  async cancel(keys: string[]) {
+    for (const k of keys) if (this.jobs.get(k)?.state === 'scheduled') this.jobs.delete(k);
+  }
+  async start(handler: JobHandler) {
+    this.handler = handler;
+  }
+  async stop() {
+    this.handler = null;
+  }
+  async status(): Promise<QueueStatus> {
+    return { running: this.handler !== null, overdue: this.due().length, inProgress: 0 };
+  }
+  pending(): QueuedJob[] {
+    return [...this.jobs.values()].filter((j) => j.state === 'scheduled').sort(byRunAt);
+  }
+
+  /**
+   * Moves the clock to each job's time in turn and runs it, up to `iso` (where the clock is left),
+   * including jobs the handlers add on the way. Returns the jobs run, in order.
+   */
+  async advanceTo(iso: string): Promise<QueuedJob[]> {
+    if (!this.handler) throw new Error('the job queue has not been started');
+    const until = new Date(iso).getTime();
+    if (until < this.clock.now().getTime()) throw new Error(`the clock cannot go back to ${iso}`);
+    const ran: QueuedJob[] = [];
+    for (let next = this.pending()[0]; next && new Date(next.runAt).getTime() <= until; next = this.pending()[0]) {
+      if (new Date(next.runAt) > this.clock.now()) this.clock.set(next.runAt);
+      next.state = 'running';
+      try {
+        await this.handler(next);
+        next.state = 'done';
+      } catch (e) {
+        next.state = 'failed';
+        throw e;
+      }
+      ran.push(next);
+    }
+    this.clock.set(iso);
+    return ran;
+  }
+
+  private due(): QueuedJob[] {
+    const now = this.clock.now().getTime();
+    return this.pending().filter((j) => new Date(j.runAt).getTime() <= now);
+  }
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byRunAt = (a: PlannedJob, b: PlannedJob) => compare(new Date(a.runAt).toISOString(), new Date(b.runAt).toISOString()) || compare(a.key, b.key);
