@@ -17,6 +17,23 @@ const Config = z.object({
   DATA_DIR: z.string().min(1).default('data'),
   /** A postgres:// URL for a PostgreSQL server; empty for the embedded store in DATA_DIR. */
   DATABASE_URL: z.string().min(1).optional(),
+  /** Reminders before a stage's deadline, at these fractions of the time allowed (comma-separated; empty for none). */
+  REMINDER_FRACTIONS: z
+    .string()
+    .default('0.5')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean).map(Number))
+    .pipe(z.array(z.number().gt(0).lt(1))),
+  /** And this many working days before it (0 for none). */
+  REMINDER_WORKING_DAYS_BEFORE: z.coerce.number().int().min(0).max(10).default(1),
+  /** The London hour of the Board managers' daily digest on working days. */
+  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  /** How often the scheduler looks for jobs coming due, in milliseconds. */
+  JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /**
+   * How long an instance may hold a job it is running (ms). A job held by an instance that died
+   * is run by another after this; handlers take well under a second.
+   */
+  JOBS_LOCK_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -24,7 +41,7 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; message: 
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
   // Empty strings (a blank line in .env) mean "not set".
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && (v !== '' || k === 'REMINDER_FRACTIONS')));
   const parsed = Config.safeParse(cleaned);
   if (parsed.success) return { ok: true, config: parsed.data };
   const issue = parsed.error.issues[0]!;

@@ -131,7 +131,7 @@ async function auditVerify(args: string[], out: (s: string) => void, err: (s: st
   if (args.length > 1) throw new UsageError('audit verify takes at most one case reference.');
   const loaded = loadConfig();
   if (!loaded.ok) throw new Error(loaded.message);
-  const store = await openStore(loaded.config);
+  const { store } = await openStore(loaded.config);
   try {
     const refs = args[0] ? [args[0]] : await store.caseRefs();
     let broken = 0;

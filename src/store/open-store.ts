@@ -1,11 +1,12 @@
 /**
  * Picks the store from the settings: no DATABASE_URL means embedded PGlite in DATA_DIR;
  * postgres:// or postgresql:// means a PostgreSQL server. A bad or unreachable URL is one clear
- * sentence, never a stack trace. (MongoDB arrives with its adapter.)
+ * sentence, never a stack trace. The scheduled jobs' backend is on the same database.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Store } from '../app/store.js';
+import { postgresJobBackend, type JobBackend } from '../jobs/agenda-backend.js';
 import { postgresStore } from './postgres/postgres-store.js';
 import { openPglite, openPool } from './postgres/sql.js';
 
@@ -13,13 +14,16 @@ export type StoreSettings = { DATABASE_URL?: string | undefined; DATA_DIR: strin
 
 export class StoreError extends Error {}
 
-export async function openStore(settings: StoreSettings): Promise<Store> {
+export type OpenedStore = { store: Store; jobs: JobBackend };
+
+export async function openStore(settings: StoreSettings): Promise<OpenedStore> {
   const url = settings.DATABASE_URL;
   if (!url) {
     const dir = resolve(settings.DATA_DIR, 'pglite');
     try {
       await mkdir(dir, { recursive: true });
-      return await postgresStore(await openPglite(dir), 'pglite');
+      const sql = await openPglite(dir);
+      return { store: await postgresStore(sql, 'pglite'), jobs: postgresJobBackend(sql) };
     } catch (e) {
       throw new StoreError(`cannot open the embedded database in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -28,7 +32,7 @@ export async function openStore(settings: StoreSettings): Promise<Store> {
   if (scheme === 'postgres' || scheme === 'postgresql') {
     const sql = openPool(url);
     try {
-      return await postgresStore(sql, 'postgres');
+      return { store: await postgresStore(sql, 'postgres'), jobs: postgresJobBackend(sql) };
     } catch (e) {
       await sql.close().catch(() => undefined);
       throw new StoreError(`cannot reach the PostgreSQL database at ${redact(url)}: ${e instanceof Error ? e.message : String(e)}`);

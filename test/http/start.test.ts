@@ -34,14 +34,17 @@ describe('the process', () => {
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ status: 'ok', store: 'pglite', partnership: { policy: 'bscb' } });
+    expect(body).toMatchObject({ status: 'ok', store: 'pglite', partnership: { policy: 'bscb' }, jobs: { running: true, overdue: 0, inProgress: 0 } });
     expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
     expect(body.policies).toEqual(['bscb', 'sefton', 'croydon', 'worcestershire', 'derby']);
     expect((await fetch(`http://127.0.0.1:${port}/nothing`)).status).toBe(404);
     const exited = once(app.child, 'exit');
+    const stopAt = Date.now();
     app.child.kill('SIGTERM');
     const [code] = await exited;
     expect(code).toBe(0);
+    // The issue's limit for a clean stop (the scheduler drains first).
+    expect(Date.now() - stopAt).toBeLessThan(10_000);
   }, 30_000);
 
   it('refuses to start with one clear line when a setting is wrong', async () => {

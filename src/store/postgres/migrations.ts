@@ -57,13 +57,14 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
 ];
 
 /** Any fixed number: instances starting together take turns through this lock. */
-const MIGRATION_LOCK = 20261122;
+/** Held (per transaction) by anything that changes the schema, so instances starting together queue. */
+export const SCHEMA_LOCK = 20261122;
 
 export async function migrate(sql: Sql): Promise<number> {
   // All pending migrations in one transaction, under an advisory lock: two instances starting at
   // once against one server neither collide nor apply anything twice.
   return sql.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
     await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
     const done = new Set(rows.map((r) => r.version));

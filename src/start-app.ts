@@ -1,0 +1,133 @@
+/**
+ * Builds and starts the whole app from its settings: procedures, directory, store, scheduler and
+ * HTTP server. `main.ts` runs it as a process; tests run it in-process with their own clock,
+ * notifier and logger, and stop and start it again on the same data.
+ */
+import { pino, type Logger } from 'pino';
+import { Cases } from './app/cases.js';
+import { systemClock, type Clock } from './app/clock.js';
+import { loadDirectoryFile } from './app/directory-file.js';
+import { DEFAULT_JOB_SETTINGS, type JobSettings } from './app/job-plan.js';
+import type { JobQueue } from './app/job-queue.js';
+import type { Notifier } from './app/notifier.js';
+import { loadPolicyCatalog } from './app/policy-catalog.js';
+import { ScheduledJobs } from './app/scheduled-jobs.js';
+import type { Store } from './app/store.js';
+import type { Config } from './config.js';
+import type { Directory } from './domain/directory.js';
+import { createHttpServer, listen } from './http/server.js';
+import { agendaJobQueue } from './jobs/agenda-queue.js';
+import { openStore } from './store/open-store.js';
+
+export type AppOptions = { clock?: Clock; notifier?: Notifier; log?: Logger; instanceName?: string };
+
+export type RunningApp = {
+  port: number;
+  store: Store;
+  cases: Cases;
+  queue: JobQueue;
+  jobs: ScheduledJobs;
+  directory: Directory;
+  /** Stops taking requests and jobs, waits for running jobs, closes the store. */
+  stop(): Promise<void>;
+};
+
+/** A start-up problem the person running the app can fix: shown as one line, no stack trace. */
+export class StartError extends Error {}
+
+/**
+ * Until the Teams and Slack adapters deliver prompts, they are written to the log, so nothing a
+ * job produces is silently dropped.
+ */
+const logNotifier = (log: Logger): Notifier => ({
+  send: async (n) => void log.info({ notification: { key: n.key, kind: n.kind, caseRef: n.caseRef, to: n.to.personId } }, 'prompt (no chat channel connected yet)'),
+});
+
+export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
+  const log = options.log ?? pino({ level: config.LOG_LEVEL, base: { app: 'resolve' } });
+  const clock = options.clock ?? systemClock;
+
+  const catalog = await loadPolicyCatalog({ extraDirs: config.POLICY_DIR ? [config.POLICY_DIR] : [] }).catch((e: unknown) => {
+    throw new StartError(e instanceof Error ? e.message : String(e));
+  });
+  const loaded = await loadDirectoryFile(config.DIRECTORY_FILE);
+  if (!loaded.ok) throw new StartError(loaded.errors.join('\n'));
+  const directory = loaded.directory;
+  const policy = catalog.get(directory.partnership.policyId);
+  if (!policy) {
+    throw new StartError(`${config.DIRECTORY_FILE}: partnership.policyId "${directory.partnership.policyId}" is not a known policy (${catalog.list().map((p) => p.id).join(', ')}).`);
+  }
+
+  const opened = await openStore(config).catch((e: unknown) => {
+    throw new StartError(e instanceof Error ? e.message : String(e));
+  });
+  const { store } = opened;
+  log.info({ store: store.kind }, 'store ready');
+
+  const settings: JobSettings = {
+    ...DEFAULT_JOB_SETTINGS,
+    reminderFractions: config.REMINDER_FRACTIONS,
+    reminderWorkingDaysBefore: config.REMINDER_WORKING_DAYS_BEFORE,
+    digestHour: config.DIGEST_HOUR,
+  };
+  let queue: JobQueue;
+  try {
+    queue = await agendaJobQueue({ ...opened.jobs, processEvery: config.JOBS_POLL_MS, lockLifetime: config.JOBS_LOCK_MS, ...(options.instanceName ? { name: options.instanceName } : {}) });
+  } catch (e) {
+    await store.close();
+    throw new StartError(`cannot start the scheduler: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const notifier = options.notifier ?? logNotifier(log);
+  const onError = (message: string, err: unknown) => log.error({ err }, message);
+  // Cases tells the scheduler of every change; the scheduler runs commands through Cases.
+  const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state));
+  const jobs: ScheduledJobs = new ScheduledJobs({ cases, store, queue, notifier, directory, clock, region: policy.region, settings, onError });
+
+  const synced = await jobs.syncAll();
+  await queue.start(async (job) => {
+    log.info({ job: { key: job.key, name: job.name }, instance: options.instanceName }, 'job started');
+    try {
+      await jobs.run(job);
+    } catch (err) {
+      // Agenda records the failure and retries; the person who runs the app sees why.
+      log.error({ err, job: { key: job.key, name: job.name } }, 'job failed');
+      throw err;
+    }
+  });
+  log.info({ synced }, 'scheduler started');
+
+  const server = createHttpServer({
+    log,
+    health: async () => ({
+      store: store.kind,
+      jobs: await queue.status().catch(() => ({ running: false, error: 'the job queue cannot be read' })),
+      policies: catalog.list().map((p) => p.id),
+      partnership: { name: directory.partnership.name, policy: policy.id },
+    }),
+  });
+  let port: number;
+  try {
+    ({ port } = await listen(server, config.PORT, config.HOST));
+  } catch (e) {
+    await queue.stop();
+    await store.close();
+    throw new StartError(`Cannot listen on ${config.HOST}:${config.PORT}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  log.info({ port, host: config.HOST, policies: catalog.list().length }, `Resolve is listening on http://${config.HOST}:${port}`);
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Do not wait for idle keep-alive connections.
+      server.closeAllConnections();
+      await closed;
+      try {
+        await queue.stop();
+      } finally {
+        await store.close();
+      }
+    })());
+
+  return { port, store, cases, queue, jobs, directory, stop };
+}
