@@ -2,6 +2,9 @@
 // type errors are caught by `npm run typecheck`, which CI runs first).
 export default {
   testEnvironment: 'node',
+  // Every test by name, so one skipped for want of a database (MongoDB, a PostgreSQL server) is
+  // printed as skipped, with its reason, in every run.
+  verbose: true,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],

@@ -1,12 +1,15 @@
 /**
  * Picks the store from the settings: no DATABASE_URL means embedded PGlite in DATA_DIR;
- * postgres:// or postgresql:// means a PostgreSQL server. A bad or unreachable URL is one clear
- * sentence, never a stack trace. The scheduled jobs' backend is on the same database.
+ * postgres:// or postgresql:// means a PostgreSQL server; mongodb:// or mongodb+srv:// means
+ * MongoDB. A bad or unreachable URL is one clear sentence, never a stack trace. The scheduled
+ * jobs' backend is on the same database.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { MongoClient } from 'mongodb';
 import type { Store } from '../app/store.js';
-import { postgresJobBackend, type JobBackend } from '../jobs/agenda-backend.js';
+import { mongoJobBackend, postgresJobBackend, type JobBackend } from '../jobs/agenda-backend.js';
+import { mongoStore } from './mongo/mongo-store.js';
 import { postgresStore } from './postgres/postgres-store.js';
 import { openPglite, openPool } from './postgres/sql.js';
 
@@ -39,9 +42,25 @@ export async function openStore(settings: StoreSettings): Promise<OpenedStore> {
     }
   }
   if (scheme === 'mongodb' || scheme === 'mongodb+srv') {
-    throw new StoreError('MongoDB is not supported yet; leave DATABASE_URL empty for the embedded store or give a postgres:// URL.');
+    let client: MongoClient | undefined;
+    try {
+      // Fail in seconds, not the driver's default 30, when the server cannot be reached.
+      client = new MongoClient(url, { serverSelectionTimeoutMS: 5000, appName: 'resolve' });
+      await client.connect();
+      const db = client.db(mongoDatabaseName(url));
+      const opened = client;
+      return { store: await mongoStore(db, () => opened.close()), jobs: mongoJobBackend(db) };
+    } catch (e) {
+      await client?.close().catch(() => undefined);
+      throw new StoreError(`cannot reach the MongoDB database at ${redact(url)}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
-  throw new StoreError(`DATABASE_URL must start with postgres:// or postgresql:// (got "${redact(url)}").`);
+  throw new StoreError(`DATABASE_URL must start with postgres://, postgresql://, mongodb:// or mongodb+srv:// (got "${redact(url)}").`);
+}
+
+/** The database named in the URL's path, or "resolve" (the driver's own default is "test"). */
+function mongoDatabaseName(url: string): string {
+  return /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]+)/i.exec(url)?.[1] ?? 'resolve';
 }
 
 /** Never print a password from a URL. */

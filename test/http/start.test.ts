@@ -58,7 +58,7 @@ describe('the process', () => {
     const app = start({ DATABASE_URL: 'mysql://root@localhost/resolve' });
     const [code] = await once(app.child, 'exit');
     expect(code).toBe(1);
-    expect(app.output().stderr).toBe('Resolve cannot start: DATABASE_URL must start with postgres:// or postgresql:// (got "mysql://root@localhost/resolve").\n');
+    expect(app.output().stderr).toBe('Resolve cannot start: DATABASE_URL must start with postgres://, postgresql://, mongodb:// or mongodb+srv:// (got "mysql://root@localhost/resolve").\n');
   }, 30_000);
 
   it('says in one line when the PostgreSQL server cannot be reached, hiding the password', async () => {
@@ -66,6 +66,14 @@ describe('the process', () => {
     const [code] = await once(app.child, 'exit');
     expect(code).toBe(1);
     expect(app.output().stderr).toMatch(/^Resolve cannot start: cannot reach the PostgreSQL database at postgres:\/\/resolve:\*\*\*@127\.0\.0\.1:1\/resolve: .+\n$/);
+    expect(app.output().stderr).not.toContain('s3cret');
+  }, 30_000);
+
+  it('says in one line when the MongoDB server cannot be reached, hiding the password', async () => {
+    const app = start({ DATABASE_URL: 'mongodb://resolve:s3cret@127.0.0.1:1/resolve' });
+    const [code] = await once(app.child, 'exit');
+    expect(code).toBe(1);
+    expect(app.output().stderr).toMatch(/^Resolve cannot start: cannot reach the MongoDB database at mongodb:\/\/resolve:\*\*\*@127\.0\.0\.1:1\/resolve: .+\n$/);
     expect(app.output().stderr).not.toContain('s3cret');
   }, 30_000);
 

@@ -1,0 +1,36 @@
+/**
+ * The contract on MongoDB, when TEST_MONGODB_URL is set (no MongoDB server can run on the CI
+ * machine). Each store gets its own database, dropped at the end.
+ */
+import { afterAll, describe, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { MongoClient } from 'mongodb';
+import { COLLECTIONS, mongoStore, type CommitDoc } from '../../src/store/mongo/mongo-store.js';
+import { storeContract } from './store-contract.js';
+
+const url = process.env.TEST_MONGODB_URL;
+if (url) {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
+  const databases: string[] = [];
+  afterAll(async () => {
+    for (const name of databases) await client.db(name).dropDatabase();
+    await client.close();
+  });
+  storeContract('MongoDB', async () => {
+    const name = `resolve_test_${randomBytes(6).toString('hex')}`;
+    databases.push(name);
+    const db = client.db(name);
+    // The test owns the client; closing one store must not close it for the next.
+    const store = await mongoStore(db, async () => undefined);
+    return {
+      store,
+      tamper: async (caseRef, seq, text) => {
+        await db.collection<CommitDoc>(COLLECTIONS.commits).updateOne({ caseRef, 'events.seq': seq }, { $set: { 'events.$.event.data.text': text } });
+      },
+    };
+  });
+} else {
+  describe('event store contract: MongoDB', () => {
+    it.skip('SKIPPED: TEST_MONGODB_URL is not set, so the MongoDB adapter was not tested (no MongoDB server can run on this machine)', () => undefined);
+  });
+}
