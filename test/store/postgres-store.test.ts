@@ -1,9 +1,10 @@
 /** The contract on embedded PGlite (always) and on a PostgreSQL server (when TEST_POSTGRES_URL is set). */
-import { afterAll, describe, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { postgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openPglite, openPool, type Sql } from '../../src/store/postgres/sql.js';
-import { storeContract } from './store-contract.js';
+import { verifyChain } from '../../src/app/audit.js';
+import { message, storeContract } from './store-contract.js';
 
 const tamperWith = (sql: Sql) => async (caseRef: string, seq: number, text: string) => {
   await sql.query(`UPDATE case_events SET event = jsonb_set(event, '{data,text}', to_jsonb($3::text)) WHERE case_ref = $1 AND seq = $2`, [caseRef, seq, text]);
@@ -12,6 +13,23 @@ const tamperWith = (sql: Sql) => async (caseRef: string, seq: number, text: stri
 storeContract('PGlite (embedded)', async () => {
   const sql = await openPglite('memory://');
   return { store: await postgresStore(sql, 'pglite'), tamper: tamperWith(sql) };
+});
+
+describe('two stores on one database (two app instances)', () => {
+  it('refuses an append made from an old view of the case, and chains the next one to the event the other store wrote', async () => {
+    const sql = await openPglite('memory://');
+    const [a, b] = [await postgresStore(sql, 'pglite'), await postgresStore(sql, 'pglite')];
+    await a.append('RES-1', 0, [message(1)]);
+    expect(await a.load('RES-1')).toHaveLength(1);
+    // b records event 2; a still remembers event 1 as the case's last.
+    await b.append('RES-1', 1, [message(2)]);
+    expect(await a.append('RES-1', 1, [message(3)])).toMatchObject({ ok: false, conflict: true });
+    expect(await a.append('RES-1', 2, [message(3)])).toMatchObject({ ok: true });
+    const stored = await b.load('RES-1');
+    expect(stored.map((e) => e.event)).toEqual([message(1), message(2), message(3)]);
+    expect(verifyChain('RES-1', stored)).toEqual({ ok: true, events: 3 });
+    await sql.close();
+  });
 });
 
 const url = process.env.TEST_POSTGRES_URL;

@@ -56,7 +56,6 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   },
 ];
 
-/** Any fixed number: instances starting together take turns through this lock. */
 /** Held (per transaction) by anything that changes the schema, so instances starting together queue. */
 export const SCHEMA_LOCK = 20261122;
 

@@ -28,8 +28,21 @@ const toStored = (r: Row): StoredEvent => ({
   hash: r.hash,
 });
 
+type Head = { seq: number; hash: string | null };
+const HEADS_KEPT = 10_000;
+
 export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres'): Promise<Store> {
   await migrate(sql);
+
+  // The last event of recently used cases, so an append after a load (the app always loads a
+  // case before deciding) skips re-reading it. A stale entry is harmless: the primary key
+  // refuses a sequence number someone else has taken, and the entry is dropped.
+  const heads = new Map<string, Head>();
+  const remember = (caseRef: string, head: Head) => {
+    heads.delete(caseRef);
+    heads.set(caseRef, head);
+    if (heads.size > HEADS_KEPT) heads.delete(heads.keys().next().value!);
+  };
 
   const byKey = async (caseRef: string, key: string) =>
     (await sql.query<Row>('SELECT * FROM case_events WHERE case_ref = $1 AND idempotency_key = $2 ORDER BY seq', [caseRef, key])).rows.map(toStored);
@@ -42,13 +55,17 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres'): Prom
         const seen = await byKey(caseRef, idempotencyKey);
         if (seen.length) return { ok: true, stored: seen, duplicate: true };
       }
-      const last = await sql.query<{ seq: number; hash: string }>('SELECT seq, hash FROM case_events WHERE case_ref = $1 ORDER BY seq DESC LIMIT 1', [caseRef]);
-      const version = last.rows[0]?.seq ?? 0;
-      if (version !== expectedVersion) {
-        return { ok: false, conflict: true, message: `case ${caseRef} is at version ${version}, not ${expectedVersion}` };
+      let head = heads.get(caseRef);
+      if (head?.seq !== expectedVersion) {
+        const last = await sql.query<{ seq: number; hash: string }>('SELECT seq, hash FROM case_events WHERE case_ref = $1 ORDER BY seq DESC LIMIT 1', [caseRef]);
+        head = { seq: last.rows[0]?.seq ?? 0, hash: last.rows[0]?.hash ?? null };
+        remember(caseRef, head);
+      }
+      if (head.seq !== expectedVersion) {
+        return { ok: false, conflict: true, message: `case ${caseRef} is at version ${head.seq}, not ${expectedVersion}` };
       }
       if (events.length === 0) return { ok: true, stored: [], duplicate: false };
-      let prev = last.rows[0]?.hash ?? null;
+      let prev = head.hash;
       const stored: StoredEvent[] = events.map((event, i) => {
         const seq = expectedVersion + i + 1;
         const hash = eventHash(prev, caseRef, seq, event);
@@ -78,6 +95,7 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres'): Prom
       try {
         await sql.query(text, params);
       } catch (e) {
+        heads.delete(caseRef);
         if (!isUniqueViolation(e)) throw e;
         // Someone else appended first: the same action again (idempotency key) or another one.
         if (idempotencyKey) {
@@ -86,11 +104,15 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres'): Prom
         }
         return { ok: false, conflict: true, message: `case ${caseRef} changed while this was being recorded` };
       }
+      remember(caseRef, { seq: stored.at(-1)!.seq, hash: stored.at(-1)!.hash });
       return { ok: true, stored, duplicate: false };
     },
 
     async load(caseRef) {
-      return (await sql.query<Row>('SELECT * FROM case_events WHERE case_ref = $1 ORDER BY seq', [caseRef])).rows.map(toStored);
+      const stored = (await sql.query<Row>('SELECT * FROM case_events WHERE case_ref = $1 ORDER BY seq', [caseRef])).rows.map(toStored);
+      const last = stored.at(-1);
+      if (last) remember(caseRef, { seq: last.seq, hash: last.hash });
+      return stored;
     },
 
     recordedWith: byKey,
