@@ -25,7 +25,7 @@ export type AgendaQueueOptions = {
   drainTimeout?: number;
 };
 
-type Data = PlannedJob['data'] & { key: string };
+type Data = PlannedJob['data'] & { key: string; runAt: string };
 
 const STATES: Record<JobWithState['state'], JobState> = {
   scheduled: 'scheduled',
@@ -50,8 +50,8 @@ export async function agendaJobQueue(options: AgendaQueueOptions): Promise<JobQu
   let started = false;
 
   const toQueued = (j: JobWithState): QueuedJob => {
-    const { key, ...data } = j.data as Data;
-    return { key, name: j.name as JobName, runAt: (j.nextRunAt ?? j.lastRunAt ?? new Date(0)).toISOString(), data, state: STATES[j.state] };
+    const { key, runAt, ...data } = j.data as Data;
+    return { key, name: j.name as JobName, runAt, data, state: STATES[j.state] };
   };
 
   return {
@@ -62,7 +62,8 @@ export async function agendaJobQueue(options: AgendaQueueOptions): Promise<JobQu
 
     async schedule(jobs) {
       for (const j of jobs) {
-        const job = agenda.create<Data>(j.name, { key: j.key, ...j.data });
+        // runAt is kept in the data: once a one-off job starts, Agenda clears its nextRunAt.
+        const job = agenda.create<Data>(j.name, { key: j.key, runAt: j.runAt, ...j.data });
         job.unique({ 'data.key': j.key }, { insertOnly: true });
         job.schedule(new Date(j.runAt));
         try {
@@ -86,8 +87,8 @@ export async function agendaJobQueue(options: AgendaQueueOptions): Promise<JobQu
     async start(handler: JobHandler) {
       for (const name of JOB_NAMES) {
         agenda.define<Data>(name, async (job: Job<Data>) => {
-          const { key, ...data } = job.attrs.data;
-          await handler({ key, name, runAt: (job.attrs.nextRunAt ?? new Date()).toISOString(), data });
+          const { key, runAt, ...data } = job.attrs.data;
+          await handler({ key, name, runAt, data });
         });
       }
       await agenda.start();
