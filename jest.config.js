@@ -2,9 +2,7 @@
 // type errors are caught by `npm run typecheck`, which CI runs first).
 export default {
   testEnvironment: 'node',
-  // Every test by name, so one skipped for want of a database (MongoDB, a PostgreSQL server) is
-  // printed as skipped, with its reason, in every run.
-  verbose: true,
+  reporters: ['default', '<rootDir>/test/support/skipped-reporter.js'],
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
