@@ -7,7 +7,11 @@ export default {
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // jose is ESM only and jwks-rsa (the Agents SDK's token check) require()s it: plain Node 20
+  // loads that, Jest's module system does not, so Jest compiles jose to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   transform: {
+    '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
     '^.+\\.ts$': [
       '@swc/jest',
       {

@@ -34,6 +34,13 @@ const Config = z.object({
    * is run by another after this; handlers take well under a second.
    */
   JOBS_LOCK_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /**
+   * The Azure Bot registration (the Agents SDK's own names). Without clientId the Teams endpoint
+   * accepts unauthenticated requests, which is allowed only outside production.
+   */
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().min(1).optional(),
+  tenantId: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -43,7 +50,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
   // Empty strings (a blank line in .env) mean "not set".
   const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && (v !== '' || k === 'REMINDER_FRACTIONS')));
   const parsed = Config.safeParse(cleaned);
-  if (parsed.success) return { ok: true, config: parsed.data };
+  if (parsed.success) {
+    if (parsed.data.NODE_ENV === 'production' && !parsed.data.clientId) {
+      return { ok: false, message: 'In production the Teams endpoint must authenticate its callers: set clientId, clientSecret and tenantId from the Azure Bot registration.' };
+    }
+    return { ok: true, config: parsed.data };
+  }
   const issue = parsed.error.issues[0]!;
   return { ok: false, message: `Setting ${issue.path.join('.')} is not valid: ${issue.message}` };
 }

@@ -17,6 +17,7 @@ import type { Config } from './config.js';
 import type { Directory } from './domain/directory.js';
 import { createHttpServer, listen } from './http/server.js';
 import { agendaJobQueue } from './jobs/agenda-queue.js';
+import { createTeamsBot } from './teams/teams-bot.js';
 import { openStore } from './store/open-store.js';
 
 export type AppOptions = { clock?: Clock; notifier?: Notifier; log?: Logger; instanceName?: string };
@@ -34,14 +35,6 @@ export type RunningApp = {
 
 /** A start-up problem the person running the app can fix: shown as one line, no stack trace. */
 export class StartError extends Error {}
-
-/**
- * Until the Teams and Slack adapters deliver prompts, they are written to the log, so nothing a
- * job produces is silently dropped.
- */
-const logNotifier = (log: Logger): Notifier => ({
-  send: async (n) => void log.info({ notification: { key: n.key, kind: n.kind, caseRef: n.caseRef, to: n.to.personId } }, 'prompt (no chat channel connected yet)'),
-});
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const log = options.log ?? pino({ level: config.LOG_LEVEL, base: { app: 'resolve' } });
@@ -77,7 +70,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await store.close();
     throw new StartError(`cannot start the scheduler: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const notifier = options.notifier ?? logNotifier(log);
+  const teams = createTeamsBot({ store, directory, log, credentials: { clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId } });
+  const notifier = options.notifier ?? teams.notifier;
   const onError = (message: string, err: unknown) => log.error({ err }, message);
   // Cases tells the scheduler of every change; the scheduler runs commands through Cases.
   const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state));
@@ -98,6 +92,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const server = createHttpServer({
     log,
+    teams: teams.handle,
     health: async () => ({
       store: store.kind,
       jobs: await queue.status().catch(() => ({ running: false, error: 'the job queue cannot be read' })),

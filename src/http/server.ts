@@ -1,13 +1,14 @@
 /**
- * The HTTP server. For now it answers the health check; the Teams and Slack endpoints join it
- * in later issues. Requests it does not know get a plain 404, never a stack trace.
+ * The HTTP server: the health check and the Teams endpoint (the Slack one joins it later).
+ * Requests it does not know get a plain 404, never a stack trace.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 
 export type Health = () => Promise<Record<string, unknown>> | Record<string, unknown>;
+type Deps = { health: Health; log: Logger; teams?: (req: IncomingMessage, res: ServerResponse) => Promise<void> };
 
-export function createHttpServer(deps: { health: Health; log: Logger }): Server {
+export function createHttpServer(deps: Deps): Server {
   return createServer((req, res) => {
     handle(req, res, deps).catch((err: unknown) => {
       deps.log.error({ err, url: req.url }, 'request failed');
@@ -16,11 +17,12 @@ export function createHttpServer(deps: { health: Health; log: Logger }): Server 
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: { health: Health }) {
+async function handle(req: IncomingMessage, res: ServerResponse, deps: Deps) {
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
     return send(res, 200, { status: 'ok', ...(await deps.health()) });
   }
+  if (path === '/api/messages' && req.method === 'POST' && deps.teams) return deps.teams(req, res);
   send(res, 404, { error: 'Not found' });
 }
 

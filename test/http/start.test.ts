@@ -77,6 +77,13 @@ describe('the process', () => {
     expect(app.output().stderr).not.toContain('s3cret');
   }, 30_000);
 
+  it('refuses to run in production without the bot registration, so the Teams endpoint is never open to anyone', async () => {
+    const app = start({ NODE_ENV: 'production' });
+    const [code] = await once(app.child, 'exit');
+    expect(code).toBe(1);
+    expect(app.output().stderr).toBe('Resolve cannot start: In production the Teams endpoint must authenticate its callers: set clientId, clientSecret and tenantId from the Azure Bot registration.\n');
+  }, 30_000);
+
   it('names the file and the problem when the directory file is missing', async () => {
     const app = start({ DIRECTORY_FILE: 'nowhere/directory.yaml' });
     const [code] = await once(app.child, 'exit');

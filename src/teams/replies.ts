@@ -1,0 +1,49 @@
+/**
+ * The words the bot says, as plain text any chat can show (Teams renders the Markdown). Times
+ * are London wall-clock, as the procedures count them.
+ */
+import type { CaseSummary } from '../app/case-summary.js';
+import type { StoredEvent } from '../app/store.js';
+import { agencyById, type Directory } from '../domain/directory.js';
+
+const when = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+export const londonTime = (iso: string) => when.format(new Date(iso));
+
+const PHASES: Record<CaseSummary['phase'], string> = {
+  informal: 'the professionals are talking it through',
+  ready: 'ready for the next stage',
+  'awaiting-approval': 'waiting for a manager to approve the escalation',
+  'stage-open': 'open',
+  resolved: 'agreed; actions being checked',
+  closed: 'closed',
+};
+
+export function helpText(directory: Directory): string {
+  return [
+    `I run ${directory.partnership.name}'s procedure for resolving professional disagreements about a child's safety. You can say:`,
+    '- `my cases`: the cases you take part in, with their stage and what is due',
+    '- `status <case ref>`: the timeline of a case',
+    '- `help`: this message',
+    "Use the case reference only; never put a child's name in this chat. If a child is at immediate risk, contact Children's Social Care or the police now.",
+  ].join('\n');
+}
+
+export function myCasesText(cases: CaseSummary[]): string {
+  if (cases.length === 0) return 'You are not taking part in any case.';
+  const lines = cases.map((c) => {
+    const stage = c.stage === null ? 'before Stage 1' : `Stage ${c.stage}`;
+    const due = c.overdueSince ? `, overdue since ${londonTime(c.overdueSince)}` : c.nextDue ? `, due ${londonTime(c.nextDue)}` : '';
+    return `- **${c.ref}**: ${stage}, ${PHASES[c.phase]}${due}`;
+  });
+  return [`You take part in ${cases.length === 1 ? 'one case' : `${cases.length} cases`}:`, ...lines].join('\n');
+}
+
+export function caseStatusText(summary: CaseSummary, events: StoredEvent[], directory: Directory): string {
+  const side = (id: string) => agencyById(directory, id)?.name ?? id;
+  const head = `**${summary.ref}**: ${side(summary.escalatingAgencyId)} and ${side(summary.receivingAgencyId)}; ${summary.stage === null ? 'before Stage 1' : `Stage ${summary.stage}`}, ${PHASES[summary.phase]}.`;
+  const lines = events.map(({ event: e }) => {
+    const who = e.actor.kind === 'person' ? `${e.actor.name} (${e.actor.agencyName})` : e.actor.name;
+    return `- ${londonTime(e.at)}: ${e.type.replace(/-/g, ' ')}${e.stage !== null ? ` at Stage ${e.stage}` : ''}, by ${who}`;
+  });
+  return [head, ...lines].join('\n');
+}

@@ -1,0 +1,176 @@
+/**
+ * The Teams door, on the Microsoft 365 Agents SDK: POST /api/messages in, replies and proactive
+ * messages out through the connector named in each conversation's serviceUrl.
+ *
+ * What it does so far: greets people when the app is installed, remembers where each person can
+ * be reached (their conversation reference, kept in the store, so prompts survive a restart),
+ * answers `help`, `my cases` and `status <ref>` from the store, and delivers the scheduler's
+ * prompts. Anyone not in the partnership directory is told so and nothing else happens.
+ */
+import type { ConversationReference } from '@microsoft/agents-activity';
+import { AgentApplication, CloudAdapter, authorizeJWT, type AuthConfiguration, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Notification, Notifier } from '../app/notifier.js';
+import type { Store } from '../app/store.js';
+import { findPersonByTeamsId, type Directory, type Person } from '../domain/directory.js';
+import { caseStatusText, helpText, myCasesText } from './replies.js';
+
+/** Where the conversation reference of each person is kept. */
+export const CONVERSATIONS = 'teams-conversation';
+
+export type TeamsCredentials = { clientId?: string | undefined; clientSecret?: string | undefined; tenantId?: string | undefined };
+
+export type TeamsBot = {
+  /** Handles POST /api/messages. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Sends a prompt to a person in their chat with the bot; false if the bot cannot reach them. */
+  notifier: Notifier & { reach(n: Notification): Promise<boolean> };
+};
+
+const MAX_BODY = 512 * 1024;
+
+export function createTeamsBot(deps: { store: Store; directory: Directory; credentials: TeamsCredentials; log: Logger }): TeamsBot {
+  const { store, directory, log } = deps;
+  const authConfig: AuthConfiguration = {
+    ...(deps.credentials.clientId ? { clientId: deps.credentials.clientId } : {}),
+    ...(deps.credentials.clientSecret ? { clientSecret: deps.credentials.clientSecret } : {}),
+    ...(deps.credentials.tenantId ? { tenantId: deps.credentials.tenantId } : {}),
+  } as AuthConfiguration;
+  const adapter = new CloudAdapter(authConfig);
+  // A failure inside a turn is logged for the operator; the person gets a plain sentence.
+  adapter.onTurnError = async (context, error) => {
+    log.error({ err: error }, 'teams turn failed');
+    await context.sendActivity('Sorry, something went wrong on our side. It has been logged; please try again.');
+  };
+  const app = new AgentApplication<TurnState>({ adapter, startTypingTimer: false });
+
+  const remember = async (context: TurnContext, person: Person) => {
+    // Without the message id, so a prompt later is a new message, not a reply to an old one.
+    const { activityId: _reply, ...reference } = context.activity.getConversationReference();
+    await store.putDocument(CONVERSATIONS, person.id, reference);
+  };
+  const personOf = (context: TurnContext) => {
+    const id = context.activity.from?.aadObjectId;
+    return id ? findPersonByTeamsId(directory, id) : undefined;
+  };
+  const notInDirectory = (context: TurnContext) =>
+    context.sendActivity(
+      "I can't find you in this partnership's directory, so I can't open or show cases for you. Please ask your safeguarding lead to add your Teams account.",
+    );
+
+  app.onConversationUpdate('membersAdded', async (context) => {
+    for (const member of context.activity.membersAdded ?? []) {
+      if (member.id === context.activity.recipient?.id) continue;
+      const person = member.aadObjectId ? findPersonByTeamsId(directory, member.aadObjectId) : undefined;
+      if (!person) continue;
+      await remember(context, person);
+      await context.sendActivity(`Hello ${person.name}. ${helpText(directory)}`);
+    }
+  });
+
+  app.onActivity('message', async (context) => {
+    const person = personOf(context);
+    if (!person) return void (await notInDirectory(context));
+    await remember(context, person);
+    const text = (context.activity.text ?? '').replace(/<at>[^<]*<\/at>/g, '').trim();
+    const [command = '', ...rest] = text.split(/\s+/);
+    const word = command.toLowerCase();
+    if (word === 'help' || word === '') return void (await context.sendActivity(helpText(directory)));
+    if (word === 'my' && rest[0]?.toLowerCase() === 'cases') {
+      return void (await context.sendActivity(myCasesText(await store.findCases({ participantId: person.id }))));
+    }
+    if (word === 'status') {
+      const ref = rest[0];
+      if (!ref) return void (await context.sendActivity('Which case? Say `status` and its reference, e.g. `status RES-2026-0001`.'));
+      const summary = (await store.findCases({ participantId: person.id })).find((c) => c.ref.toLowerCase() === ref.toLowerCase());
+      // Only the people taking part see a case; to anyone else it does not exist.
+      if (!summary) return void (await context.sendActivity(`You are not taking part in a case ${ref}, or there is no such case.`));
+      return void (await context.sendActivity(caseStatusText(summary, await store.load(summary.ref), directory)));
+    }
+    await context.sendActivity(`I don't know "${command}". ${helpText(directory)}`);
+  });
+
+  const reach = async (n: Notification): Promise<boolean> => {
+    const doc = await store.getDocument<ConversationReference>(CONVERSATIONS, n.to.personId);
+    if (!doc) {
+      log.warn({ notification: { key: n.key, kind: n.kind, caseRef: n.caseRef, to: n.to.personId } }, 'cannot reach this person in Teams: they have not talked to the bot yet');
+      return false;
+    }
+    // Without a registration (local use, the Playground) the SDK still wants some app id.
+    await adapter.continueConversation(deps.credentials.clientId ?? 'anonymous', doc.value, async (context) => {
+      await context.sendActivity(n.text);
+    });
+    return true;
+  };
+
+  const authorize = authorizeJWT(authConfig);
+  return {
+    async handle(req, res) {
+      const body = await readJson(req);
+      const web = webResponse(res);
+      if (body === undefined) return void web.status(400).send({ error: 'The request body must be a JSON activity.' }).end();
+      const request = { body, headers: req.headers as Record<string, string | string[] | undefined>, method: req.method ?? 'POST' } as Parameters<typeof adapter.process>[0];
+      let allowed = false;
+      await authorize(request, web, () => void (allowed = true));
+      if (!allowed) return void (web.writableEnded ? undefined : web.end());
+      await adapter.process(request, web, (context) => app.run(context));
+    },
+    notifier: {
+      reach,
+      async send(n) {
+        await reach(n);
+      },
+    },
+  };
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) return undefined;
+    chunks.push(chunk);
+  }
+  try {
+    const v: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The express-like response the SDK writes to, over Node's own. */
+function webResponse(res: ServerResponse) {
+  const web = {
+    status(code: number) {
+      res.statusCode = code;
+      return web;
+    },
+    setHeader(name: string, value: string) {
+      res.setHeader(name, value);
+      return web;
+    },
+    send(body?: unknown) {
+      if (body === undefined) return web;
+      if (typeof body === 'string' || Buffer.isBuffer(body)) res.write(body);
+      else {
+        if (!res.headersSent && !res.getHeader('content-type')) res.setHeader('content-type', 'application/json');
+        res.write(JSON.stringify(body));
+      }
+      return web;
+    },
+    end() {
+      if (!res.writableEnded) res.end();
+      return web;
+    },
+    get headersSent() {
+      return res.headersSent;
+    },
+    get writableEnded() {
+      return res.writableEnded;
+    },
+  };
+  return web;
+}
