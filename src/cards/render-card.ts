@@ -1,0 +1,46 @@
+/**
+ * Renders the Adaptive Card templates in `cards/` (Adaptive Cards 1.5, Universal Actions) with
+ * adaptivecards-templating. The templates hold layout only; callers pass plain view data.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+// The engine's own module: the package index also re-exports a helper whose typings point at
+// adaptivecards' .ts sources, which fail this project's typecheck.
+import * as ACData from 'adaptivecards-templating/lib/template-engine.js';
+
+/** Resolves to `<repo>/cards/` from both `src/cards/` and the built `dist/cards/`. */
+export const CARDS_DIR = fileURLToPath(new URL('../../cards/', import.meta.url));
+
+export const CARD_NAMES = [
+  'welcome',
+  'intake-step',
+  'intake-summary',
+  'approval',
+  'response',
+  'lapse',
+  'decided',
+  'board-notice',
+] as const;
+
+export type CardName = (typeof CARD_NAMES)[number];
+
+type CardObject = Record<string, unknown>;
+export type AdaptiveCard = { type: 'AdaptiveCard'; version: string; body?: CardObject[]; actions?: CardObject[]; [key: string]: unknown };
+
+// Parsed templates, by name: the files never change while the process runs.
+const templates = new Map<CardName, ACData.Template>();
+
+function template(name: CardName): ACData.Template {
+  let t = templates.get(name);
+  if (!t) {
+    if (!(CARD_NAMES as readonly string[]).includes(name)) throw new Error(`Unknown card: ${name}`);
+    t = new ACData.Template(JSON.parse(readFileSync(`${CARDS_DIR}${name}.json`, 'utf8')));
+    templates.set(name, t);
+  }
+  return t;
+}
+
+/** Expands `cards/<name>.json` with `data` as `$root`; returns a fresh card object each call. */
+export function renderCard(name: CardName, data: object): AdaptiveCard {
+  return template(name).expand({ $root: data }) as AdaptiveCard;
+}
