@@ -20,6 +20,7 @@ export const CARD_NAMES = [
   'lapse',
   'decided',
   'board-notice',
+  'notice',
 ] as const;
 
 export type CardName = (typeof CARD_NAMES)[number];

@@ -64,6 +64,7 @@ const VERBS: Record<CardName, string[]> = {
   response: ['card.refresh', 'stage.acknowledge', 'stage.respond'],
   lapse: ['card.refresh', 'lapse.escalate', 'lapse.extend', 'lapse.chase'],
   decided: [],
+  notice: [],
   'board-notice': ['case.timeline'],
 };
 
