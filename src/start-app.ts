@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { Cases } from './app/cases.js';
 import { systemClock, type Clock } from './app/clock.js';
 import { loadDirectoryFile } from './app/directory-file.js';
+import { IntakeSessions } from './app/intake-sessions.js';
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from './app/job-plan.js';
 import type { JobQueue } from './app/job-queue.js';
 import type { Notifier } from './app/notifier.js';
@@ -28,6 +29,7 @@ export type RunningApp = {
   cases: Cases;
   queue: JobQueue;
   jobs: ScheduledJobs;
+  intake: IntakeSessions;
   directory: Directory;
   /** Stops taking requests and jobs, waits for running jobs, closes the store. */
   stop(): Promise<void>;
@@ -70,11 +72,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await store.close();
     throw new StartError(`cannot start the scheduler: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const teams = createTeamsBot({ store, directory, log, credentials: { clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId } });
-  const notifier = options.notifier ?? teams.notifier;
   const onError = (message: string, err: unknown) => log.error({ err }, message);
   // Cases tells the scheduler of every change; the scheduler runs commands through Cases.
   const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state));
+  const intake = new IntakeSessions({ store, cases, directory, policy, clock });
+  const teams = createTeamsBot({ store, directory, intake, log, credentials: { clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId } });
+  const notifier = options.notifier ?? teams.notifier;
   const jobs: ScheduledJobs = new ScheduledJobs({ cases, store, queue, notifier, directory, clock, region: policy.region, settings, onError });
 
   const synced = await jobs.syncAll();
@@ -124,5 +127,5 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       }
     })());
 
-  return { port, store, cases, queue, jobs, directory, stop };
+  return { port, store, cases, queue, jobs, intake, directory, stop };
 }

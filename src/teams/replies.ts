@@ -21,6 +21,7 @@ const PHASES: Record<CaseSummary['phase'], string> = {
 export function helpText(directory: Directory): string {
   return [
     `I run ${directory.partnership.name}'s procedure for resolving professional disagreements about a child's safety. You can say:`,
+    '- `escalate` (or `raise a concern`): start the walk that records a disagreement',
     '- `my cases`: the cases you take part in, with their stage and what is due',
     '- `status <case ref>`: the timeline of a case',
     '- `help`: this message',

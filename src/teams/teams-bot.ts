@@ -2,18 +2,23 @@
  * The Teams door, on the Microsoft 365 Agents SDK: POST /api/messages in, replies and proactive
  * messages out through the connector named in each conversation's serviceUrl.
  *
- * What it does so far: greets people when the app is installed, remembers where each person can
- * be reached (their conversation reference, kept in the store, so prompts survive a restart),
- * answers `help`, `my cases` and `status <ref>` from the store, and delivers the scheduler's
- * prompts. Anyone not in the partnership directory is told so and nothing else happens.
+ * What it does so far: greets people with the welcome card when the app is installed, remembers
+ * where each person can be reached (their conversation reference, kept in the store, so prompts
+ * survive a restart), runs the intake walk on cards (Action.Execute; each answer replaces the
+ * card for the person who clicked), answers `help`, `my cases` and `status <ref>` from the
+ * store, and delivers the scheduler's prompts. Anyone not in the partnership directory is told
+ * so and nothing else happens.
  */
 import type { ConversationReference } from '@microsoft/agents-activity';
-import { AgentApplication, CloudAdapter, authorizeJWT, type AuthConfiguration, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
+import { AgentApplication, CardFactory, CloudAdapter, MessageFactory, authorizeJWT, type AuthConfiguration, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { IntakeSessions, IntakeView } from '../app/intake-sessions.js';
 import type { Notification, Notifier } from '../app/notifier.js';
 import type { Store } from '../app/store.js';
 import { findPersonByTeamsId, type Directory, type Person } from '../domain/directory.js';
+import { renderCard, type AdaptiveCard } from '../cards/render-card.js';
+import { intakeCard } from './intake-cards.js';
 import { caseStatusText, helpText, myCasesText } from './replies.js';
 
 /** Where the conversation reference of each person is kept. */
@@ -30,8 +35,10 @@ export type TeamsBot = {
 
 const MAX_BODY = 512 * 1024;
 
-export function createTeamsBot(deps: { store: Store; directory: Directory; credentials: TeamsCredentials; log: Logger }): TeamsBot {
-  const { store, directory, log } = deps;
+type Deps = { store: Store; directory: Directory; intake: IntakeSessions; credentials: TeamsCredentials; log: Logger };
+
+export function createTeamsBot(deps: Deps): TeamsBot {
+  const { store, directory, intake, log } = deps;
   const authConfig: AuthConfiguration = {
     ...(deps.credentials.clientId ? { clientId: deps.credentials.clientId } : {}),
     ...(deps.credentials.clientSecret ? { clientSecret: deps.credentials.clientSecret } : {}),
@@ -59,15 +66,38 @@ export function createTeamsBot(deps: { store: Store; directory: Directory; crede
       "I can't find you in this partnership's directory, so I can't open or show cases for you. Please ask your safeguarding lead to add your Teams account.",
     );
 
+  const sendCard = (context: TurnContext, card: AdaptiveCard) => context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+  const welcome = (person: Person) => renderCard('welcome', { firstName: person.name.split(' ')[0], partnership: directory.partnership.name });
+  const notice = (title: string, text: string) => renderCard('notice', { title, text });
+
   app.onConversationUpdate('membersAdded', async (context) => {
     for (const member of context.activity.membersAdded ?? []) {
       if (member.id === context.activity.recipient?.id) continue;
       const person = member.aadObjectId ? findPersonByTeamsId(directory, member.aadObjectId) : undefined;
       if (!person) continue;
       await remember(context, person);
-      await context.sendActivity(`Hello ${person.name}. ${helpText(directory)}`);
+      await sendCard(context, welcome(person));
     }
   });
+
+  // Card buttons. Each answers with the card that replaces the one clicked.
+  const onCard = (verb: string, run: (person: Person, data: Record<string, unknown>) => Promise<AdaptiveCard>) =>
+    app.adaptiveCards.actionExecute<Record<string, unknown>>(verb, async (context, _state, action) => {
+      const person = personOf(context);
+      if (!person) return notice('Not in the directory', "I can't find you in this partnership's directory, so I can't act for you.");
+      await remember(context, person);
+      // The SDK hands over the action; the button's data (with the inputs) is inside it.
+      const data = (action.data ?? action) as Record<string, unknown>;
+      return run(person, data);
+    });
+  const walk = (view: Promise<IntakeView>) => view.then(intakeCard);
+  onCard('intake.start', (person) => walk(intake.start(person)));
+  onCard('intake.answer', (person, data) => walk(intake.answer(person, String(data.stepId ?? ''), data.answer)));
+  onCard('intake.back', (person) => walk(intake.back(person)));
+  onCard('intake.cancel', (person) => walk(intake.cancel(person)));
+  onCard('intake.submit', (person) => walk(intake.submit(person)));
+  onCard('help', async () => notice('Help', helpText(directory)));
+  onCard('cases.mine', async (person) => notice('My cases', myCasesText(await store.findCases({ participantId: person.id }))));
 
   app.onActivity('message', async (context) => {
     const person = personOf(context);
@@ -77,6 +107,12 @@ export function createTeamsBot(deps: { store: Store; directory: Directory; crede
     const [command = '', ...rest] = text.split(/\s+/);
     const word = command.toLowerCase();
     if (word === 'help' || word === '') return void (await context.sendActivity(helpText(directory)));
+    if (word === 'hello' || word === 'hi') return void (await sendCard(context, welcome(person)));
+    if (word === 'escalate' || text.toLowerCase() === 'raise a concern') {
+      // A walk already under way is picked up where it stands, not thrown away.
+      const view = (await intake.resume(person)) ?? (await intake.start(person));
+      return void (await sendCard(context, intakeCard(view)));
+    }
     if (word === 'my' && rest[0]?.toLowerCase() === 'cases') {
       return void (await context.sendActivity(myCasesText(await store.findCases({ participantId: person.id }))));
     }

@@ -1,0 +1,101 @@
+/**
+ * The app with its Teams door, driven over the Activity protocol as Teams drives it: activities
+ * POSTed to /api/messages, and the bot's replies and proactive messages caught by a recording
+ * connector on 127.0.0.1 (the conversation's serviceUrl).
+ */
+import { createServer } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { startApp, type RunningApp } from '../../src/start-app.js';
+import { capturedLog } from '../jobs/support.js';
+
+export type Sent = { path: string; body: { type?: string; text?: string; attachments?: { contentType: string; content: Card }[] } };
+export type Card = { type: string; body?: unknown[]; actions?: unknown[]; [k: string]: unknown };
+
+export const SAM = '00000000-0000-0000-0000-000000000001';
+
+export async function teamsHarness() {
+  const sent: Sent[] = [];
+  const connector = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      sent.push({ path: req.url ?? '', body: body ? (JSON.parse(body) as Sent['body']) : {} });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `activity-${sent.length}` }));
+    });
+  });
+  await new Promise<void>((r) => connector.listen(0, '127.0.0.1', r));
+  const address = connector.address();
+  const serviceUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+  const log = capturedLog();
+  const loaded = loadConfig({ PORT: '0', LOG_LEVEL: 'info', DATA_DIR: join(mkdtempSync(join(tmpdir(), 'resolve-teams-')), 'data') });
+  if (!loaded.ok) throw new Error(loaded.message);
+  const config = loaded.config;
+  let app: RunningApp = await startApp(config, { log: log.log });
+
+  const post = async (activity: Record<string, unknown>, aadObjectId: string) => {
+    const res = await fetch(`http://127.0.0.1:${app.port}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: `a-${Math.random()}`,
+        channelId: 'msteams',
+        serviceUrl,
+        from: { id: `29:${aadObjectId}`, aadObjectId, name: 'Someone' },
+        recipient: { id: '28:resolve-bot', name: 'Resolve' },
+        conversation: { id: `personal-${aadObjectId}`, conversationType: 'personal' },
+        ...activity,
+      }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+
+  return {
+    sent,
+    log,
+    get app() {
+      return app;
+    },
+    /** A message typed in the person's chat with the bot; returns what the bot sent back. */
+    async say(text: string, aadObjectId = SAM) {
+      const before = sent.length;
+      const r = await post({ type: 'message', text }, aadObjectId);
+      if (r.status >= 300) throw new Error(`POST /api/messages answered ${r.status}`);
+      return sent.slice(before).map((s) => s.body);
+    },
+    /** A click on an Action.Execute button; returns the card that replaces the one clicked. */
+    async click(verb: string, data: Record<string, unknown>, aadObjectId = SAM): Promise<Card> {
+      const r = await post({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } }, aadObjectId);
+      const value = r.body.value as Card | undefined;
+      if (r.status !== 200 || r.body.type !== 'application/vnd.microsoft.card.adaptive' || !value) throw new Error(`${verb}: unexpected invoke response ${r.status} ${JSON.stringify(r.body)}`);
+      return value;
+    },
+    async restart() {
+      await app.stop();
+      app = await startApp(config, { log: log.log });
+    },
+    async stop() {
+      await app.stop();
+      await new Promise((r) => connector.close(r));
+    },
+  };
+}
+
+/** Every TextBlock's text and every input of a card, in order, for assertions. */
+export function cardText(card: Card): string[] {
+  const out: string[] = [];
+  const walk = (x: unknown) => {
+    if (Array.isArray(x)) return x.forEach(walk);
+    if (!x || typeof x !== 'object') return;
+    const o = x as Record<string, unknown>;
+    if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
+    if (typeof o.type === 'string' && o.type.startsWith('Input.')) out.push(`[${o.type} ${String(o.id)}${o.label ? `: ${String(o.label)}` : ''}]`);
+    Object.values(o).forEach(walk);
+  };
+  walk(card.body);
+  return out;
+}
