@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { Cases } from './app/cases.js';
 import { systemClock, type Clock } from './app/clock.js';
 import { loadDirectoryFile } from './app/directory-file.js';
+import { Escalations } from './app/escalations.js';
 import { IntakeSessions } from './app/intake-sessions.js';
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from './app/job-plan.js';
 import type { JobQueue } from './app/job-queue.js';
@@ -30,6 +31,7 @@ export type RunningApp = {
   queue: JobQueue;
   jobs: ScheduledJobs;
   intake: IntakeSessions;
+  escalations: Escalations;
   directory: Directory;
   /** Stops taking requests and jobs, waits for running jobs, closes the store. */
   stop(): Promise<void>;
@@ -76,7 +78,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // Cases tells the scheduler of every change; the scheduler runs commands through Cases.
   const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state));
   const intake = new IntakeSessions({ store, cases, directory, policy, clock });
-  const teams = createTeamsBot({ store, directory, intake, log, credentials: { clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId } });
+  const escalations = new Escalations({ cases, directory });
+  const teams = createTeamsBot({ store, directory, intake, escalations, clock, log, credentials: { clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId } });
   const notifier = options.notifier ?? teams.notifier;
   const jobs: ScheduledJobs = new ScheduledJobs({ cases, store, queue, notifier, directory, clock, region: policy.region, settings, onError });
 
@@ -127,5 +130,5 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       }
     })());
 
-  return { port, store, cases, queue, jobs, intake, directory, stop };
+  return { port, store, cases, queue, jobs, intake, escalations, directory, stop };
 }

@@ -18,7 +18,7 @@ export type IntakeView =
   | { kind: 'step'; step: IntakeStep; number: number; count: number; alert?: string; error?: string; value?: string | boolean }
   | { kind: 'summary'; answers: { question: string; answer: string }[] }
   | { kind: 'urgent-guidance'; guidance: string; contacts: Policy['urgentRoute']['contacts'] }
-  | { kind: 'opened'; ref: string }
+  | { kind: 'opened'; ref: string; startStage: number }
   | { kind: 'cancelled' }
   | { kind: 'refused'; message: string };
 
@@ -115,7 +115,7 @@ export class IntakeSessions {
     });
     if (!outcome.ok) return { kind: 'refused', message: outcome.message };
     await this.deps.store.deleteDocument(DRAFTS, person.id);
-    return { kind: 'opened', ref };
+    return { kind: 'opened', ref, startStage: done.startStage };
   }
 
   /** RES-<year>-<number>, numbered per year across every instance (an etag'd counter). */

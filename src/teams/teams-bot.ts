@@ -13,13 +13,16 @@ import type { ConversationReference } from '@microsoft/agents-activity';
 import { AgentApplication, CardFactory, CloudAdapter, MessageFactory, authorizeJWT, type AuthConfiguration, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Clock } from '../app/clock.js';
+import type { Escalations } from '../app/escalations.js';
 import type { IntakeSessions, IntakeView } from '../app/intake-sessions.js';
 import type { Notification, Notifier } from '../app/notifier.js';
 import type { Store } from '../app/store.js';
 import { findPersonByTeamsId, type Directory, type Person } from '../domain/directory.js';
 import { renderCard, type AdaptiveCard } from '../cards/render-card.js';
+import { approvalCard, decidedCard } from './escalation-cards.js';
 import { intakeCard } from './intake-cards.js';
-import { caseStatusText, helpText, myCasesText } from './replies.js';
+import { caseStatusText, helpText, londonTime, myCasesText } from './replies.js';
 
 /** Where the conversation reference of each person is kept. */
 export const CONVERSATIONS = 'teams-conversation';
@@ -35,10 +38,10 @@ export type TeamsBot = {
 
 const MAX_BODY = 512 * 1024;
 
-type Deps = { store: Store; directory: Directory; intake: IntakeSessions; credentials: TeamsCredentials; log: Logger };
+type Deps = { store: Store; directory: Directory; intake: IntakeSessions; escalations: Escalations; clock: Clock; credentials: TeamsCredentials; log: Logger };
 
 export function createTeamsBot(deps: Deps): TeamsBot {
-  const { store, directory, intake, log } = deps;
+  const { store, directory, intake, escalations, clock, log } = deps;
   const authConfig: AuthConfiguration = {
     ...(deps.credentials.clientId ? { clientId: deps.credentials.clientId } : {}),
     ...(deps.credentials.clientSecret ? { clientSecret: deps.credentials.clientSecret } : {}),
@@ -95,7 +98,46 @@ export function createTeamsBot(deps: Deps): TeamsBot {
   onCard('intake.answer', (person, data) => walk(intake.answer(person, String(data.stepId ?? ''), data.answer)));
   onCard('intake.back', (person) => walk(intake.back(person)));
   onCard('intake.cancel', (person) => walk(intake.cancel(person)));
-  onCard('intake.submit', (person) => walk(intake.submit(person)));
+  onCard('intake.submit', async (person) => {
+    const view = await intake.submit(person);
+    if (view.kind !== 'opened') return intakeCard(view);
+    return notice(`Case ${view.ref} is recorded`, await firstStage(view.ref, view.startStage, person));
+  });
+
+  /** Asks for the case's first stage and tells the practitioner who has been asked. */
+  const firstStage = async (ref: string, stage: number, person: Person): Promise<string> => {
+    const requested = await escalations.request(ref, person, stage, '');
+    if (!requested.ok) return `Your concern is recorded under ${ref}, but Stage ${stage} could not be asked for: ${requested.message}`;
+    const state = requested.state;
+    const approver = escalations.approverOf(state);
+    if (state.phase !== 'awaiting-approval' || !approver) return `Your concern is recorded under ${ref}. Say \`status ${ref}\` to follow it.`;
+    const card = approvalCard(state, (await store.load(ref)).map((e) => e.event), clock.now(), teamsIdsOf([approver.personId]));
+    const reached = await deliverCard(approver.personId, card);
+    const asked = `${approver.name} (${approver.agencyName}) to approve raising Stage ${stage} with ${state.receivingAgency.name}`;
+    return reached
+      ? `Your concern is recorded under ${ref}. I have asked ${asked}; you will hear when they decide.`
+      : `Your concern is recorded under ${ref}. I need ${asked}, but I cannot reach them in Teams yet: please ask them to open Resolve in Teams and say \`status ${ref}\`.`;
+  };
+
+  onCard('escalation.approve', async (person, data) => {
+    const ref = String(data.caseRef ?? '');
+    const r = await escalations.approve(ref, person);
+    // A refusal (not theirs to approve, or already decided) changes nothing and says why.
+    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    const stage = r.state.current!;
+    const due = stage.responseDue ? ` A response is due by ${londonTime(stage.responseDue)}.` : '';
+    await tell(r.state.practitioner.personId, `${ref}: ${person.name} approved Stage ${stage.number}; it is raised with ${stage.receiver.name} (${stage.receiver.agencyName}).${due}`);
+    return decidedCard(r.state, `Approved: Stage ${stage.number} raised with ${stage.receiver.name}, ${stage.receiver.agencyName}`, stage.raiser, stage.openedAt);
+  });
+
+  onCard('escalation.return', async (person, data) => {
+    const ref = String(data.caseRef ?? '');
+    const comment = typeof data.comment === 'string' ? data.comment : '';
+    const r = await escalations.returnIt(ref, person, comment);
+    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    await tell(r.state.practitioner.personId, `${ref}: ${person.name} returned your request for the next stage: "${comment.trim()}"`);
+    return decidedCard(r.state, 'Returned to the practitioner with a comment', { name: person.name, agencyName: r.state.escalatingAgency.name }, clock.now().toISOString(), comment.trim());
+  });
   onCard('help', async () => notice('Help', helpText(directory)));
   onCard('cases.mine', async (person) => notice('My cases', myCasesText(await store.findCases({ participantId: person.id }))));
 
@@ -127,18 +169,23 @@ export function createTeamsBot(deps: Deps): TeamsBot {
     await context.sendActivity(`I don't know "${command}". ${helpText(directory)}`);
   });
 
-  const reach = async (n: Notification): Promise<boolean> => {
-    const doc = await store.getDocument<ConversationReference>(CONVERSATIONS, n.to.personId);
+  /** Sends to a person in their chat with the bot; false if they have never talked to it. */
+  const deliver = async (personId: string, activity: Parameters<TurnContext['sendActivity']>[0], what: Record<string, unknown>): Promise<boolean> => {
+    const doc = await store.getDocument<ConversationReference>(CONVERSATIONS, personId);
     if (!doc) {
-      log.warn({ notification: { key: n.key, kind: n.kind, caseRef: n.caseRef, to: n.to.personId } }, 'cannot reach this person in Teams: they have not talked to the bot yet');
+      log.warn({ ...what, to: personId }, 'cannot reach this person in Teams: they have not talked to the bot yet');
       return false;
     }
     // Without a registration (local use, the Playground) the SDK still wants some app id.
     await adapter.continueConversation(deps.credentials.clientId ?? 'anonymous', doc.value, async (context) => {
-      await context.sendActivity(n.text);
+      await context.sendActivity(activity);
     });
     return true;
   };
+  const deliverCard = (personId: string, card: AdaptiveCard) => deliver(personId, MessageFactory.attachment(CardFactory.adaptiveCard(card)), { card: true });
+  const tell = (personId: string, text: string) => deliver(personId, text, { message: true });
+  const teamsIdsOf = (personIds: string[]) => personIds.flatMap((id) => directory.people.find((p) => p.id === id)?.identities.teams?.aadObjectId ?? []).map((id) => `8:orgid:${id}`);
+  const reach = (n: Notification) => deliver(n.to.personId, n.text, { notification: { key: n.key, kind: n.kind, caseRef: n.caseRef } });
 
   const authorize = authorizeJWT(authConfig);
   return {

@@ -4,41 +4,13 @@
  * half-finished walk survives a restart; Submit records the case.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cardText, teamsHarness, type Card } from './support.js';
+import { answerFor, cardText, stepOf, teamsHarness } from './support.js';
 
 let h: Awaited<ReturnType<typeof teamsHarness>>;
 beforeAll(async () => {
   h = await teamsHarness();
 }, 60_000);
 afterAll(async () => h?.stop());
-
-type Input = { type: string; id: string; choices?: { title: string; value: string }[] };
-
-/** The step a card asks: its id (on the Next button) and its one input. */
-function stepOf(card: Card): { stepId: string; input: Input } {
-  const next = (card.actions as { verb?: string; data?: { stepId?: string } }[]).find((a) => a.verb === 'intake.answer');
-  let input: Input | undefined;
-  const find = (x: unknown): void => {
-    if (Array.isArray(x)) return x.forEach(find);
-    if (!x || typeof x !== 'object') return;
-    const o = x as Record<string, unknown>;
-    if (typeof o.type === 'string' && o.type.startsWith('Input.') && o.id === 'answer') input = o as unknown as Input;
-    Object.values(o).forEach(find);
-  };
-  find(card.body);
-  if (!next?.data?.stepId || !input) throw new Error(`not an intake step card: ${JSON.stringify(cardText(card))}`);
-  return { stepId: next.data.stepId, input };
-}
-
-/** What a practitioner would answer: no to the urgent question, yes to the checks, the police. */
-function answerFor(stepId: string, input: Input): string {
-  if (stepId === 'immediate-risk') return 'no';
-  if (input.choices?.some((c) => c.value === 'yes')) return 'yes';
-  if (stepId === 'other-agency') return 'police';
-  if (input.choices) return input.choices[0]!.value;
-  if (stepId === 'child-record-ref') return 'CSC-20417';
-  return `About ${stepId}`;
-}
 
 describe('the intake walk on cards', () => {
   it('walks, corrects, goes back, survives a restart and records the case', async () => {

@@ -99,3 +99,43 @@ export function cardText(card: Card): string[] {
   walk(card.body);
   return out;
 }
+
+export type Input = { type: string; id: string; choices?: { title: string; value: string }[] };
+
+/** The step a card asks: its id (on the Next button) and its one input. */
+export function stepOf(card: Card): { stepId: string; input: Input } {
+  const next = (card.actions as { verb?: string; data?: { stepId?: string } }[]).find((a) => a.verb === 'intake.answer');
+  let input: Input | undefined;
+  const find = (x: unknown): void => {
+    if (Array.isArray(x)) return x.forEach(find);
+    if (!x || typeof x !== 'object') return;
+    const o = x as Record<string, unknown>;
+    if (typeof o.type === 'string' && o.type.startsWith('Input.') && o.id === 'answer') input = o as unknown as Input;
+    Object.values(o).forEach(find);
+  };
+  find(card.body);
+  if (!next?.data?.stepId || !input) throw new Error(`not an intake step card: ${JSON.stringify(cardText(card))}`);
+  return { stepId: next.data.stepId, input };
+}
+
+/** What a practitioner would answer: no to the urgent question, yes to the checks, the police. */
+export function answerFor(stepId: string, input: Input): string {
+  if (stepId === 'immediate-risk') return 'no';
+  if (input.choices?.some((c) => c.value === 'yes')) return 'yes';
+  if (stepId === 'other-agency') return 'police';
+  if (input.choices) return input.choices[0]!.value;
+  if (stepId === 'child-record-ref') return 'CSC-20417';
+  return `About ${stepId}`;
+}
+
+/** Walks the intake from "escalate" to the summary card, answering as answerFor does. */
+export async function walkToSummary(h: Awaited<ReturnType<typeof teamsHarness>>, aadObjectId = SAM): Promise<Card> {
+  const [first] = await h.say('escalate', aadObjectId);
+  let card = first!.attachments![0]!.content;
+  for (let i = 0; (card.actions as { verb?: string }[]).some((a) => a.verb === 'intake.answer'); i++) {
+    if (i > 40) throw new Error('the walk never ended');
+    const { stepId, input } = stepOf(card);
+    card = await h.click('intake.answer', { stepId, answer: answerFor(stepId, input) }, aadObjectId);
+  }
+  return card;
+}

@@ -47,7 +47,7 @@ describe('the Teams bot', () => {
     const before = h.sent.length;
     const prompt = { key: 'k1', kind: 'stage-reminder' as const, caseRef: 'RES-T1', text: 'RES-T1: a response is due tomorrow.' };
     // A second bot on the same store, as after a restart: the reference comes from the store.
-    const bot = createTeamsBot({ store: h.app.store, directory: h.app.directory, intake: h.app.intake, log: h.log.log, credentials: {} });
+    const bot = createTeamsBot({ store: h.app.store, directory: h.app.directory, intake: h.app.intake, escalations: h.app.escalations, clock: { now: () => new Date() }, log: h.log.log, credentials: {} });
     expect(await bot.notifier.reach({ ...prompt, to: { personId: 'csc-sw', name: 'Sam Whitlock' } })).toBe(true);
     // (The SDK gives a continuation an id of its own, so the path may end with it.)
     expect(h.sent.slice(before).map((s) => [s.path.replace(/\/activities\/.+$/, '/activities'), s.body.text])).toEqual([[`/v3/conversations/personal-${SAM}/activities`, 'RES-T1: a response is due tomorrow.']]);

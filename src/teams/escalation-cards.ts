@@ -1,0 +1,59 @@
+/** Cards for the escalation steps: the approval asked of a manager, and what was decided. */
+import type { CaseEvent } from '../domain/escalation/events.js';
+import type { CaseState } from '../domain/escalation/state.js';
+import { dueInstant, formatHuman } from '../domain/calendar.js';
+import type { Participant } from '../domain/matching.js';
+import { renderCard, type AdaptiveCard } from '../cards/render-card.js';
+import { londonTime } from './replies.js';
+
+const WHAT: Record<string, string> = {
+  'case-opened': 'Case opened',
+  'escalation-requested': 'Asked for the next stage',
+  'escalation-returned': 'Escalation returned',
+  'stage-opened': 'Stage opened',
+  'stage-acknowledged': 'Acknowledged',
+  'response-given': 'Responded',
+  'deadline-lapsed': 'No response by the due date',
+  'message-posted': 'Message',
+};
+
+export function historyOf(events: CaseEvent[]) {
+  return events.filter((e) => e.type !== 'prompt-sent').map((e) => ({
+    at: londonTime(e.at),
+    who: e.actor.kind === 'person' ? `${e.actor.name} (${e.actor.agencyName})` : e.actor.name,
+    what: WHAT[e.type] ?? e.type.replace(/-/g, ' '),
+  }));
+}
+
+/** For the manager asked to raise the stage: Approve, Return with a comment, Resolve within. */
+export function approvalCard(state: CaseState, events: CaseEvent[], now: Date, teamsUserIds: string[]): AdaptiveCard {
+  const pending = state.pendingEscalation!;
+  const stage = state.policy.stages.find((s) => s.number === pending.toStage)!;
+  const due = dueInstant(now, stage.response, state.policy.region);
+  const by = pending.requestedBy.kind === 'person' ? `${pending.requestedBy.name}, ${pending.requestedBy.agencyName}` : pending.requestedBy.name;
+  return renderCard('approval', {
+    caseRef: state.ref,
+    receivingAgency: state.receivingAgency.name,
+    stageNumber: stage.number,
+    stageName: stage.name,
+    due: due ? `a response by ${formatHuman(due)} if raised now` : 'no fixed timescale',
+    raisedBy: by,
+    concern: `${state.intake.decisionChallenged} We ask for: ${state.intake.aim}`,
+    history: historyOf(events),
+    refreshUserIds: teamsUserIds,
+  });
+}
+
+export function decidedCard(state: CaseState, decision: string, by: Participant | { name: string; agencyName: string }, at: string, comment?: string): AdaptiveCard {
+  const stage = state.current ?? null;
+  const stageDef = stage ? state.policy.stages.find((s) => s.number === stage.number) : undefined;
+  return renderCard('decided', {
+    caseRef: state.ref,
+    stageNumber: stage ? String(stage.number) : '-',
+    stageName: stageDef?.name ?? 'not yet open',
+    decision,
+    decidedBy: `${by.name}, ${by.agencyName}`,
+    decidedAt: londonTime(at),
+    ...(comment ? { comment } : {}),
+  });
+}

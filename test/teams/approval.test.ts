@@ -1,0 +1,59 @@
+/**
+ * After the walk: the practitioner's team manager gets the approval card in their own chat, the
+ * practitioner cannot approve their own request, the manager's Approve opens Stage 1 and the
+ * card becomes the decision, and a second click on the old card changes nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { cardText, SAM, teamsHarness, walkToSummary, type Card } from './support.js';
+
+let h: Awaited<ReturnType<typeof teamsHarness>>;
+beforeAll(async () => {
+  h = await teamsHarness();
+}, 60_000);
+afterAll(async () => h?.stop());
+
+const PRIYA = '00000000-0000-0000-0000-000000000002';
+
+describe('approving an escalation on a card', () => {
+  it('asks the team manager, refuses the practitioner, opens the stage on Approve and only once', async () => {
+    // Priya has talked to the bot before, so it can reach her.
+    const hello = await h.say('hello', PRIYA);
+    expect(hello[0]!.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+
+    await walkToSummary(h);
+    const before = h.sent.length;
+    const recorded = await h.click('intake.submit', {});
+    const [title, text] = cardText(recorded);
+    const ref = /^Case (RES-\d{4}-\d{4}) is recorded$/.exec(title!)![1]!;
+    expect(text).toBe(`Your concern is recorded under ${ref}. I have asked Priya Natarajan (Children's Social Care) to approve raising Stage 1 with County Police; you will hear when they decide.`);
+
+    // The approval card arrived in Priya's chat, not Sam's.
+    const toPriya = h.sent.slice(before).filter((s) => s.path.includes(`personal-${PRIYA}`));
+    expect(toPriya).toHaveLength(1);
+    const approval = toPriya[0]!.body.attachments![0]!.content as Card;
+    expect(JSON.stringify(approval)).toContain(ref);
+    expect((approval.actions as { verb: string }[]).map((a) => a.verb)).toEqual(['escalation.approve', 'escalation.return', 'escalation.resolve-within']);
+    expect((approval.refresh as { userIds: string[] }).userIds).toEqual([`8:orgid:${PRIYA}`]);
+
+    // Sam cannot approve his own request; nothing changes.
+    const refused = await h.click('escalation.approve', { caseRef: ref, stage: 1 }, SAM);
+    expect(cardText(refused)).toEqual([`Case ${ref}`, 'You cannot approve an escalation you asked for yourself.']);
+    expect((await h.app.cases.load(ref))!.phase).toBe('awaiting-approval');
+
+    // Priya approves: her card becomes the decision, Stage 1 opens, Sam is told.
+    const toSam = h.sent.length;
+    const decided = await h.click('escalation.approve', { caseRef: ref, stage: 1 }, PRIYA);
+    const state = (await h.app.cases.load(ref))!;
+    expect(state).toMatchObject({ phase: 'stage-open', current: { number: 1, raiser: { personId: 'csc-tm' }, receiver: { agencyId: 'police' } } });
+    expect(cardText(decided)[1]).toBe(`Approved: Stage 1 raised with ${state.current!.receiver.name}, County Police`);
+    expect(decided.actions ?? []).toEqual([]);
+    expect(h.sent.slice(toSam).filter((s) => s.path.includes(`personal-${SAM}`)).map((s) => s.body.text)).toEqual([
+      expect.stringMatching(new RegExp(`^${ref}: Priya Natarajan approved Stage 1; it is raised with .+ \\(County Police\\)\\. A response is due by `)),
+    ]);
+
+    // The old card clicked again: nothing changes, and it says why.
+    const again = await h.click('escalation.approve', { caseRef: ref, stage: 1 }, PRIYA);
+    expect(cardText(again)).toEqual([`Case ${ref}`, 'No escalation is waiting for approval.']);
+    expect((await h.app.store.load(ref)).filter((e) => e.event.type === 'stage-opened')).toHaveLength(1);
+  }, 60_000);
+});
