@@ -78,6 +78,25 @@ export class Escalations {
     return result(await this.deps.cases.execute(ref, { type: 'return-escalation', actor, comment }));
   }
 
+  /** The receiving side's acknowledgement of the open stage. */
+  async acknowledge(ref: string, person: Person): Promise<StepResult> {
+    return this.asReceiver(ref, person, (actor) => ({ type: 'acknowledge', actor, note: '' }));
+  }
+
+  /** The receiving side's response: agree, disagree (with reasons) or more time (with a date). */
+  async respond(ref: string, person: Person, position: string, rationale: string, proposedDue?: string): Promise<StepResult> {
+    if (position !== 'agree' && position !== 'disagree' && position !== 'more-time') return { ok: false, message: 'Choose agree, disagree or more time.' };
+    return this.asReceiver(ref, person, (actor) => ({ type: 'respond', actor, position, rationale, ...(proposedDue ? { proposedDue } : {}) }));
+  }
+
+  private async asReceiver(ref: string, person: Person, command: (actor: Actor) => Parameters<Cases['execute']>[1]): Promise<StepResult> {
+    const state = await this.deps.cases.load(ref);
+    if (!state?.current) return { ok: false, message: `Case ${ref} has no stage open.` };
+    const stage = stageOf(state, state.current.number)!;
+    const actor = actorAs(this.deps.directory, person, [...stage.receivedBy.roles, ...stage.receivedBy.fallbackRoles]);
+    return result(await this.deps.cases.execute(ref, command(actor)));
+  }
+
   personOf(id: string): Person | undefined {
     return personById(this.deps.directory, id);
   }

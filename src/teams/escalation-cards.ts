@@ -57,3 +57,22 @@ export function decidedCard(state: CaseState, decision: string, by: Participant 
     ...(comment ? { comment } : {}),
   });
 }
+
+/** For the receiving counterpart of an open stage: Acknowledge, and Respond. */
+export function responseCard(state: CaseState, events: CaseEvent[], teamsUserIds: string[]): AdaptiveCard {
+  const cur = state.current!;
+  const stage = state.policy.stages.find((s) => s.number === cur.number)!;
+  return renderCard('response', {
+    caseRef: state.ref,
+    raisedBy: cur.raiser.name,
+    raisingAgency: cur.raiser.agencyName,
+    receivingAgency: cur.receiver.agencyName,
+    stageNumber: stage.number,
+    stageName: stage.name,
+    due: cur.responseDue ? londonTime(cur.responseDue) : 'no fixed timescale',
+    concern: `${state.intake.decisionChallenged} We ask for: ${state.intake.aim}`,
+    acknowledged: cur.acknowledged,
+    history: historyOf(events),
+    refreshUserIds: teamsUserIds,
+  });
+}

@@ -18,9 +18,11 @@ import type { Escalations } from '../app/escalations.js';
 import type { IntakeSessions, IntakeView } from '../app/intake-sessions.js';
 import type { Notification, Notifier } from '../app/notifier.js';
 import type { Store } from '../app/store.js';
+import { atLondonTime } from '../domain/calendar.js';
+import type { CaseState } from '../domain/escalation/state.js';
 import { findPersonByTeamsId, type Directory, type Person } from '../domain/directory.js';
 import { renderCard, type AdaptiveCard } from '../cards/render-card.js';
-import { approvalCard, decidedCard } from './escalation-cards.js';
+import { approvalCard, decidedCard, responseCard } from './escalation-cards.js';
 import { intakeCard } from './intake-cards.js';
 import { caseStatusText, helpText, londonTime, myCasesText } from './replies.js';
 
@@ -126,8 +128,36 @@ export function createTeamsBot(deps: Deps): TeamsBot {
     if (!r.ok) return notice(`Case ${ref}`, r.message);
     const stage = r.state.current!;
     const due = stage.responseDue ? ` A response is due by ${londonTime(stage.responseDue)}.` : '';
-    await tell(r.state.practitioner.personId, `${ref}: ${person.name} approved Stage ${stage.number}; it is raised with ${stage.receiver.name} (${stage.receiver.agencyName}).${due}`);
+    const reached = await sendResponseCard(r.state);
+    const unreachable = reached ? '' : ` I cannot reach ${stage.receiver.name} in Teams yet; please contact them and ask them to open Resolve.`;
+    await tell(r.state.practitioner.personId, `${ref}: ${person.name} approved Stage ${stage.number}; it is raised with ${stage.receiver.name} (${stage.receiver.agencyName}).${due}${unreachable}`);
     return decidedCard(r.state, `Approved: Stage ${stage.number} raised with ${stage.receiver.name}, ${stage.receiver.agencyName}`, stage.raiser, stage.openedAt);
+  });
+
+  const sendResponseCard = async (state: CaseState) =>
+    deliverCard(state.current!.receiver.personId, responseCard(state, (await store.load(state.ref)).map((e) => e.event), teamsIdsOf([state.current!.receiver.personId])));
+
+  onCard('stage.acknowledge', async (person, data) => {
+    const ref = String(data.caseRef ?? '');
+    const r = await escalations.acknowledge(ref, person);
+    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    await tell(r.state.current!.raiser.personId, `${ref}: ${person.name} (${r.state.current!.receiver.agencyName}) acknowledged Stage ${r.state.current!.number}.`);
+    return responseCard(r.state, (await store.load(ref)).map((e) => e.event), teamsIdsOf([person.id]));
+  });
+
+  onCard('stage.respond', async (person, data) => {
+    const ref = String(data.caseRef ?? '');
+    const position = String(data.position ?? '');
+    const rationale = typeof data.rationale === 'string' ? data.rationale : '';
+    // The card's date input gives a day; the new due time is 17:00 London on it.
+    const day = typeof data.proposedDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.proposedDate) ? atLondonTime(data.proposedDate, 17).toISOString() : undefined;
+    const r = await escalations.respond(ref, person, position, rationale, day);
+    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    const stage = r.state.current!;
+    const said = { agree: 'agreed', disagree: 'disagreed', 'more-time': 'asked for more time' }[position] ?? position;
+    const news = `${ref}: ${person.name} (${stage.receiver.agencyName}) ${said} at Stage ${stage.number}${rationale.trim() ? `: "${rationale.trim()}"` : '.'}`;
+    for (const id of new Set([stage.raiser.personId, r.state.practitioner.personId])) await tell(id, news);
+    return decidedCard(r.state, `Responded: ${said}`, { name: person.name, agencyName: stage.receiver.agencyName }, clock.now().toISOString(), rationale.trim() || undefined);
   });
 
   onCard('escalation.return', async (person, data) => {

@@ -1,7 +1,8 @@
 /**
  * After the walk: the practitioner's team manager gets the approval card in their own chat, the
  * practitioner cannot approve their own request, the manager's Approve opens Stage 1 and the
- * card becomes the decision, and a second click on the old card changes nothing.
+ * card becomes the decision, and a second click on the old card changes nothing; the receiving
+ * counterpart acknowledges and responds on their card, and both people on the other side hear.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cardText, SAM, teamsHarness, walkToSummary, type Card } from './support.js';
@@ -40,6 +41,12 @@ describe('approving an escalation on a card', () => {
     expect(cardText(refused)).toEqual([`Case ${ref}`, 'You cannot approve an escalation you asked for yourself.']);
     expect((await h.app.cases.load(ref))!.phase).toBe('awaiting-approval');
 
+    // The counterpart the stage will open with has talked to the bot too.
+    const parties = h.app.escalations.parties((await h.app.cases.load(ref))!, 1, 'csc-sw');
+    if (!parties.ok) throw new Error(parties.message);
+    const receiverAad = h.app.directory.people.find((p) => p.id === parties.parties.receiver.personId)!.identities.teams!.aadObjectId;
+    await h.say('hello', receiverAad);
+
     // Priya approves: her card becomes the decision, Stage 1 opens, Sam is told.
     const toSam = h.sent.length;
     const decided = await h.click('escalation.approve', { caseRef: ref, stage: 1 }, PRIYA);
@@ -50,6 +57,28 @@ describe('approving an escalation on a card', () => {
     expect(h.sent.slice(toSam).filter((s) => s.path.includes(`personal-${SAM}`)).map((s) => s.body.text)).toEqual([
       expect.stringMatching(new RegExp(`^${ref}: Priya Natarajan approved Stage 1; it is raised with .+ \\(County Police\\)\\. A response is due by `)),
     ]);
+
+    // The receiving counterpart got the response card in their own chat.
+    const response = h.sent.slice(toSam).find((s) => s.path.includes(`personal-${receiverAad}`))?.body.attachments?.[0]?.content as Card;
+    expect((response.actions as { verb: string }[]).map((a) => a.verb)).toEqual(['stage.acknowledge', 'stage.respond']);
+
+    // Sam cannot answer for the other agency.
+    expect(cardText(await h.click('stage.respond', { caseRef: ref, position: 'agree' }, SAM))[1]).toMatch(/^Only .+ can respond at this stage\.$/);
+    // The counterpart acknowledges (the button goes), then disagrees, first without reasons.
+    const acknowledged = await h.click('stage.acknowledge', { caseRef: ref }, receiverAad);
+    expect((acknowledged.actions as { verb: string }[]).map((a) => a.verb)).toEqual(['stage.respond']);
+    expect(cardText(await h.click('stage.respond', { caseRef: ref, position: 'disagree', rationale: ' ' }, receiverAad))[1]).toBe('Give the reasons for your response.');
+    const toBoth = h.sent.length;
+    const responded = await h.click('stage.respond', { caseRef: ref, position: 'disagree', rationale: 'Threshold not met on what we hold.' }, receiverAad);
+    expect(cardText(responded)[1]).toBe('Responded: disagreed');
+    expect((await h.app.cases.load(ref))!.current!.response).toMatchObject({ position: 'disagree', rationale: 'Threshold not met on what we hold.' });
+    const told = h.sent.slice(toBoth).map((s) => [s.path.includes(`personal-${SAM}`) ? 'Sam' : s.path.includes(`personal-${PRIYA}`) ? 'Priya' : 'other', s.body.text]);
+    expect(told).toEqual(
+      expect.arrayContaining([
+        ['Priya', expect.stringContaining('disagreed at Stage 1: "Threshold not met on what we hold."')],
+        ['Sam', expect.stringContaining('disagreed at Stage 1: "Threshold not met on what we hold."')],
+      ]),
+    );
 
     // The old card clicked again: nothing changes, and it says why.
     const again = await h.click('escalation.approve', { caseRef: ref, stage: 1 }, PRIYA);
