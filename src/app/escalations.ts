@@ -3,7 +3,7 @@
  * returning or resolving it within the agency. Each finds the people from the directory and
  * runs the domain's rules through Cases; the domain decides who may act.
  */
-import type { Actor } from '../domain/escalation/events.js';
+import type { Actor, EscalationReason } from '../domain/escalation/events.js';
 import type { Parties } from '../domain/escalation/commands.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { personById, type Directory, type Person } from '../domain/directory.js';
@@ -46,7 +46,11 @@ export class Escalations {
     return p.ok ? p.parties.raiser : null;
   }
 
-  async request(ref: string, person: Person, toStage: number, note: string): Promise<StepResult> {
+  load(ref: string): Promise<CaseState | null> {
+    return this.deps.cases.load(ref);
+  }
+
+  async request(ref: string, person: Person, toStage: number, note: string, why?: EscalationReason): Promise<StepResult> {
     const state = await this.deps.cases.load(ref);
     if (!state) return { ok: false, message: `There is no case ${ref}.` };
     const stage = stageOf(state, toStage);
@@ -54,7 +58,7 @@ export class Escalations {
     // Someone who raises the stage themselves names the parties; anyone else asks for approval.
     const own = stage && actor.kind === 'person' && stage.raisedBy.roles.includes(actor.role) ? this.parties(state, toStage, person.id) : null;
     if (own && !own.ok) return own;
-    const reason = state.current ? 'not-resolved' : 'already-discussed';
+    const reason = why ?? (state.current ? 'not-resolved' : 'already-discussed');
     return result(await this.deps.cases.execute(ref, { type: 'request-escalation', actor, toStage, reason, note, ...(own?.ok ? { parties: own.parties } : {}) }));
   }
 

@@ -76,3 +76,19 @@ export function responseCard(state: CaseState, events: CaseEvent[], teamsUserIds
     refreshUserIds: teamsUserIds,
   });
 }
+
+/** For the escalating side when a response is overdue: Escalate, Allow more time, Chase again. */
+export function lapseCard(state: CaseState, nextStage: number, teamsUserIds: string[]): AdaptiveCard {
+  const cur = state.current!;
+  const next = state.policy.stages.find((s) => s.number === nextStage);
+  return renderCard('lapse', {
+    caseRef: state.ref,
+    stage: cur.number,
+    name: cur.receiver.name,
+    agency: cur.receiver.agencyName,
+    due: cur.responseDue ? londonTime(cur.responseDue) : 'the agreed time',
+    nextStage,
+    nextWho: next?.name ?? `Stage ${nextStage}`,
+    refreshUserIds: teamsUserIds,
+  });
+}

@@ -19,10 +19,11 @@ import type { IntakeSessions, IntakeView } from '../app/intake-sessions.js';
 import type { Notification, Notifier } from '../app/notifier.js';
 import type { Store } from '../app/store.js';
 import { atLondonTime } from '../domain/calendar.js';
+import type { EscalationReason } from '../domain/escalation/events.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { findPersonByTeamsId, type Directory, type Person } from '../domain/directory.js';
 import { renderCard, type AdaptiveCard } from '../cards/render-card.js';
-import { approvalCard, decidedCard, responseCard } from './escalation-cards.js';
+import { approvalCard, decidedCard, lapseCard, responseCard } from './escalation-cards.js';
 import { intakeCard } from './intake-cards.js';
 import { caseStatusText, helpText, londonTime, myCasesText } from './replies.js';
 
@@ -108,18 +109,59 @@ export function createTeamsBot(deps: Deps): TeamsBot {
 
   /** Asks for the case's first stage and tells the practitioner who has been asked. */
   const firstStage = async (ref: string, stage: number, person: Person): Promise<string> => {
-    const requested = await escalations.request(ref, person, stage, '');
-    if (!requested.ok) return `Your concern is recorded under ${ref}, but Stage ${stage} could not be asked for: ${requested.message}`;
+    const asked = await askForStage(ref, stage, person, '');
+    return `Your concern is recorded under ${ref}. ${asked}`;
+  };
+
+  /** Asks for a stage: the approver gets the approval card, or the stage opens at once. */
+  const askForStage = async (ref: string, stage: number, person: Person, note: string, why?: EscalationReason): Promise<string> => {
+    const requested = await escalations.request(ref, person, stage, note, why);
+    if (!requested.ok) return `Stage ${stage} could not be asked for: ${requested.message}`;
     const state = requested.state;
+    if (state.phase === 'stage-open' && state.current?.number === stage) {
+      const reached = await sendResponseCard(state);
+      return `Stage ${stage} is open with ${state.current.receiver.name} (${state.current.receiver.agencyName}).${reached ? '' : ' I cannot reach them in Teams yet; please contact them and ask them to open Resolve.'}`;
+    }
     const approver = escalations.approverOf(state);
-    if (state.phase !== 'awaiting-approval' || !approver) return `Your concern is recorded under ${ref}. Say \`status ${ref}\` to follow it.`;
+    if (state.phase !== 'awaiting-approval' || !approver) return `Say \`status ${ref}\` to follow it.`;
     const card = approvalCard(state, (await store.load(ref)).map((e) => e.event), clock.now(), teamsIdsOf([approver.personId]));
     const reached = await deliverCard(approver.personId, card);
     const asked = `${approver.name} (${approver.agencyName}) to approve raising Stage ${stage} with ${state.receivingAgency.name}`;
     return reached
-      ? `Your concern is recorded under ${ref}. I have asked ${asked}; you will hear when they decide.`
-      : `Your concern is recorded under ${ref}. I need ${asked}, but I cannot reach them in Teams yet: please ask them to open Resolve in Teams and say \`status ${ref}\`.`;
+      ? `I have asked ${asked}; you will hear when they decide.`
+      : `I need ${asked}, but I cannot reach them in Teams yet: please ask them to open Resolve in Teams and say \`status ${ref}\`.`;
   };
+
+  onCard('lapse.escalate', async (person, data) => {
+    const ref = String(data.caseRef ?? '');
+    const state = await escalations.load(ref);
+    if (!state?.current) return notice(`Case ${ref}`, `Case ${ref} has no stage open.`);
+    const next = state.current.number + 1;
+    return notice(`Case ${ref}: Stage ${next}`, await askForStage(ref, next, person, `No response by ${state.current.responseDue ? londonTime(state.current.responseDue) : 'the due date'}.`, 'no-response'));
+  });
+
+  onCard('lapse.chase', async (person, data) => {
+    const ref = String(data.caseRef ?? '');
+    const state = await escalations.load(ref);
+    const cur = state?.current;
+    if (!state || !cur || !state.participantIds.includes(person.id)) return notice(`Case ${ref}`, `You are not taking part in a case ${ref}, or it has no stage open.`);
+    if (cur.response) return notice(`Case ${ref}`, `${cur.receiver.name} has already responded.`);
+    const reached = await tell(cur.receiver.personId, `${ref}: ${person.name} (${state.escalatingAgency.name}) is still waiting for your response at Stage ${cur.number}. Please respond on the case card, or say \`status ${ref}\`.`);
+    if (reached) await sendResponseCard(state);
+    return notice(`Case ${ref}`, reached ? `I have reminded ${cur.receiver.name} and sent them the response card again.` : `I cannot reach ${cur.receiver.name} in Teams yet; please contact them directly.`);
+  });
+
+  onCard('lapse.extend', async (person, data) => {
+    // More time is the receiving side's to propose (with a date) and the escalating side's to
+    // accept: so this asks them for it.
+    const ref = String(data.caseRef ?? '');
+    const state = await escalations.load(ref);
+    const cur = state?.current;
+    if (!state || !cur || !state.participantIds.includes(person.id)) return notice(`Case ${ref}`, `You are not taking part in a case ${ref}, or it has no stage open.`);
+    const reached = await tell(cur.receiver.personId, `${ref}: ${person.name} (${state.escalatingAgency.name}) can allow more time at Stage ${cur.number}. Please choose "Need more time" on the case card with the date you can respond by.`);
+    if (reached) await sendResponseCard(state);
+    return notice(`Case ${ref}`, reached ? `I have asked ${cur.receiver.name} to propose the date they can respond by.` : `I cannot reach ${cur.receiver.name} in Teams yet; please contact them directly.`);
+  });
 
   onCard('escalation.approve', async (person, data) => {
     const ref = String(data.caseRef ?? '');
@@ -215,7 +257,15 @@ export function createTeamsBot(deps: Deps): TeamsBot {
   const deliverCard = (personId: string, card: AdaptiveCard) => deliver(personId, MessageFactory.attachment(CardFactory.adaptiveCard(card)), { card: true });
   const tell = (personId: string, text: string) => deliver(personId, text, { message: true });
   const teamsIdsOf = (personIds: string[]) => personIds.flatMap((id) => directory.people.find((p) => p.id === id)?.identities.teams?.aadObjectId ?? []).map((id) => `8:orgid:${id}`);
-  const reach = (n: Notification) => deliver(n.to.personId, n.text, { notification: { key: n.key, kind: n.kind, caseRef: n.caseRef } });
+  const reach = async (n: Notification): Promise<boolean> => {
+    const what = { notification: { key: n.key, kind: n.kind, caseRef: n.caseRef } };
+    // The escalating side of an overdue response gets the card that can take the next step.
+    if (n.kind === 'response-overdue' && n.suggestedStage && n.caseRef) {
+      const state = await escalations.load(n.caseRef);
+      if (state?.current) return deliver(n.to.personId, MessageFactory.attachment(CardFactory.adaptiveCard(lapseCard(state, n.suggestedStage, teamsIdsOf([n.to.personId])))), what);
+    }
+    return deliver(n.to.personId, n.text, what);
+  };
 
   const authorize = authorizeJWT(authConfig);
   return {

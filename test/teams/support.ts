@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../../src/app/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { startApp, type RunningApp } from '../../src/start-app.js';
 import { capturedLog } from '../jobs/support.js';
@@ -16,7 +17,7 @@ export type Card = { type: string; body?: unknown[]; actions?: unknown[]; [k: st
 
 export const SAM = '00000000-0000-0000-0000-000000000001';
 
-export async function teamsHarness() {
+export async function teamsHarness(options: { clock?: Clock } = {}) {
   const sent: Sent[] = [];
   const connector = createServer((req, res) => {
     let body = '';
@@ -34,7 +35,7 @@ export async function teamsHarness() {
   const loaded = loadConfig({ PORT: '0', LOG_LEVEL: 'info', DATA_DIR: join(mkdtempSync(join(tmpdir(), 'resolve-teams-')), 'data') });
   if (!loaded.ok) throw new Error(loaded.message);
   const config = loaded.config;
-  let app: RunningApp = await startApp(config, { log: log.log });
+  let app: RunningApp = await startApp(config, { log: log.log, ...options });
 
   const post = async (activity: Record<string, unknown>, aadObjectId: string) => {
     const res = await fetch(`http://127.0.0.1:${app.port}/api/messages`, {
@@ -76,7 +77,7 @@ export async function teamsHarness() {
     },
     async restart() {
       await app.stop();
-      app = await startApp(config, { log: log.log });
+      app = await startApp(config, { log: log.log, ...options });
     },
     async stop() {
       await app.stop();

@@ -1,0 +1,67 @@
+/**
+ * A response that never comes: the deadline job marks Stage 1 overdue, the manager who raised it
+ * gets the lapse card in Teams, and its Escalate asks for Stage 2, whose approver gets the
+ * approval card. Time moves on a fake clock; the job runs through the app's own scheduler code.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { FakeClock } from '../../src/app/clock.js';
+import { cardText, SAM, teamsHarness, walkToSummary, type Card } from './support.js';
+
+const clock = new FakeClock(new Date('2026-11-23T10:00:00Z'));
+let h: Awaited<ReturnType<typeof teamsHarness>>;
+beforeAll(async () => {
+  h = await teamsHarness({ clock });
+}, 60_000);
+afterAll(async () => h?.stop());
+
+const PRIYA = '00000000-0000-0000-0000-000000000002';
+const GARETH = '00000000-0000-0000-0000-000000000003';
+const verbs = (card: Card) => ((card.actions ?? []) as { verb: string }[]).map((a) => a.verb);
+
+describe('a lapsed response in Teams', () => {
+  it('sends the lapse card to the raiser, whose Escalate asks for Stage 2', async () => {
+    for (const who of [PRIYA, GARETH]) await h.say('hello', who);
+    await walkToSummary(h);
+    const ref = /^Case (RES-\d{4}-\d{4}) is recorded$/.exec(cardText(await h.click('intake.submit', {}))[0]!)![1]!;
+    await h.click('escalation.approve', { caseRef: ref, stage: 1 }, PRIYA);
+    const opened = (await h.app.cases.load(ref))!;
+    expect(opened.current).toMatchObject({ number: 1, responseDue: '2026-11-24T10:00:00.000Z' });
+
+    // The response deadline passes with no response; the scheduler's job runs.
+    const job = (await h.app.queue.jobsOf(ref)).find((j) => j.name === 'response-deadline' && j.state === 'scheduled')!;
+    expect(job.runAt).toBe('2026-11-24T10:00:00.000Z');
+    clock.set('2026-11-24T10:00:01Z');
+    const before = h.sent.length;
+    await h.app.jobs.run(job);
+    expect((await h.app.cases.load(ref))!.current!.lapsed.response).toBe('2026-11-24T10:00:00.000Z');
+
+    // Priya (who raised Stage 1) gets the lapse card.
+    const toPriya = h.sent.slice(before).filter((s) => s.path.includes(`personal-${PRIYA}`));
+    expect(toPriya).toHaveLength(1);
+    const lapse = toPriya[0]!.body.attachments![0]!.content as Card;
+    expect(verbs(lapse)).toEqual(['lapse.escalate', 'lapse.extend', 'lapse.chase']);
+    expect(JSON.stringify(lapse)).toContain(`No response from ${opened.current!.receiver.name}, County Police by Tue, 24 Nov 2026, 10:00. Escalate to Stage 2`);
+    // The job firing again sends nothing more.
+    const after = h.sent.length;
+    await h.app.jobs.run(job);
+    expect(h.sent.length).toBe(after);
+
+    // Sam did not raise Stage 1, so the lapse card is not his.
+    expect(h.sent.slice(before).some((s) => s.path.includes(`personal-${SAM}`) && s.body.attachments)).toBe(false);
+
+    // Chase again: the counterpart has never talked to the bot, and Priya is told so plainly.
+    const chased = await h.click('lapse.chase', { caseRef: ref, stage: 1 }, PRIYA);
+    expect(cardText(chased)[1]).toBe(`I cannot reach ${opened.current!.receiver.name} in Teams yet; please contact them directly.`);
+
+    // Priya escalates; Gareth (service manager) is asked to approve Stage 2.
+    const toGareth = h.sent.length;
+    const escalated = await h.click('lapse.escalate', { caseRef: ref, stage: 1 }, PRIYA);
+    expect(cardText(escalated)).toEqual([`Case ${ref}: Stage 2`, `I have asked Gareth Llewellyn (Children's Social Care) to approve raising Stage 2 with County Police; you will hear when they decide.`]);
+    expect((await h.app.cases.load(ref))!.pendingEscalation).toMatchObject({ toStage: 2, reason: 'no-response' });
+    const approval = h.sent.slice(toGareth).find((s) => s.path.includes(`personal-${GARETH}`))!.body.attachments![0]!.content as Card;
+    expect(verbs(approval)).toEqual(['escalation.approve', 'escalation.return', 'escalation.resolve-within']);
+
+    await h.click('escalation.approve', { caseRef: ref, stage: 2 }, GARETH);
+    expect((await h.app.cases.load(ref))!.current).toMatchObject({ number: 2, raiser: { personId: 'csc-sm' } });
+  }, 60_000);
+});
