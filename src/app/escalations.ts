@@ -101,6 +101,16 @@ export class Escalations {
     return result(await this.deps.cases.execute(ref, command(actor)));
   }
 
+  /** A message in the case's thread, from someone taking part. */
+  async post(ref: string, person: Person, text: string): Promise<StepResult> {
+    return result(await this.deps.cases.execute(ref, { type: 'post-message', actor: actorAs(this.deps.directory, person), text }));
+  }
+
+  /** The escalating side withdraws its concern, with a reason; the case closes. */
+  async withdraw(ref: string, person: Person, reason: string): Promise<StepResult> {
+    return result(await this.deps.cases.execute(ref, { type: 'withdraw', actor: actorAs(this.deps.directory, person), reason }));
+  }
+
   personOf(id: string): Person | undefined {
     return personById(this.deps.directory, id);
   }

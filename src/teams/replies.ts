@@ -24,6 +24,8 @@ export function helpText(directory: Directory): string {
     '- `escalate` (or `raise a concern`): start the walk that records a disagreement',
     '- `my cases`: the cases you take part in, with their stage and what is due',
     '- `status <case ref>`: the timeline of a case',
+    '- `reply <case ref> <message>`: a message to everyone taking part in the case (it goes in the timeline)',
+    '- `withdraw <case ref> <reason>`: withdraw a concern your agency raised',
     '- `help`: this message',
     "Use the case reference only; never put a child's name in this chat. If a child is at immediate risk, contact Children's Social Care or the police now.",
   ].join('\n');

@@ -67,6 +67,7 @@ export function createTeamsBot(deps: Deps): TeamsBot {
     const id = context.activity.from?.aadObjectId;
     return id ? findPersonByTeamsId(directory, id) : undefined;
   };
+  const agencyName = (person: Person) => directory.agencies.find((a) => a.id === person.agencyId)?.name ?? person.agencyId;
   const notInDirectory = (context: TurnContext) =>
     context.sendActivity(
       "I can't find you in this partnership's directory, so I can't open or show cases for you. Please ask your safeguarding lead to add your Teams account.",
@@ -237,6 +238,19 @@ export function createTeamsBot(deps: Deps): TeamsBot {
       // Only the people taking part see a case; to anyone else it does not exist.
       if (!summary) return void (await context.sendActivity(`You are not taking part in a case ${ref}, or there is no such case.`));
       return void (await context.sendActivity(caseStatusText(summary, await store.load(summary.ref), directory)));
+    }
+    if (word === 'reply' || word === 'withdraw') {
+      const [ref, ...words] = rest;
+      const said = words.join(' ').trim();
+      if (!ref || !said) return void (await context.sendActivity(word === 'reply' ? 'Say `reply <case ref> <your message>`.' : 'Say `withdraw <case ref> <the reason>`.'));
+      const r = word === 'reply' ? await escalations.post(ref.toUpperCase(), person, said) : await escalations.withdraw(ref.toUpperCase(), person, said);
+      if (!r.ok) return void (await context.sendActivity(r.message));
+      const news = word === 'reply' ? `${r.state.ref}, ${person.name} (${agencyName(person)}): ${said}` : `${r.state.ref} was withdrawn by ${person.name} (${agencyName(person)}): ${said}`;
+      const others = r.state.participantIds.filter((id) => id !== person.id);
+      const missed: string[] = [];
+      for (const id of others) if (!(await tell(id, news))) missed.push(directory.people.find((p) => p.id === id)?.name ?? id);
+      const done = word === 'reply' ? `Sent to the ${others.length} other people taking part in ${r.state.ref}.` : `${r.state.ref} is withdrawn and closed; the others taking part have been told.`;
+      return void (await context.sendActivity(missed.length ? `${done} I cannot reach ${missed.join(', ')} in Teams yet; it is in the case's timeline for them.` : done));
     }
     await context.sendActivity(`I don't know "${command}". ${helpText(directory)}`);
   });

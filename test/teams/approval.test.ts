@@ -84,5 +84,19 @@ describe('approving an escalation on a card', () => {
     const again = await h.click('escalation.approve', { caseRef: ref, stage: 1 }, PRIYA);
     expect(cardText(again)).toEqual([`Case ${ref}`, 'No escalation is waiting for approval.']);
     expect((await h.app.store.load(ref)).filter((e) => e.event.type === 'stage-opened')).toHaveLength(1);
+
+    // The thread: Sam's reply reaches everyone else taking part, and is in the timeline.
+    const thread = h.sent.length;
+    await h.say(`reply ${ref.toLowerCase()} Can we talk tomorrow at 10?`);
+    expect(h.sent.slice(thread).filter((s) => s.path.includes(`personal-${SAM}`)).map((s) => s.body.text)).toEqual([`Sent to the 2 other people taking part in ${ref}.`]);
+    const relayed = h.sent.slice(thread).filter((s) => !s.path.includes(`personal-${SAM}`));
+    expect(relayed.map((s) => s.body.text)).toEqual([`${ref}, Sam Whitlock (Children's Social Care): Can we talk tomorrow at 10?`, `${ref}, Sam Whitlock (Children's Social Care): Can we talk tomorrow at 10?`]);
+    expect((await h.app.store.load(ref)).at(-1)!.event).toMatchObject({ type: 'message-posted', data: { text: 'Can we talk tomorrow at 10?' } });
+    // Someone not taking part cannot post; the receiving side cannot withdraw the concern.
+    expect((await h.say(`reply ${ref} hello`, '00000000-0000-0000-0000-000000000003')).map((b) => b.text)).toEqual(['Only people taking part in this case can post to it.']);
+    expect((await h.say(`withdraw ${ref} not needed`, receiverAad)).map((b) => b.text)).toEqual(['Only the escalating agency can withdraw its concern.']);
+    // Sam withdraws it; the case closes.
+    expect((await h.say(`withdraw ${ref} Resolved by phone with the police.`)).map((b) => b.text)).toContain(`${ref} is withdrawn and closed; the others taking part have been told.`);
+    expect((await h.app.cases.load(ref))!).toMatchObject({ phase: 'closed', outcome: 'withdrawn' });
   }, 60_000);
 });
