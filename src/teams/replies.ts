@@ -4,6 +4,7 @@
  */
 import type { CaseSummary } from '../app/case-summary.js';
 import type { StoredEvent } from '../app/store.js';
+import type { CaseState } from '../domain/escalation/state.js';
 import { agencyById, type Directory } from '../domain/directory.js';
 
 const when = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -49,4 +50,16 @@ export function caseStatusText(summary: CaseSummary, events: StoredEvent[], dire
     return `- ${londonTime(e.at)}: ${e.type.replace(/-/g, ' ')}${e.stage !== null ? ` at Stage ${e.stage}` : ''}, by ${who}`;
   });
   return [head, ...lines].join('\n');
+}
+
+/** Where a case stands, in one sentence (for a card that is no longer the person's to act on). */
+export function caseStateLine(state: CaseState): string {
+  const cur = state.current;
+  if (state.phase === 'closed') return `${state.ref} is closed (${(state.outcome ?? 'closed').replace(/-/g, ' ')}).`;
+  if (state.phase === 'awaiting-approval') return `${state.ref} is waiting for approval of Stage ${state.pendingEscalation?.toStage}.`;
+  if (state.phase === 'stage-open' && cur) {
+    const answered = cur.response ? `${cur.receiver.name} has responded` : cur.responseDue ? `a response is due by ${londonTime(cur.responseDue)}` : 'no response yet';
+    return `${state.ref}: Stage ${cur.number} is open with ${cur.receiver.name} (${cur.receiver.agencyName}); ${answered}.`;
+  }
+  return `${state.ref} is ${PHASES[state.phase]}.`;
 }

@@ -25,7 +25,7 @@ import { findPersonByTeamsId, type Directory, type Person } from '../domain/dire
 import { renderCard, type AdaptiveCard } from '../cards/render-card.js';
 import { approvalCard, decidedCard, lapseCard, responseCard } from './escalation-cards.js';
 import { intakeCard } from './intake-cards.js';
-import { caseStatusText, helpText, londonTime, myCasesText } from './replies.js';
+import { caseStateLine, caseStatusText, helpText, londonTime, myCasesText } from './replies.js';
 
 /** Where the conversation reference of each person is kept. */
 export const CONVERSATIONS = 'teams-conversation';
@@ -201,6 +201,28 @@ export function createTeamsBot(deps: Deps): TeamsBot {
     const news = `${ref}: ${person.name} (${stage.receiver.agencyName}) ${said} at Stage ${stage.number}${rationale.trim() ? `: "${rationale.trim()}"` : '.'}`;
     for (const id of new Set([stage.raiser.personId, r.state.practitioner.personId])) await tell(id, news);
     return decidedCard(r.state, `Responded: ${said}`, { name: person.name, agencyName: stage.receiver.agencyName }, clock.now().toISOString(), rationale.trim() || undefined);
+  });
+
+  // Universal Actions: Teams asks for the card again when someone listed in its refresh views
+  // it, so a card already acted on shows where the case stands instead of live buttons.
+  onCard('card.refresh', async (person, data) => {
+    const ref = String(data.caseRef ?? '');
+    const state = await escalations.load(ref);
+    if (!state || !state.participantIds.concat(escalations.approverOf(state)?.personId ?? []).includes(person.id)) {
+      return notice(`Case ${ref}`, `You are not taking part in a case ${ref}, or there is no such case.`);
+    }
+    const events = async () => (await store.load(ref)).map((e) => e.event);
+    const cur = state.current;
+    if (data.card === 'approval' && state.phase === 'awaiting-approval' && escalations.approverOf(state)?.personId === person.id) {
+      return approvalCard(state, await events(), clock.now(), teamsIdsOf([person.id]));
+    }
+    if (data.card === 'response' && state.phase === 'stage-open' && cur && !cur.response && cur.receiver.personId === person.id) {
+      return responseCard(state, await events(), teamsIdsOf([person.id]));
+    }
+    if (data.card === 'lapse' && state.phase === 'stage-open' && cur?.lapsed.response && !cur.response && cur.raiser.personId === person.id) {
+      return lapseCard(state, cur.number + 1, teamsIdsOf([person.id]));
+    }
+    return notice(`Case ${ref}`, caseStateLine(state));
   });
 
   onCard('escalation.return', async (person, data) => {

@@ -14,6 +14,7 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 const PRIYA = '00000000-0000-0000-0000-000000000002';
+const verbs = (card: Card) => ((card.actions ?? []) as { verb: string }[]).map((a) => a.verb);
 
 describe('approving an escalation on a card', () => {
   it('asks the team manager, refuses the practitioner, opens the stage on Approve and only once', async () => {
@@ -35,6 +36,10 @@ describe('approving an escalation on a card', () => {
     expect(JSON.stringify(approval)).toContain(ref);
     expect((approval.actions as { verb: string }[]).map((a) => a.verb)).toEqual(['escalation.approve', 'escalation.return', 'escalation.resolve-within']);
     expect((approval.refresh as { userIds: string[] }).userIds).toEqual([`8:orgid:${PRIYA}`]);
+
+    // Refreshed (Universal Actions), the card stays live for Priya and shows Sam where things stand.
+    expect(verbs(await h.click('card.refresh', { card: 'approval', caseRef: ref }, PRIYA))).toEqual(['escalation.approve', 'escalation.return', 'escalation.resolve-within']);
+    expect(cardText(await h.click('card.refresh', { card: 'approval', caseRef: ref }, SAM))).toEqual([`Case ${ref}`, `${ref} is waiting for approval of Stage 1.`]);
 
     // Sam cannot approve his own request; nothing changes.
     const refused = await h.click('escalation.approve', { caseRef: ref, stage: 1 }, SAM);
@@ -79,6 +84,9 @@ describe('approving an escalation on a card', () => {
         ['Sam', expect.stringContaining('disagreed at Stage 1: "Threshold not met on what we hold."')],
       ]),
     );
+
+    // Refreshed now, Priya's card no longer offers Approve: it says where the case stands.
+    expect(cardText(await h.click('card.refresh', { card: 'approval', caseRef: ref }, PRIYA))[1]).toMatch(new RegExp(`^${ref}: Stage 1 is open with (.+) \\(County Police\\); \\1 has responded\\.$`));
 
     // The old card clicked again: nothing changes, and it says why.
     const again = await h.click('escalation.approve', { caseRef: ref, stage: 1 }, PRIYA);
