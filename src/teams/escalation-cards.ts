@@ -92,3 +92,27 @@ export function lapseCard(state: CaseState, nextStage: number, teamsUserIds: str
     refreshUserIds: teamsUserIds,
   });
 }
+
+/** For the Board's channel: the case at the stage the Board must hear of, with the monitoring-form fields. */
+export function boardNoticeCard(state: CaseState, now: Date): AdaptiveCard {
+  const cur = state.current!;
+  const stage = state.policy.stages.find((s) => s.number === cur.number)!;
+  const area = state.policy.areasOfDisagreement.find((a) => a.id === state.intake.areaId)?.label ?? state.intake.areaId;
+  const days = Math.max(0, Math.floor((now.getTime() - new Date(state.openedAt).getTime()) / 86_400_000));
+  return renderCard('board-notice', {
+    caseRef: state.ref,
+    stageNumber: stage.number,
+    stageName: stage.name,
+    agencies: [state.escalatingAgency.name, state.receivingAgency.name],
+    opened: londonTime(state.openedAt),
+    areas: [area],
+    monitoring: [
+      { label: 'Raising agency', value: state.escalatingAgency.name },
+      { label: 'Receiving agency', value: state.receivingAgency.name },
+      { label: 'Area of disagreement', value: area },
+      { label: 'Stage reached', value: String(stage.number) },
+      { label: 'Days open', value: String(days) },
+      { label: 'Urgent route used', value: state.urgent ? 'Yes' : 'No' },
+    ],
+  });
+}

@@ -23,12 +23,15 @@ import type { EscalationReason } from '../domain/escalation/events.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { findPersonByTeamsId, type Directory, type Person } from '../domain/directory.js';
 import { renderCard, type AdaptiveCard } from '../cards/render-card.js';
-import { approvalCard, decidedCard, lapseCard, responseCard } from './escalation-cards.js';
+import { approvalCard, boardNoticeCard, decidedCard, lapseCard, responseCard } from './escalation-cards.js';
 import { intakeCard } from './intake-cards.js';
 import { caseStateLine, caseStatusText, helpText, londonTime, myCasesText } from './replies.js';
 
 /** Where the conversation reference of each person is kept. */
 export const CONVERSATIONS = 'teams-conversation';
+/** Where the Board's channel is kept, learned when the app is installed in the Board's team. */
+export const CHANNELS = 'teams-channel';
+const BOARD_CHANNEL = 'board';
 
 export type TeamsCredentials = { clientId?: string | undefined; clientSecret?: string | undefined; tenantId?: string | undefined };
 
@@ -79,7 +82,15 @@ export function createTeamsBot(deps: Deps): TeamsBot {
 
   app.onConversationUpdate('membersAdded', async (context) => {
     for (const member of context.activity.membersAdded ?? []) {
-      if (member.id === context.activity.recipient?.id) continue;
+      if (member.id === context.activity.recipient?.id) {
+        // The app installed in a team: that team's channel is where Board notices go.
+        if (context.activity.conversation?.conversationType === 'channel') {
+          const { activityId: _reply, ...reference } = context.activity.getConversationReference();
+          await store.putDocument(CHANNELS, BOARD_CHANNEL, reference);
+          await context.sendActivity(`Resolve will post here when a case reaches the stage at which ${directory.partnership.name} must be informed.`);
+        }
+        continue;
+      }
       const person = member.aadObjectId ? findPersonByTeamsId(directory, member.aadObjectId) : undefined;
       if (!person) continue;
       await remember(context, person);
@@ -120,6 +131,7 @@ export function createTeamsBot(deps: Deps): TeamsBot {
     if (!requested.ok) return `Stage ${stage} could not be asked for: ${requested.message}`;
     const state = requested.state;
     if (state.phase === 'stage-open' && state.current?.number === stage) {
+      await announceStage(state);
       const reached = await sendResponseCard(state);
       return `Stage ${stage} is open with ${state.current.receiver.name} (${state.current.receiver.agencyName}).${reached ? '' : ' I cannot reach them in Teams yet; please contact them and ask them to open Resolve.'}`;
     }
@@ -171,10 +183,34 @@ export function createTeamsBot(deps: Deps): TeamsBot {
     if (!r.ok) return notice(`Case ${ref}`, r.message);
     const stage = r.state.current!;
     const due = stage.responseDue ? ` A response is due by ${londonTime(stage.responseDue)}.` : '';
+    await announceStage(r.state);
     const reached = await sendResponseCard(r.state);
     const unreachable = reached ? '' : ` I cannot reach ${stage.receiver.name} in Teams yet; please contact them and ask them to open Resolve.`;
     await tell(r.state.practitioner.personId, `${ref}: ${person.name} approved Stage ${stage.number}; it is raised with ${stage.receiver.name} (${stage.receiver.agencyName}).${due}${unreachable}`);
     return decidedCard(r.state, `Approved: Stage ${stage.number} raised with ${stage.receiver.name}, ${stage.receiver.agencyName}`, stage.raiser, stage.openedAt);
+  });
+
+  /** A stage has opened: the people it informs hear of it, and the Board's channel when one of them is the Board's. */
+  const announceStage = async (state: CaseState) => {
+    const cur = state.current!;
+    for (const p of cur.informed) {
+      await tell(p.personId, `${state.ref}: Stage ${cur.number} has opened between ${cur.raiser.agencyName} and ${cur.receiver.agencyName}; you are informed as ${p.role.replace(/-/g, ' ')}.`);
+    }
+    const board = directory.agencies.find((a) => a.kind === 'partnership');
+    if (!cur.informed.some((p) => p.agencyId === board?.id)) return;
+    const channel = await store.getDocument<ConversationReference>(CHANNELS, BOARD_CHANNEL);
+    if (!channel) return void log.warn({ caseRef: state.ref }, 'no Board channel to post to: install the app in the Board team');
+    const card = boardNoticeCard(state, clock.now());
+    await adapter.continueConversation(deps.credentials.clientId ?? 'anonymous', channel.value, async (context) => {
+      await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+    });
+  };
+
+  onCard('case.timeline', async (person, data) => {
+    const ref = String(data.caseRef ?? '');
+    const summary = (await store.findCases({ participantId: person.id })).find((c) => c.ref === ref);
+    if (!summary) return notice(`Case ${ref}`, `You are not taking part in a case ${ref}, or there is no such case.`);
+    return notice(`Case ${ref}`, caseStatusText(summary, await store.load(ref), directory));
   });
 
   const sendResponseCard = async (state: CaseState) =>

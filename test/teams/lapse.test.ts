@@ -1,7 +1,9 @@
 /**
  * A response that never comes: the deadline job marks Stage 1 overdue, the manager who raised it
  * gets the lapse card in Teams, and its Escalate asks for Stage 2, whose approver gets the
- * approval card. Time moves on a fake clock; the job runs through the app's own scheduler code.
+ * approval card; Stage 2 lapses in turn, and when Stage 3 opens the Board's channel (learned
+ * when the app was installed in the Board's team) gets the notice with the monitoring fields.
+ * Time moves on a fake clock; the jobs run through the app's own scheduler code.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeClock } from '../../src/app/clock.js';
@@ -16,10 +18,12 @@ afterAll(async () => h?.stop());
 
 const PRIYA = '00000000-0000-0000-0000-000000000002';
 const GARETH = '00000000-0000-0000-0000-000000000003';
+const HELEN = '00000000-0000-0000-0000-000000000004';
+const NADIA = '00000000-0000-0000-0000-000000000042';
 const verbs = (card: Card) => ((card.actions ?? []) as { verb: string }[]).map((a) => a.verb);
 
 describe('a lapsed response in Teams', () => {
-  it('sends the lapse card to the raiser, whose Escalate asks for Stage 2', async () => {
+  it('sends the lapse card to the raiser, whose Escalate asks for the next stage, up to Stage 3 and the Board channel notice', async () => {
     for (const who of [PRIYA, GARETH]) await h.say('hello', who);
     await walkToSummary(h);
     const ref = /^Case (RES-\d{4}-\d{4}) is recorded$/.exec(cardText(await h.click('intake.submit', {}))[0]!)![1]!;
@@ -63,5 +67,34 @@ describe('a lapsed response in Teams', () => {
 
     await h.click('escalation.approve', { caseRef: ref, stage: 2 }, GARETH);
     expect((await h.app.cases.load(ref))!.current).toMatchObject({ number: 2, raiser: { personId: 'csc-sm' } });
+
+    // The app is installed in the Board's team: that channel is where Board notices will go.
+    const BOARD_CHANNEL = '19:board@thread.tacv2';
+    const installed = await h.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:resolve-bot' }], conversation: { id: BOARD_CHANNEL, conversationType: 'channel' }, channelData: { team: { id: '19:team' } } });
+    expect(installed.map((s) => s.path)).toEqual([expect.stringContaining(`/v3/conversations/${BOARD_CHANNEL}/activities`)]);
+
+    // Stage 2 lapses too; Gareth escalates; Helen (Board member) approves Stage 3.
+    for (const who of [HELEN, NADIA]) await h.say('hello', who);
+    const stage2 = (await h.app.queue.jobsOf(ref)).find((j) => j.name === 'response-deadline' && j.state === 'scheduled' && j.data.stage === 2)!;
+    clock.set(new Date(new Date(stage2.runAt).getTime() + 1000).toISOString());
+    await h.app.jobs.run(stage2);
+    expect(cardText(await h.click('lapse.escalate', { caseRef: ref, stage: 2 }, GARETH))[1]).toMatch(/^I have asked Helen Ashworth \(Children's Social Care\) to approve raising Stage 3/);
+    const toBoard = h.sent.length;
+    await h.click('escalation.approve', { caseRef: ref, stage: 3 }, HELEN);
+    expect((await h.app.cases.load(ref))!.current!.number).toBe(3);
+
+    // "In all cases the BSCB Business Manager must be informed that a Stage 3 escalation has been made."
+    const posted = h.sent.slice(toBoard).filter((s) => s.path.includes(`/v3/conversations/${BOARD_CHANNEL}/`));
+    expect(posted).toHaveLength(1);
+    const notice = posted[0]!.body.attachments![0]!.content as Card;
+    expect(verbs(notice)).toEqual(['case.timeline']);
+    expect(JSON.stringify(notice)).toContain(ref);
+    expect(JSON.stringify(notice)).toContain('"title":"Stage reached","value":"3"');
+    expect(h.sent.slice(toBoard).filter((s) => s.path.includes(`personal-${NADIA}`)).map((s) => s.body.text)).toEqual([
+      `${ref}: Stage 3 has opened between Children's Social Care and County Police; you are informed as board business manager.`,
+    ]);
+    // Nadia opens the timeline from the notice.
+    const timeline = await h.click('case.timeline', { caseRef: ref }, NADIA);
+    expect(cardText(timeline)[1]).toContain(`**${ref}**: Children's Social Care and County Police; Stage 3, open.`);
   }, 60_000);
 });

@@ -68,6 +68,13 @@ export async function teamsHarness(options: { clock?: Clock } = {}) {
       if (r.status >= 300) throw new Error(`POST /api/messages answered ${r.status}`);
       return sent.slice(before).map((s) => s.body);
     },
+    /** Any other activity (e.g. the app installed in a team); returns what the bot sent back. */
+    async send(activity: Record<string, unknown>, aadObjectId = SAM) {
+      const before = sent.length;
+      const r = await post(activity, aadObjectId);
+      if (r.status >= 300) throw new Error(`POST /api/messages answered ${r.status}`);
+      return sent.slice(before);
+    },
     /** A click on an Action.Execute button; returns the card that replaces the one clicked. */
     async click(verb: string, data: Record<string, unknown>, aadObjectId = SAM): Promise<Card> {
       const r = await post({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } }, aadObjectId);
