@@ -76,10 +76,19 @@ export class Escalations {
   }
 
   async returnIt(ref: string, person: Person, comment: string): Promise<StepResult> {
+    return this.asApprover(ref, person, (actor) => ({ type: 'return-escalation', actor, comment }));
+  }
+
+  /** The manager resolves it within their own agency instead of escalating; the case closes. */
+  async resolveWithin(ref: string, person: Person, summary: string): Promise<StepResult> {
+    return this.asApprover(ref, person, (actor) => ({ type: 'resolve-within-agency', actor, summary }));
+  }
+
+  private async asApprover(ref: string, person: Person, command: (actor: Actor) => Parameters<Cases['execute']>[1]): Promise<StepResult> {
     const state = await this.deps.cases.load(ref);
     const stage = state?.pendingEscalation ? stageOf(state, state.pendingEscalation.toStage) : undefined;
     const actor = actorAs(this.deps.directory, person, stage ? [...stage.raisedBy.roles, ...stage.raisedBy.fallbackRoles] : []);
-    return result(await this.deps.cases.execute(ref, { type: 'return-escalation', actor, comment }));
+    return result(await this.deps.cases.execute(ref, command(actor)));
   }
 
   /** The receiving side's acknowledgement of the open stage. */

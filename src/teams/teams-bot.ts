@@ -261,6 +261,16 @@ export function createTeamsBot(deps: Deps): TeamsBot {
     return notice(`Case ${ref}`, caseStateLine(state));
   });
 
+  onCard('escalation.resolve-within', async (person, data) => {
+    const ref = String(data.caseRef ?? '');
+    // The card's one comment box says how it was resolved.
+    const summary = typeof data.comment === 'string' ? data.comment : '';
+    const r = await escalations.resolveWithin(ref, person, summary);
+    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    await tell(r.state.practitioner.personId, `${ref}: ${person.name} resolved it within ${r.state.escalatingAgency.name} without escalating, and the case is closed: "${summary.trim()}"`);
+    return decidedCard(r.state, 'Resolved within our agency; the case is closed', { name: person.name, agencyName: r.state.escalatingAgency.name }, clock.now().toISOString(), summary.trim());
+  });
+
   onCard('escalation.return', async (person, data) => {
     const ref = String(data.caseRef ?? '');
     const comment = typeof data.comment === 'string' ? data.comment : '';

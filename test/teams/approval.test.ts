@@ -107,4 +107,27 @@ describe('approving an escalation on a card', () => {
     expect((await h.say(`withdraw ${ref} Resolved by phone with the police.`)).map((b) => b.text)).toContain(`${ref} is withdrawn and closed; the others taking part have been told.`);
     expect((await h.app.cases.load(ref))!).toMatchObject({ phase: 'closed', outcome: 'withdrawn' });
   }, 60_000);
+
+  it('returns a request only with a comment, and resolves one within the agency, telling the practitioner each time', async () => {
+    const open = async () => {
+      await walkToSummary(h);
+      return /^Case (RES-\d{4}-\d{4}) is recorded$/.exec(cardText(await h.click('intake.submit', {}))[0]!)![1]!;
+    };
+    const toSam = (from: number) => h.sent.slice(from).filter((s) => s.path.includes(`personal-${SAM}`)).map((s) => s.body.text);
+
+    const first = await open();
+    expect(cardText(await h.click('escalation.return', { caseRef: first, stage: 1, comment: ' ' }, PRIYA))[1]).toBe('Add a comment to say why it is returned.');
+    let from = h.sent.length;
+    const returned = await h.click('escalation.return', { caseRef: first, stage: 1, comment: 'Speak to the DS first, then come back to me.' }, PRIYA);
+    expect(cardText(returned)[1]).toBe('Returned to the practitioner with a comment');
+    expect(toSam(from)).toEqual([`${first}: Priya Natarajan returned your request for the next stage: "Speak to the DS first, then come back to me."`]);
+    expect((await h.app.cases.load(first))!.phase).toBe('ready');
+
+    const second = await open();
+    from = h.sent.length;
+    const resolved = await h.click('escalation.resolve-within', { caseRef: second, stage: 1, comment: 'Our duty manager has agreed a joint visit.' }, PRIYA);
+    expect(cardText(resolved)[1]).toBe('Resolved within our agency; the case is closed');
+    expect(toSam(from)).toEqual([`${second}: Priya Natarajan resolved it within Children's Social Care without escalating, and the case is closed: "Our duty manager has agreed a joint visit."`]);
+    expect((await h.app.cases.load(second))!).toMatchObject({ phase: 'closed', outcome: 'resolved-within-agency' });
+  }, 60_000);
 });
