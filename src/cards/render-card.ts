@@ -21,6 +21,8 @@ export const CARD_NAMES = [
   'decided',
   'board-notice',
   'notice',
+  'resolution',
+  'resolution-confirm',
 ] as const;
 
 export type CardName = (typeof CARD_NAMES)[number];

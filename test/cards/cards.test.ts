@@ -65,6 +65,8 @@ const VERBS: Record<CardName, string[]> = {
   lapse: ['card.refresh', 'lapse.escalate', 'lapse.extend', 'lapse.chase'],
   decided: [],
   notice: [],
+  resolution: ['resolution.propose'],
+  'resolution-confirm': ['resolution.confirm', 'resolution.reject'],
   'board-notice': ['case.timeline'],
 };
 
