@@ -3,7 +3,7 @@
  * returning or resolving it within the agency. Each finds the people from the directory and
  * runs the domain's rules through Cases; the domain decides who may act.
  */
-import type { Actor, EscalationReason } from '../domain/escalation/events.js';
+import type { Actor, AgreedAction, EscalationReason } from '../domain/escalation/events.js';
 import type { Parties } from '../domain/escalation/commands.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { personById, type Directory, type Person } from '../domain/directory.js';
@@ -100,6 +100,29 @@ export class Escalations {
   async respond(ref: string, person: Person, position: string, rationale: string, proposedDue?: string): Promise<StepResult> {
     if (position !== 'agree' && position !== 'disagree' && position !== 'more-time') return { ok: false, message: 'Choose agree, disagree or more time.' };
     return this.asReceiver(ref, person, (actor) => ({ type: 'respond', actor, position, rationale, ...(proposedDue ? { proposedDue } : {}) }));
+  }
+
+  /** Either side at the open stage proposes the outcome; the other side confirms or rejects it. */
+  async propose(ref: string, person: Person, summary: string, actions: AgreedAction[], reviewDate?: string): Promise<StepResult> {
+    return this.asSide(ref, person, (actor) => ({ type: 'propose-resolution', actor, summary, actions, ...(reviewDate ? { reviewDate } : {}) }));
+  }
+
+  async confirm(ref: string, person: Person): Promise<StepResult> {
+    return this.asSide(ref, person, (actor) => ({ type: 'confirm-resolution', actor }));
+  }
+
+  async reject(ref: string, person: Person, comment: string): Promise<StepResult> {
+    return this.asSide(ref, person, (actor) => ({ type: 'reject-resolution', actor, comment }));
+  }
+
+  /** As whichever side of the open stage the person is on (their agency says which). */
+  private async asSide(ref: string, person: Person, command: (actor: Actor) => Parameters<Cases['execute']>[1]): Promise<StepResult> {
+    const state = await this.deps.cases.load(ref);
+    if (!state?.current) return { ok: false, message: `Case ${ref} has no stage open.` };
+    const stage = stageOf(state, state.current.number)!;
+    const party = person.agencyId === state.receivingAgency.id ? stage.receivedBy : stage.raisedBy;
+    const actor = actorAs(this.deps.directory, person, [...party.roles, ...party.fallbackRoles]);
+    return result(await this.deps.cases.execute(ref, command(actor)));
   }
 
   private async asReceiver(ref: string, person: Person, command: (actor: Actor) => Parameters<Cases['execute']>[1]): Promise<StepResult> {

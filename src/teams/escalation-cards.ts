@@ -116,3 +116,28 @@ export function boardNoticeCard(state: CaseState, now: Date): AdaptiveCard {
     ],
   });
 }
+
+/** For one side of the open stage: the agreed outcome, up to three actions, a review date. */
+export function resolutionCard(state: CaseState, otherSide: { name: string; agencyName: string }): AdaptiveCard {
+  return renderCard('resolution', {
+    caseRef: state.ref,
+    stageNumber: state.current!.number,
+    otherSide: `${otherSide.name} (${otherSide.agencyName})`,
+    rows: [1, 2, 3].map((n) => ({ n })),
+  });
+}
+
+/** For the other side: the proposed outcome, to confirm or reject. */
+export function resolutionConfirmCard(state: CaseState): AdaptiveCard {
+  const p = state.proposal!;
+  const cur = state.current!;
+  const by = p.side === 'escalating' ? cur.raiser : cur.receiver;
+  return renderCard('resolution-confirm', {
+    caseRef: state.ref,
+    stageNumber: cur.number,
+    proposedBy: `${by.name} (${by.agencyName})`,
+    summary: p.summary,
+    actions: p.actions,
+    ...(p.reviewDate ? { reviewDate: p.reviewDate } : {}),
+  });
+}

@@ -25,6 +25,7 @@ export function helpText(directory: Directory): string {
     '- `escalate` (or `raise a concern`): start the walk that records a disagreement',
     '- `my cases`: the cases you take part in, with their stage and what is due',
     '- `status <case ref>`: the timeline of a case',
+    '- `resolve <case ref>`: record the outcome both sides agreed, for the other side to confirm',
     '- `reply <case ref> <message>`: a message to everyone taking part in the case (it goes in the timeline)',
     '- `withdraw <case ref> <reason>`: withdraw a concern your agency raised',
     '- `help`: this message',

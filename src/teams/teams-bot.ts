@@ -23,7 +23,7 @@ import type { EscalationReason } from '../domain/escalation/events.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { findPersonByTeamsId, type Directory, type Person } from '../domain/directory.js';
 import { renderCard, type AdaptiveCard } from '../cards/render-card.js';
-import { approvalCard, boardNoticeCard, decidedCard, lapseCard, responseCard } from './escalation-cards.js';
+import { approvalCard, boardNoticeCard, decidedCard, lapseCard, resolutionCard, resolutionConfirmCard, responseCard } from './escalation-cards.js';
 import { intakeCard } from './intake-cards.js';
 import { caseStateLine, caseStatusText, helpText, londonTime, myCasesText } from './replies.js';
 
@@ -171,7 +171,8 @@ export function createTeamsBot(deps: Deps): TeamsBot {
     const state = await escalations.load(ref);
     const cur = state?.current;
     if (!state || !cur || !state.participantIds.includes(person.id)) return notice(`Case ${ref}`, `You are not taking part in a case ${ref}, or it has no stage open.`);
-    const reached = await tell(cur.receiver.personId, `${ref}: ${person.name} (${state.escalatingAgency.name}) can allow more time at Stage ${cur.number}. Please choose "Need more time" on the case card with the date you can respond by.`);
+    const until = typeof data.newDue === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.newDue) ? ` until ${data.newDue}` : '';
+    const reached = await tell(cur.receiver.personId, `${ref}: ${person.name} (${state.escalatingAgency.name}) can allow more time at Stage ${cur.number}${until}. Please choose "Need more time" on the case card with the date you can respond by.`);
     if (reached) await sendResponseCard(state);
     return notice(`Case ${ref}`, reached ? `I have asked ${cur.receiver.name} to propose the date they can respond by.` : `I cannot reach ${cur.receiver.name} in Teams yet; please contact them directly.`);
   });
@@ -236,6 +237,8 @@ export function createTeamsBot(deps: Deps): TeamsBot {
     const said = { agree: 'agreed', disagree: 'disagreed', 'more-time': 'asked for more time' }[position] ?? position;
     const news = `${ref}: ${person.name} (${stage.receiver.agencyName}) ${said} at Stage ${stage.number}${rationale.trim() ? `: "${rationale.trim()}"` : '.'}`;
     for (const id of new Set([stage.raiser.personId, r.state.practitioner.personId])) await tell(id, news);
+    // Agreement: the side that raised the stage records the outcome, for this side to confirm.
+    if (position === 'agree') await deliverCard(stage.raiser.personId, resolutionCard(r.state, { name: person.name, agencyName: stage.receiver.agencyName }));
     return decidedCard(r.state, `Responded: ${said}`, { name: person.name, agencyName: stage.receiver.agencyName }, clock.now().toISOString(), rationale.trim() || undefined);
   });
 
@@ -269,6 +272,41 @@ export function createTeamsBot(deps: Deps): TeamsBot {
     if (!r.ok) return notice(`Case ${ref}`, r.message);
     await tell(r.state.practitioner.personId, `${ref}: ${person.name} resolved it within ${r.state.escalatingAgency.name} without escalating, and the case is closed: "${summary.trim()}"`);
     return decidedCard(r.state, 'Resolved within our agency; the case is closed', { name: person.name, agencyName: r.state.escalatingAgency.name }, clock.now().toISOString(), summary.trim());
+  });
+
+  onCard('resolution.propose', async (person, data) => {
+    const ref = String(data.caseRef ?? '');
+    const text = (k: string) => (typeof data[k] === 'string' ? (data[k] as string).trim() : '');
+    // Only the action rows someone filled in; a half-filled row is refused by the domain.
+    const actions = [1, 2, 3].filter((n) => text(`action${n}`) || text(`owner${n}`) || text(`due${n}`)).map((n) => ({ description: text(`action${n}`), owner: text(`owner${n}`), due: text(`due${n}`) }));
+    const r = await escalations.propose(ref, person, text('summary'), actions, text('reviewDate') || undefined);
+    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    const cur = r.state.current!;
+    const other = r.state.proposal!.side === 'escalating' ? cur.receiver : cur.raiser;
+    const reached = await deliverCard(other.personId, resolutionConfirmCard(r.state));
+    return notice(`Case ${ref}`, reached ? `Proposed. I have asked ${other.name} (${other.agencyName}) to confirm it.` : `Proposed, but I cannot reach ${other.name} in Teams yet; please ask them to open Resolve and say \`status ${ref}\`.`);
+  });
+
+  onCard('resolution.confirm', async (person, data) => {
+    const ref = String(data.caseRef ?? '');
+    const r = await escalations.confirm(ref, person);
+    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    const agreed = r.state.agreed;
+    const review = agreed?.reviewDate ? ` The actions will be checked on ${agreed.reviewDate}.` : '';
+    // Everyone taking part hears the outcome, the practitioner who raised the concern included.
+    for (const id of r.state.participantIds.filter((id) => id !== person.id)) await tell(id, `${ref} is resolved at Stage ${r.state.current?.number}. Agreed: "${agreed?.summary ?? ''}"${review}`);
+    return decidedCard(r.state, 'Outcome confirmed: resolved', { name: person.name, agencyName: agencyName(person) }, clock.now().toISOString(), agreed?.summary);
+  });
+
+  onCard('resolution.reject', async (person, data) => {
+    const ref = String(data.caseRef ?? '');
+    const comment = typeof data.comment === 'string' ? data.comment.trim() : '';
+    const before = await escalations.load(ref);
+    const proposer = before?.proposal && before.current ? (before.proposal.side === 'escalating' ? before.current.raiser : before.current.receiver) : null;
+    const r = await escalations.reject(ref, person, comment);
+    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    if (proposer) await tell(proposer.personId, `${ref}: ${person.name} did not confirm the proposed outcome${comment ? `: "${comment}"` : '.'} The stage stays open.`);
+    return decidedCard(r.state, 'Proposed outcome rejected; the stage stays open', { name: person.name, agencyName: agencyName(person) }, clock.now().toISOString(), comment || undefined);
   });
 
   onCard('escalation.return', async (person, data) => {
@@ -306,6 +344,14 @@ export function createTeamsBot(deps: Deps): TeamsBot {
       // Only the people taking part see a case; to anyone else it does not exist.
       if (!summary) return void (await context.sendActivity(`You are not taking part in a case ${ref}, or there is no such case.`));
       return void (await context.sendActivity(caseStatusText(summary, await store.load(summary.ref), directory)));
+    }
+    if (word === 'resolve') {
+      const state = rest[0] ? await escalations.load(rest[0].toUpperCase()) : null;
+      const cur = state?.current;
+      if (!state || !cur || state.phase !== 'stage-open') return void (await context.sendActivity('Say `resolve <case ref>` for a case with a stage open.'));
+      const mine = person.agencyId === state.receivingAgency.id ? 'receiving' : person.agencyId === state.escalatingAgency.id ? 'escalating' : null;
+      if (!mine || !state.participantIds.includes(person.id)) return void (await context.sendActivity(`You are not taking part in a case ${state.ref}.`));
+      return void (await sendCard(context, resolutionCard(state, mine === 'escalating' ? cur.receiver : cur.raiser)));
     }
     if (word === 'reply' || word === 'withdraw') {
       const [ref, ...words] = rest;
