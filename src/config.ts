@@ -39,6 +39,12 @@ const Config = z.object({
    * accepts unauthenticated requests, which is allowed only outside production.
    */
   clientId: z.string().min(1).optional(),
+  /**
+   * The Board's Teams channel, when it is configured rather than learned by installing the app
+   * in the Board's team: the channel's id (19:...@thread.tacv2) and the tenant's service URL.
+   */
+  BOARD_CHANNEL_ID: z.string().min(1).optional(),
+  BOARD_SERVICE_URL: z.string().url().optional(),
   clientSecret: z.string().min(1).optional(),
   tenantId: z.string().min(1).optional(),
 });

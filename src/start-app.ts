@@ -79,7 +79,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state));
   const intake = new IntakeSessions({ store, cases, directory, policy, clock });
   const escalations = new Escalations({ cases, directory });
-  const teams = createTeamsBot({ store, directory, intake, escalations, clock, log, credentials: { clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId } });
+  const teams = createTeamsBot({ store, directory, intake, escalations, clock, log, credentials: { clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId },
+    boardChannel: config.BOARD_CHANNEL_ID && config.BOARD_SERVICE_URL ? { channelId: config.BOARD_CHANNEL_ID, serviceUrl: config.BOARD_SERVICE_URL } : undefined,
+  });
   const notifier = options.notifier ?? teams.notifier;
   const jobs: ScheduledJobs = new ScheduledJobs({ cases, store, queue, notifier, directory, clock, region: policy.region, settings, onError });
 

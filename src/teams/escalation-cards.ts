@@ -3,6 +3,7 @@ import type { CaseEvent } from '../domain/escalation/events.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { dueInstant, formatHuman } from '../domain/calendar.js';
 import type { Participant } from '../domain/matching.js';
+import type { Timescale } from '../domain/policy/schema.js';
 import { renderCard, type AdaptiveCard } from '../cards/render-card.js';
 import { londonTime } from './replies.js';
 
@@ -16,6 +17,13 @@ const WHAT: Record<string, string> = {
   'deadline-lapsed': 'No response by the due date',
   'message-posted': 'Message',
 };
+
+/** The stage's timescale in the procedure's own terms (working days, hours). */
+export function timescaleText(t: Timescale): string {
+  if (t.kind === 'working-days') return t.days === 1 ? '1 working day' : `${t.days} working days`;
+  if (t.kind === 'hours') return `${t.hours} hours`;
+  return 'no fixed timescale';
+}
 
 export function historyOf(events: CaseEvent[]) {
   return events.filter((e) => e.type !== 'prompt-sent').map((e) => ({
@@ -36,7 +44,7 @@ export function approvalCard(state: CaseState, events: CaseEvent[], now: Date, t
     receivingAgency: state.receivingAgency.name,
     stageNumber: stage.number,
     stageName: stage.name,
-    due: due ? `a response by ${formatHuman(due)} if raised now` : 'no fixed timescale',
+    due: due ? `${timescaleText(stage.response)}: a response by ${formatHuman(due)} if raised now` : timescaleText(stage.response),
     raisedBy: by,
     concern: `${state.intake.decisionChallenged} We ask for: ${state.intake.aim}`,
     history: historyOf(events),
@@ -69,7 +77,7 @@ export function responseCard(state: CaseState, events: CaseEvent[], teamsUserIds
     receivingAgency: cur.receiver.agencyName,
     stageNumber: stage.number,
     stageName: stage.name,
-    due: cur.responseDue ? londonTime(cur.responseDue) : 'no fixed timescale',
+    due: cur.responseDue ? `${londonTime(cur.responseDue)} (${timescaleText(stage.response)})` : timescaleText(stage.response),
     concern: `${state.intake.decisionChallenged} We ask for: ${state.intake.aim}`,
     acknowledged: cur.acknowledged,
     history: historyOf(events),

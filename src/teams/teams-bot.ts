@@ -34,6 +34,8 @@ export const CHANNELS = 'teams-channel';
 const BOARD_CHANNEL = 'board';
 
 export type TeamsCredentials = { clientId?: string | undefined; clientSecret?: string | undefined; tenantId?: string | undefined };
+/** A Board channel set in the configuration (BOARD_CHANNEL_ID, BOARD_SERVICE_URL). */
+export type BoardChannel = { channelId: string; serviceUrl: string };
 
 export type TeamsBot = {
   /** Handles POST /api/messages. */
@@ -44,7 +46,7 @@ export type TeamsBot = {
 
 const MAX_BODY = 512 * 1024;
 
-type Deps = { store: Store; directory: Directory; intake: IntakeSessions; escalations: Escalations; clock: Clock; credentials: TeamsCredentials; log: Logger };
+type Deps = { store: Store; directory: Directory; intake: IntakeSessions; escalations: Escalations; clock: Clock; credentials: TeamsCredentials; boardChannel?: BoardChannel | undefined; log: Logger };
 
 export function createTeamsBot(deps: Deps): TeamsBot {
   const { store, directory, intake, escalations, clock, log } = deps;
@@ -199,12 +201,26 @@ export function createTeamsBot(deps: Deps): TeamsBot {
     }
     const board = directory.agencies.find((a) => a.kind === 'partnership');
     if (!cur.informed.some((p) => p.agencyId === board?.id)) return;
-    const channel = await store.getDocument<ConversationReference>(CHANNELS, BOARD_CHANNEL);
-    if (!channel) return void log.warn({ caseRef: state.ref }, 'no Board channel to post to: install the app in the Board team');
+    const learned = (await store.getDocument<ConversationReference>(CHANNELS, BOARD_CHANNEL))?.value;
+    const configured = deps.boardChannel
+      ? ({
+          channelId: 'msteams',
+          serviceUrl: deps.boardChannel.serviceUrl,
+          agent: { id: deps.credentials.clientId ? `28:${deps.credentials.clientId}` : 'resolve', name: 'Resolve' },
+          conversation: { id: deps.boardChannel.channelId, conversationType: 'channel', isGroup: true },
+        } satisfies ConversationReference)
+      : undefined;
+    const channel = configured ?? learned;
+    if (!channel) return void log.warn({ caseRef: state.ref }, 'no Board channel to post to: install the app in the Board team, or set BOARD_CHANNEL_ID and BOARD_SERVICE_URL');
     const card = boardNoticeCard(state, clock.now());
-    await adapter.continueConversation(deps.credentials.clientId ?? 'anonymous', channel.value, async (context) => {
-      await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-    });
+    try {
+      await adapter.continueConversation(deps.credentials.clientId ?? 'anonymous', channel, async (context) => {
+        await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+      });
+    } catch (err) {
+      // The stage is recorded whatever happens here; the operator sees why the notice failed.
+      log.error({ err, caseRef: state.ref }, 'could not post the notice to the Board channel');
+    }
   };
 
   onCard('case.timeline', async (person, data) => {
@@ -376,11 +392,17 @@ export function createTeamsBot(deps: Deps): TeamsBot {
       log.warn({ ...what, to: personId }, 'cannot reach this person in Teams: they have not talked to the bot yet');
       return false;
     }
-    // Without a registration (local use, the Playground) the SDK still wants some app id.
-    await adapter.continueConversation(deps.credentials.clientId ?? 'anonymous', doc.value, async (context) => {
-      await context.sendActivity(activity);
-    });
-    return true;
+    try {
+      // Without a registration (local use, the Playground) the SDK still wants some app id.
+      await adapter.continueConversation(deps.credentials.clientId ?? 'anonymous', doc.value, async (context) => {
+        await context.sendActivity(activity);
+      });
+      return true;
+    } catch (err) {
+      // What was decided is already recorded; a message that cannot go is logged, not fatal.
+      log.error({ err, ...what, to: personId }, 'could not send to this person in Teams');
+      return false;
+    }
   };
   const deliverCard = (personId: string, card: AdaptiveCard) => deliver(personId, MessageFactory.attachment(CardFactory.adaptiveCard(card)), { card: true });
   const tell = (personId: string, text: string) => deliver(personId, text, { message: true });

@@ -66,6 +66,8 @@ describe('approving an escalation on a card', () => {
     // The receiving counterpart got the response card in their own chat.
     const response = h.sent.slice(toSam).find((s) => s.path.includes(`personal-${receiverAad}`))?.body.attachments?.[0]?.content as Card;
     expect((response.actions as { verb: string }[]).map((a) => a.verb)).toEqual(['stage.acknowledge', 'stage.respond']);
+    // The due date in local time and in the procedure's terms (BSCB Stage 1: 1 working day).
+    expect(JSON.stringify(response)).toMatch(/"Due","value":"[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} \(1 working day\)"/);
 
     // Sam cannot answer for the other agency.
     expect(cardText(await h.click('stage.respond', { caseRef: ref, position: 'agree' }, SAM))[1]).toMatch(/^Only .+ can respond at this stage\.$/);

@@ -9,12 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeClock } from '../../src/app/clock.js';
 import { cardText, SAM, teamsHarness, walkToSummary, type Card } from './support.js';
 
-const clock = new FakeClock(new Date('2026-11-23T10:00:00Z'));
-let h: Awaited<ReturnType<typeof teamsHarness>>;
-beforeAll(async () => {
-  h = await teamsHarness({ clock });
-}, 60_000);
-afterAll(async () => h?.stop());
 
 const PRIYA = '00000000-0000-0000-0000-000000000002';
 const GARETH = '00000000-0000-0000-0000-000000000003';
@@ -22,7 +16,17 @@ const HELEN = '00000000-0000-0000-0000-000000000004';
 const NADIA = '00000000-0000-0000-0000-000000000042';
 const verbs = (card: Card) => ((card.actions ?? []) as { verb: string }[]).map((a) => a.verb);
 
-describe('a lapsed response in Teams', () => {
+const CONFIGURED = '19:configured-board@thread.tacv2';
+
+// The Board channel learned by installing the app in the Board's team, or set in the configuration.
+describe.each(['learned', 'configured'] as const)('a lapsed response in Teams (Board channel %s)', (how) => {
+  const clock = new FakeClock(new Date('2026-11-23T10:00:00Z'));
+  let h: Awaited<ReturnType<typeof teamsHarness>>;
+  beforeAll(async () => {
+    h = await teamsHarness({ clock, ...(how === 'configured' ? { env: (serviceUrl: string) => ({ BOARD_CHANNEL_ID: CONFIGURED, BOARD_SERVICE_URL: serviceUrl }) } : {}) });
+  }, 60_000);
+  afterAll(async () => h?.stop());
+
   it('sends the lapse card to the raiser, whose Escalate asks for the next stage, up to Stage 3 and the Board channel notice', async () => {
     for (const who of [PRIYA, GARETH]) await h.say('hello', who);
     await walkToSummary(h);
@@ -68,10 +72,12 @@ describe('a lapsed response in Teams', () => {
     await h.click('escalation.approve', { caseRef: ref, stage: 2 }, GARETH);
     expect((await h.app.cases.load(ref))!.current).toMatchObject({ number: 2, raiser: { personId: 'csc-sm' } });
 
-    // The app is installed in the Board's team: that channel is where Board notices will go.
-    const BOARD_CHANNEL = '19:board@thread.tacv2';
-    const installed = await h.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:resolve-bot' }], conversation: { id: BOARD_CHANNEL, conversationType: 'channel' }, channelData: { team: { id: '19:team' } } });
-    expect(installed.map((s) => s.path)).toEqual([expect.stringContaining(`/v3/conversations/${BOARD_CHANNEL}/activities`)]);
+    // Learned: the app is installed in the Board's team, and that channel is where notices go.
+    const BOARD_CHANNEL = how === 'learned' ? '19:board@thread.tacv2' : CONFIGURED;
+    if (how === 'learned') {
+      const installed = await h.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:resolve-bot' }], conversation: { id: BOARD_CHANNEL, conversationType: 'channel' }, channelData: { team: { id: '19:team' } } });
+      expect(installed.map((s) => s.path)).toEqual([expect.stringContaining(`/v3/conversations/${BOARD_CHANNEL}/activities`)]);
+    }
 
     // Stage 2 lapses too; Gareth escalates; Helen (Board member) approves Stage 3.
     for (const who of [HELEN, NADIA]) await h.say('hello', who);

@@ -17,7 +17,7 @@ export type Card = { type: string; body?: unknown[]; actions?: unknown[]; [k: st
 
 export const SAM = '00000000-0000-0000-0000-000000000001';
 
-export async function teamsHarness(options: { clock?: Clock } = {}) {
+export async function teamsHarness(options: { clock?: Clock; env?: (serviceUrl: string) => Record<string, string> } = {}) {
   const sent: Sent[] = [];
   const connector = createServer((req, res) => {
     let body = '';
@@ -32,10 +32,10 @@ export async function teamsHarness(options: { clock?: Clock } = {}) {
   const address = connector.address();
   const serviceUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
   const log = capturedLog();
-  const loaded = loadConfig({ PORT: '0', LOG_LEVEL: 'info', DATA_DIR: join(mkdtempSync(join(tmpdir(), 'resolve-teams-')), 'data') });
+  const loaded = loadConfig({ PORT: '0', LOG_LEVEL: 'info', DATA_DIR: join(mkdtempSync(join(tmpdir(), 'resolve-teams-')), 'data'), ...options.env?.(serviceUrl) });
   if (!loaded.ok) throw new Error(loaded.message);
   const config = loaded.config;
-  let app: RunningApp = await startApp(config, { log: log.log, ...options });
+  let app: RunningApp = await startApp(config, { log: log.log, ...(options.clock ? { clock: options.clock } : {}) });
 
   const post = async (activity: Record<string, unknown>, aadObjectId: string) => {
     const res = await fetch(`http://127.0.0.1:${app.port}/api/messages`, {
@@ -84,7 +84,7 @@ export async function teamsHarness(options: { clock?: Clock } = {}) {
     },
     async restart() {
       await app.stop();
-      app = await startApp(config, { log: log.log, ...options });
+      app = await startApp(config, { log: log.log, ...(options.clock ? { clock: options.clock } : {}) });
     },
     async stop() {
       await app.stop();
