@@ -85,11 +85,16 @@ export function createTeamsBot(deps: Deps): TeamsBot {
   app.onConversationUpdate('membersAdded', async (context) => {
     for (const member of context.activity.membersAdded ?? []) {
       if (member.id === context.activity.recipient?.id) {
-        // The app installed in a team: that team's channel is where Board notices go.
+        // The app installed in a team: the first such channel is where Board notices go (not
+        // overwritten by later installs in other agencies' teams; BOARD_CHANNEL_ID overrides it).
         if (context.activity.conversation?.conversationType === 'channel') {
           const { activityId: _reply, ...reference } = context.activity.getConversationReference();
-          await store.putDocument(CHANNELS, BOARD_CHANNEL, reference);
-          await context.sendActivity(`Resolve will post here when a case reaches the stage at which ${directory.partnership.name} must be informed.`);
+          const put = await store.putDocument(CHANNELS, BOARD_CHANNEL, reference, null);
+          await context.sendActivity(
+            put.ok
+              ? `Resolve will post here when a case reaches the stage at which ${directory.partnership.name} must be informed.`
+              : `Resolve posts ${directory.partnership.name}'s notices in the team where it was first installed; set BOARD_CHANNEL_ID to use another channel.`,
+          );
         }
         continue;
       }

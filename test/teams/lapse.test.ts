@@ -77,6 +77,9 @@ describe.each(['learned', 'configured'] as const)('a lapsed response in Teams (B
     if (how === 'learned') {
       const installed = await h.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:resolve-bot' }], conversation: { id: BOARD_CHANNEL, conversationType: 'channel' }, channelData: { team: { id: '19:team' } } });
       expect(installed.map((s) => s.path)).toEqual([expect.stringContaining(`/v3/conversations/${BOARD_CHANNEL}/activities`)]);
+      // Installed later in another agency's team: the Board's channel stays the first one.
+      const other = await h.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:resolve-bot' }], conversation: { id: '19:police@thread.tacv2', conversationType: 'channel' }, channelData: { team: { id: '19:police' } } });
+      expect(other.map((s) => s.body.text)).toEqual([expect.stringContaining('in the team where it was first installed')]);
     }
 
     // Stage 2 lapses too; Gareth escalates; Helen (Board member) approves Stage 3.
