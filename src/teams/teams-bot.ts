@@ -350,6 +350,14 @@ export function createTeamsBot(deps: Deps): TeamsBot {
     const word = command.toLowerCase();
     if (word === 'help' || word === '') return void (await context.sendActivity(helpText(directory)));
     if (word === 'hello' || word === 'hi') return void (await sendCard(context, welcome(person)));
+    if (word === 'escalate' && rest[0]) {
+      // An existing case: ask for its next stage (after a return, or when a stage is not resolved).
+      const ref = rest[0].toUpperCase();
+      const state = await escalations.load(ref);
+      if (!state || !state.participantIds.includes(person.id)) return void (await context.sendActivity(`You are not taking part in a case ${ref}, or there is no such case.`));
+      const next = state.current ? state.current.number + 1 : (state.policy.stages[0]?.number ?? 1);
+      return void (await context.sendActivity(`${ref}: ${await askForStage(ref, next, person, rest.slice(1).join(' '))}`));
+    }
     if (word === 'escalate' || text.toLowerCase() === 'raise a concern') {
       // A walk already under way is picked up where it stands, not thrown away.
       const view = (await intake.resume(person)) ?? (await intake.start(person));

@@ -124,6 +124,13 @@ describe('approving an escalation on a card', () => {
     expect(cardText(returned)[1]).toBe('Returned to the practitioner with a comment');
     expect(toSam(from)).toEqual([`${first}: Priya Natarajan returned your request for the next stage: "Speak to the DS first, then come back to me."`]);
     expect((await h.app.cases.load(first))!.phase).toBe('ready');
+    // Having spoken to the DS, Sam asks again; Priya gets a new approval card.
+    from = h.sent.length;
+    expect((await h.say(`escalate ${first.toLowerCase()} Spoke to the DS; no change.`)).map((b) => b.text)).toContain(
+      `${first}: I have asked Priya Natarajan (Children's Social Care) to approve raising Stage 1 with County Police; you will hear when they decide.`,
+    );
+    expect(h.sent.slice(from).filter((s) => s.path.includes(`personal-${PRIYA}`) && s.body.attachments)).toHaveLength(1);
+    expect((await h.app.cases.load(first))!.pendingEscalation).toMatchObject({ toStage: 1, note: 'Spoke to the DS; no change.' });
 
     const second = await open();
     from = h.sent.length;
