@@ -133,6 +133,11 @@ export class Escalations {
     return result(await this.deps.cases.execute(ref, command(actor)));
   }
 
+  /** How the professionals' own attempt went, where the procedure asks them to talk first. */
+  async recordInformalAttempt(ref: string, person: Person, resolved: boolean, summary: string): Promise<StepResult> {
+    return result(await this.deps.cases.execute(ref, { type: 'record-informal-attempt', actor: actorAs(this.deps.directory, person, ['practitioner']), resolved, summary }));
+  }
+
   /** A message in the case's thread, from someone taking part. */
   async post(ref: string, person: Person, text: string): Promise<StepResult> {
     return result(await this.deps.cases.execute(ref, { type: 'post-message', actor: actorAs(this.deps.directory, person), text }));

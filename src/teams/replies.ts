@@ -23,6 +23,7 @@ export function helpText(directory: Directory): string {
   return [
     `I run ${directory.partnership.name}'s procedure for resolving professional disagreements about a child's safety. You can say:`,
     '- `escalate` (or `raise a concern`): start the walk that records a disagreement',
+    '- `tried <case ref> resolved|not resolved <summary>`: how talking to the other professional went, where the procedure asks you to try first',
     '- `escalate <case ref>`: ask for the next stage of a case (after a return, or when a stage did not resolve it)',
     '- `my cases`: the cases you take part in, with their stage and what is due',
     '- `status <case ref>`: the timeline of a case',

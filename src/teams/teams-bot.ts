@@ -128,6 +128,11 @@ export function createTeamsBot(deps: Deps): TeamsBot {
 
   /** Asks for the case's first stage and tells the practitioner who has been asked. */
   const firstStage = async (ref: string, stage: number, person: Person): Promise<string> => {
+    const state = await escalations.load(ref);
+    if (state?.phase === 'informal') {
+      // The procedure asks the professionals to talk first.
+      return `Your concern is recorded under ${ref}. ${state.policy.informalAttempt?.description ?? 'First talk it through with the professional in the other agency.'} Then tell me how it went: \`tried ${ref} resolved <what was agreed>\` or \`tried ${ref} not resolved <why>\`.`;
+    }
     const asked = await askForStage(ref, stage, person, '');
     return `Your concern is recorded under ${ref}. ${asked}`;
   };
@@ -373,6 +378,18 @@ export function createTeamsBot(deps: Deps): TeamsBot {
       // Only the people taking part see a case; to anyone else it does not exist.
       if (!summary) return void (await context.sendActivity(`You are not taking part in a case ${ref}, or there is no such case.`));
       return void (await context.sendActivity(caseStatusText(summary, await store.load(summary.ref), directory)));
+    }
+    if (word === 'tried') {
+      // tried <ref> resolved <summary> | tried <ref> not resolved <summary>
+      const m = /^tried\s+(\S+)\s+(not\s+resolved|resolved)\s*(.*)$/is.exec(text);
+      if (!m) return void (await context.sendActivity('Say `tried <case ref> resolved <what was agreed>` or `tried <case ref> not resolved <why>`.'));
+      const ref = m[1]!.toUpperCase();
+      const resolved = m[2]!.toLowerCase() === 'resolved';
+      const r = await escalations.recordInformalAttempt(ref, person, resolved, m[3]!);
+      if (!r.ok) return void (await context.sendActivity(r.message));
+      if (resolved) return void (await context.sendActivity(`${ref} is closed: resolved between the professionals.`));
+      const first = r.state.policy.stages[0]?.number ?? 1;
+      return void (await context.sendActivity(`${ref}: ${await askForStage(ref, first, person, m[3]!.trim(), 'informal-attempt-failed')}`));
     }
     if (word === 'resolve') {
       const state = rest[0] ? await escalations.load(rest[0].toUpperCase()) : null;

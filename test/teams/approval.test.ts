@@ -139,4 +139,27 @@ describe('approving an escalation on a card', () => {
     expect(toSam(from)).toEqual([`${second}: Priya Natarajan resolved it within Children's Social Care without escalating, and the case is closed: "Our duty manager has agreed a joint visit."`]);
     expect((await h.app.cases.load(second))!).toMatchObject({ phase: 'closed', outcome: 'resolved-within-agency' });
   }, 60_000);
+
+  it('asks the professionals to talk first where the procedure says so, then escalates or closes on what they report', async () => {
+    const open = async () => {
+      await walkToSummary(h, SAM, { 'discussed-with-other-professional': 'no' });
+      return cardText(await h.click('intake.submit', {}));
+    };
+    const [title, text] = await open();
+    const ref = /^Case (RES-\d{4}-\d{4}) is recorded$/.exec(title!)![1]!;
+    expect(text).toBe(
+      `Your concern is recorded under ${ref}. Discuss it with the professional in the other agency and try to resolve it. If it is not resolved, proceed to Stage 1. Then tell me how it went: \`tried ${ref} resolved <what was agreed>\` or \`tried ${ref} not resolved <why>\`.`,
+    );
+    expect((await h.app.cases.load(ref))!.phase).toBe('informal');
+    expect((await h.say(`tried ${ref} not resolved`)).map((b) => b.text)).toContain('Say briefly what was discussed with the other professional.');
+    expect((await h.say(`tried ${ref} not resolved They will not reconsider.`)).map((b) => b.text)).toContain(
+      `${ref}: I have asked Priya Natarajan (Children's Social Care) to approve raising Stage 1 with County Police; you will hear when they decide.`,
+    );
+    expect((await h.app.cases.load(ref))!.pendingEscalation).toMatchObject({ toStage: 1, reason: 'informal-attempt-failed' });
+
+    const [second] = await open();
+    const other = /^Case (RES-\d{4}-\d{4}) is recorded$/.exec(second!)![1]!;
+    expect((await h.say(`tried ${other} resolved Agreed a joint visit.`)).map((b) => b.text)).toEqual([`${other} is closed: resolved between the professionals.`]);
+    expect((await h.app.cases.load(other))!).toMatchObject({ phase: 'closed', outcome: 'resolved-informally' });
+  }, 60_000);
 });

@@ -137,13 +137,13 @@ export function answerFor(stepId: string, input: Input): string {
 }
 
 /** Walks the intake from "escalate" to the summary card, answering as answerFor does. */
-export async function walkToSummary(h: Awaited<ReturnType<typeof teamsHarness>>, aadObjectId = SAM): Promise<Card> {
+export async function walkToSummary(h: Awaited<ReturnType<typeof teamsHarness>>, aadObjectId = SAM, answers: Record<string, string> = {}): Promise<Card> {
   const [first] = await h.say('escalate', aadObjectId);
   let card = first!.attachments![0]!.content;
   for (let i = 0; (card.actions as { verb?: string }[]).some((a) => a.verb === 'intake.answer'); i++) {
     if (i > 40) throw new Error('the walk never ended');
     const { stepId, input } = stepOf(card);
-    card = await h.click('intake.answer', { stepId, answer: answerFor(stepId, input) }, aadObjectId);
+    card = await h.click('intake.answer', { stepId, answer: answers[stepId] ?? answerFor(stepId, input) }, aadObjectId);
   }
   return card;
 }
