@@ -50,6 +50,11 @@ export class Escalations {
     return this.deps.cases.load(ref);
   }
 
+  /** The stage a case would go to next: the one after the stage open (or last open), else the first. */
+  nextStage(state: CaseState): number {
+    return state.current ? state.current.number + 1 : (state.policy.stages[0]?.number ?? 1);
+  }
+
   async request(ref: string, person: Person, toStage: number, note: string, why?: EscalationReason): Promise<StepResult> {
     const state = await this.deps.cases.load(ref);
     if (!state) return { ok: false, message: `There is no case ${ref}.` };

@@ -161,7 +161,7 @@ export function createTeamsBot(deps: Deps): TeamsBot {
     const ref = String(data.caseRef ?? '');
     const state = await escalations.load(ref);
     if (!state?.current) return notice(`Case ${ref}`, `Case ${ref} has no stage open.`);
-    const next = state.current.number + 1;
+    const next = escalations.nextStage(state);
     return notice(`Case ${ref}: Stage ${next}`, await askForStage(ref, next, person, `No response by ${state.current.responseDue ? londonTime(state.current.responseDue) : 'the due date'}.`, 'no-response'));
   });
 
@@ -360,7 +360,7 @@ export function createTeamsBot(deps: Deps): TeamsBot {
       const ref = rest[0].toUpperCase();
       const state = await escalations.load(ref);
       if (!state || !state.participantIds.includes(person.id)) return void (await context.sendActivity(`You are not taking part in a case ${ref}, or there is no such case.`));
-      const next = state.current ? state.current.number + 1 : (state.policy.stages[0]?.number ?? 1);
+      const next = escalations.nextStage(state);
       return void (await context.sendActivity(`${ref}: ${await askForStage(ref, next, person, rest.slice(1).join(' '))}`));
     }
     if (word === 'escalate' || text.toLowerCase() === 'raise a concern') {
@@ -388,8 +388,7 @@ export function createTeamsBot(deps: Deps): TeamsBot {
       const r = await escalations.recordInformalAttempt(ref, person, resolved, m[3]!);
       if (!r.ok) return void (await context.sendActivity(r.message));
       if (resolved) return void (await context.sendActivity(`${ref} is closed: resolved between the professionals.`));
-      const first = r.state.policy.stages[0]?.number ?? 1;
-      return void (await context.sendActivity(`${ref}: ${await askForStage(ref, first, person, m[3]!.trim(), 'informal-attempt-failed')}`));
+      return void (await context.sendActivity(`${ref}: ${await askForStage(ref, escalations.nextStage(r.state), person, m[3]!.trim(), 'informal-attempt-failed')}`));
     }
     if (word === 'resolve') {
       const state = rest[0] ? await escalations.load(rest[0].toUpperCase()) : null;
