@@ -5,7 +5,7 @@
  * counterpart acknowledges and responds on their card, and both people on the other side hear.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cardText, SAM, teamsHarness, walkToSummary, type Card } from './support.js';
+import { cardText, PRIYA, SAM, teamsHarness, verbs, walkToSummary, type Card } from './support.js';
 
 let h: Awaited<ReturnType<typeof teamsHarness>>;
 beforeAll(async () => {
@@ -13,8 +13,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => h?.stop());
 
-const PRIYA = '00000000-0000-0000-0000-000000000002';
-const verbs = (card: Card) => ((card.actions ?? []) as { verb: string }[]).map((a) => a.verb);
 
 describe('approving an escalation on a card', () => {
   it('asks the team manager, refuses the practitioner, opens the stage on Approve and only once', async () => {

@@ -7,14 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeClock } from '../../src/app/clock.js';
-import { cardText, SAM, teamsHarness, walkToSummary, type Card } from './support.js';
+import { cardText, PRIYA, SAM, teamsHarness, verbs, walkToSummary, type Card } from './support.js';
 
 
-const PRIYA = '00000000-0000-0000-0000-000000000002';
 const GARETH = '00000000-0000-0000-0000-000000000003';
 const HELEN = '00000000-0000-0000-0000-000000000004';
 const NADIA = '00000000-0000-0000-0000-000000000042';
-const verbs = (card: Card) => ((card.actions ?? []) as { verb: string }[]).map((a) => a.verb);
 
 const CONFIGURED = '19:configured-board@thread.tacv2';
 

@@ -4,7 +4,7 @@
  * confirms it, and everyone taking part (the practitioner included) is told the outcome.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cardText, SAM, teamsHarness, walkToSummary, type Card } from './support.js';
+import { cardText, PRIYA, SAM, teamsHarness, verbs, walkToSummary, type Card } from './support.js';
 
 let h: Awaited<ReturnType<typeof teamsHarness>>;
 beforeAll(async () => {
@@ -12,8 +12,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => h?.stop());
 
-const PRIYA = '00000000-0000-0000-0000-000000000002';
-const verbs = (card: Card) => ((card.actions ?? []) as { verb: string }[]).map((a) => a.verb);
 const cardsTo = (from: number, aad: string) => h.sent.slice(from).filter((s) => s.path.includes(`personal-${aad}`) && s.body.attachments).map((s) => s.body.attachments![0]!.content as Card);
 
 describe('resolution on cards', () => {

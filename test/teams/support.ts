@@ -16,6 +16,10 @@ export type Sent = { path: string; body: { type?: string; text?: string; attachm
 export type Card = { type: string; body?: unknown[]; actions?: unknown[]; [k: string]: unknown };
 
 export const SAM = '00000000-0000-0000-0000-000000000001';
+export const PRIYA = '00000000-0000-0000-0000-000000000002';
+
+/** The verbs of a card's buttons, in order. */
+export const verbs = (card: Card) => ((card.actions ?? []) as { verb: string }[]).map((a) => a.verb);
 
 export async function teamsHarness(options: { clock?: Clock; env?: (serviceUrl: string) => Record<string, string> } = {}) {
   const sent: Sent[] = [];
