@@ -6,7 +6,7 @@
 import type { Actor, AgreedAction, EscalationReason } from '../domain/escalation/events.js';
 import type { Parties } from '../domain/escalation/commands.js';
 import type { CaseState } from '../domain/escalation/state.js';
-import { personById, type Directory, type Person } from '../domain/directory.js';
+import type { Directory, Person } from '../domain/directory.js';
 import { matchParties, participantOf, type Participant } from '../domain/matching.js';
 import type { Role, Stage } from '../domain/policy/schema.js';
 import type { Cases, Outcome } from './cases.js';
@@ -151,9 +151,5 @@ export class Escalations {
   /** The escalating side withdraws its concern, with a reason; the case closes. */
   async withdraw(ref: string, person: Person, reason: string): Promise<StepResult> {
     return result(await this.deps.cases.execute(ref, { type: 'withdraw', actor: actorAs(this.deps.directory, person), reason }));
-  }
-
-  personOf(id: string): Person | undefined {
-    return personById(this.deps.directory, id);
   }
 }

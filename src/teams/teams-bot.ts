@@ -63,10 +63,15 @@ export function createTeamsBot(deps: Deps): TeamsBot {
   };
   const app = new AgentApplication<TurnState>({ adapter, startTypingTimer: false });
 
+  // What this process last stored for each person, so a click does not rewrite an unchanged reference.
+  const remembered = new Map<string, string>();
   const remember = async (context: TurnContext, person: Person) => {
     // Without the message id, so a prompt later is a new message, not a reply to an old one.
     const { activityId: _reply, ...reference } = context.activity.getConversationReference();
+    const json = JSON.stringify(reference);
+    if (remembered.get(person.id) === json) return;
     await store.putDocument(CONVERSATIONS, person.id, reference);
+    remembered.set(person.id, json);
   };
   const personOf = (context: TurnContext) => {
     const id = context.activity.from?.aadObjectId;
