@@ -8,7 +8,7 @@ import type { Policy } from '../../src/domain/policy/schema.js';
 import { postgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openPglite } from '../../src/store/postgres/sql.js';
 import { actor, actorOf, participant } from '../support/people.js';
-import { partiesFor, practitioner } from '../support/walk.js';
+import { openCaseCommand, partiesFor, practitioner } from '../support/walk.js';
 
 let bscb: Policy;
 let store: Store;
@@ -25,18 +25,7 @@ beforeEach(async () => {
 afterEach(() => store.close());
 
 async function openCase(ref = 'RES-1') {
-  const p = practitioner();
-  const r = await cases.execute(ref, {
-    type: 'open-case',
-    actor: actorOf(p),
-    ref,
-    policy: bscb,
-    practitioner: p,
-    escalatingAgency: { id: 'health', name: 'Riverside Health Trust' },
-    receivingAgency: { id: 'police', name: 'County Police' },
-    urgent: false,
-    intake: { checks: { 'significant-disagreement': true, 'problem-identified': true }, discussedWithOtherProfessional: true, decisionChallenged: 'NFA', areaId: 'thresholds', aim: 'Strategy discussion', childRecordRef: 'HLT-1', reflections: {} },
-  });
+  const r = await cases.execute(ref, openCaseCommand(bscb, ref));
   expect(r.ok).toBe(true);
 }
 

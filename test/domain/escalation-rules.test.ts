@@ -4,7 +4,7 @@ import { loadPolicyCatalog } from '../../src/app/policy-catalog.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
 import { CaseDriver } from '../support/case-driver.js';
 import { SCHEDULER, actor, actorOf, participant } from '../support/people.js';
-import { escalateTo, openCase, partiesFor, practitioner, reachStage, respondDisagree } from '../support/walk.js';
+import { escalateTo, openCase, openCaseCommand, partiesFor, practitioner, reachStage, respondDisagree } from '../support/walk.js';
 
 let bscb: Policy;
 beforeAll(async () => {
@@ -37,26 +37,7 @@ describe('opening a case', () => {
 
   it('refuses bad intake and records nothing', () => {
     const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
-    const p = practitioner();
-    const base = {
-      type: 'open-case' as const,
-      actor: actorOf(p),
-      ref: 'RES-1',
-      policy: bscb,
-      practitioner: p,
-      escalatingAgency: { id: 'health', name: 'Health' },
-      receivingAgency: { id: 'police', name: 'Police' },
-      urgent: false,
-      intake: {
-        checks: Object.fromEntries(bscb.preEscalationChecks.map((c) => [c.id, true])),
-        discussedWithOtherProfessional: true,
-        decisionChallenged: 'NFA',
-        areaId: bscb.areasOfDisagreement[0]!.id,
-        aim: 'Strategy discussion',
-        childRecordRef: 'HLT-1',
-        reflections: {},
-      },
-    };
+    const base = openCaseCommand(bscb);
     expect(d.refuses({ ...base, receivingAgency: { id: 'health', name: 'Health' } }, 'invalid')).toMatch(/different agency/);
     expect(d.refuses({ ...base, intake: { ...base.intake, areaId: 'nonsense' } }, 'invalid')).toMatch(/not one of the areas/);
     const firstCheck = bscb.preEscalationChecks[0]!;

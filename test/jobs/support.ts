@@ -7,7 +7,7 @@ import type { Command } from '../../src/domain/escalation/commands.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
 import type { RunningApp } from '../../src/start-app.js';
 import { actorOf } from '../support/people.js';
-import { partiesFor, practitioner } from '../support/walk.js';
+import { openCaseCommand, partiesFor, practitioner } from '../support/walk.js';
 
 /**
  * Opens a Worcestershire case and takes it to Stage 2 (team managers, "within 24 hours") exactly
@@ -26,25 +26,7 @@ export async function caseDueAt(app: RunningApp, worcestershire: Policy, ref: st
   const stageTwoAt = new Date(due.getTime() - 24 * 3600_000);
   clock.set(new Date(stageTwoAt.getTime() - 3600_000).toISOString());
   const p = practitioner();
-  await must({
-    type: 'open-case',
-    actor: actorOf(p),
-    ref,
-    policy: worcestershire,
-    practitioner: p,
-    escalatingAgency: { id: 'health', name: 'Riverside Health Trust' },
-    receivingAgency: { id: 'police', name: 'County Police' },
-    urgent: false,
-    intake: {
-      checks: Object.fromEntries(worcestershire.preEscalationChecks.map((c) => [c.id, true])),
-      discussedWithOtherProfessional: true,
-      decisionChallenged: 'No further action',
-      areaId: worcestershire.areasOfDisagreement[0]!.id,
-      aim: 'A strategy discussion',
-      childRecordRef: 'HLT-555',
-      reflections: {},
-    },
-  });
+  await must(openCaseCommand(worcestershire, ref));
   const [one, two] = worcestershire.stages;
   await must({ type: 'request-escalation', actor: actorOf(p), toStage: 1, reason: 'not-resolved', note: '', parties: partiesFor(one!) });
   await must({ type: 'respond', actor: actorOf(partiesFor(one!).receiver), position: 'disagree', rationale: 'We stand by it.' });

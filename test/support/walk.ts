@@ -1,5 +1,5 @@
 /** Generic steps of a case under any policy, used by the walk tests of every built-in policy. */
-import type { Parties } from '../../src/domain/escalation/commands.js';
+import type { Command, Parties } from '../../src/domain/escalation/commands.js';
 import type { Actor } from '../../src/domain/escalation/events.js';
 import type { Participant } from '../../src/domain/matching.js';
 import type { Policy, Scope, Stage } from '../../src/domain/policy/schema.js';
@@ -54,6 +54,33 @@ export function openCase(d: CaseDriver, policy: Policy, opts: { urgent?: boolean
     urgent: done.urgent,
     intake: done.intake,
   });
+}
+
+/**
+ * The open-case command a practitioner submits after answering every check yes (the intake
+ * walk itself is exercised by `openCase` above and the intake tests).
+ */
+export function openCaseCommand(policy: Policy, ref = 'RES-1'): Extract<Command, { type: 'open-case' }> {
+  const p = practitioner();
+  return {
+    type: 'open-case',
+    actor: actorOf(p),
+    ref,
+    policy,
+    practitioner: p,
+    escalatingAgency: { id: ESCALATING, name: AGENCY_NAMES[ESCALATING]! },
+    receivingAgency: { id: RECEIVING, name: AGENCY_NAMES[RECEIVING]! },
+    urgent: false,
+    intake: {
+      checks: Object.fromEntries(policy.preEscalationChecks.map((c) => [c.id, true])),
+      discussedWithOtherProfessional: true,
+      decisionChallenged: 'No further action',
+      areaId: policy.areasOfDisagreement[0]!.id,
+      aim: 'A strategy discussion',
+      childRecordRef: 'HLT-555',
+      reflections: {},
+    },
+  };
 }
 
 /** Whoever on the escalating side asks for the next stage: the last raiser, or the practitioner. */
