@@ -6,6 +6,7 @@
 import type { Actor, AgreedAction, EscalationReason } from '../domain/escalation/events.js';
 import type { Parties } from '../domain/escalation/commands.js';
 import type { CaseState } from '../domain/escalation/state.js';
+import { atLondonTime } from '../domain/calendar.js';
 import type { Directory, Person } from '../domain/directory.js';
 import { matchParties, participantOf, type Participant } from '../domain/matching.js';
 import type { Role, Stage } from '../domain/policy/schema.js';
@@ -101,9 +102,13 @@ export class Escalations {
     return this.asReceiver(ref, person, (actor) => ({ type: 'acknowledge', actor, note: '' }));
   }
 
-  /** The receiving side's response: agree, disagree (with reasons) or more time (with a date). */
-  async respond(ref: string, person: Person, position: string, rationale: string, proposedDue?: string): Promise<StepResult> {
+  /**
+   * The receiving side's response: agree, disagree (with reasons) or more time (with a date, or
+   * a day, which means 17:00 London on it: the end of that working day).
+   */
+  async respond(ref: string, person: Person, position: string, rationale: string, proposed?: string): Promise<StepResult> {
     if (position !== 'agree' && position !== 'disagree' && position !== 'more-time') return { ok: false, message: 'Choose agree, disagree or more time.' };
+    const proposedDue = proposed && /^\d{4}-\d{2}-\d{2}$/.test(proposed) ? atLondonTime(proposed, 17).toISOString() : proposed;
     return this.asReceiver(ref, person, (actor) => ({ type: 'respond', actor, position, rationale, ...(proposedDue ? { proposedDue } : {}) }));
   }
 

@@ -18,7 +18,6 @@ import type { Escalations } from '../app/escalations.js';
 import type { IntakeSessions, IntakeView } from '../app/intake-sessions.js';
 import type { Notification, Notifier } from '../app/notifier.js';
 import type { Store } from '../app/store.js';
-import { atLondonTime } from '../domain/calendar.js';
 import type { EscalationReason } from '../domain/escalation/events.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { findPersonByTeamsId, type Directory, type Person } from '../domain/directory.js';
@@ -260,8 +259,7 @@ export function createTeamsBot(deps: Deps): TeamsBot {
     const ref = String(data.caseRef ?? '');
     const position = String(data.position ?? '');
     const rationale = typeof data.rationale === 'string' ? data.rationale : '';
-    // The card's date input gives a day; the new due time is 17:00 London on it.
-    const day = typeof data.proposedDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.proposedDate) ? atLondonTime(data.proposedDate, 17).toISOString() : undefined;
+    const day = typeof data.proposedDate === 'string' && data.proposedDate ? data.proposedDate : undefined;
     const r = await escalations.respond(ref, person, position, rationale, day);
     if (!r.ok) return notice(`Case ${ref}`, r.message);
     const stage = r.state.current!;

@@ -160,4 +160,15 @@ describe('approving an escalation on a card', () => {
     expect((await h.say(`tried ${other} resolved Agreed a joint visit.`)).map((b) => b.text)).toEqual([`${other} is closed: resolved between the professionals.`]);
     expect((await h.app.cases.load(other))!).toMatchObject({ phase: 'closed', outcome: 'resolved-informally' });
   }, 60_000);
+
+  it('takes a request for more time as a day, due at 17:00 London on it', async () => {
+    await walkToSummary(h);
+    const ref = /^Case (RES-\d{4}-\d{4}) is recorded$/.exec(cardText(await h.click('intake.submit', {}))[0]!)![1]!;
+    await h.click('escalation.approve', { caseRef: ref, stage: 1 }, PRIYA);
+    const receiver = (await h.app.cases.load(ref))!.current!.receiver;
+    const aad = h.app.directory.people.find((p) => p.id === receiver.personId)!.identities.teams!.aadObjectId;
+    const answered = await h.click('stage.respond', { caseRef: ref, position: 'more-time', rationale: 'Awaiting the incident log.', proposedDate: '2026-12-01' }, aad);
+    expect(cardText(answered)[1]).toBe('Responded: asked for more time');
+    expect((await h.app.cases.load(ref))!.current!.response).toMatchObject({ position: 'more-time', proposedDue: '2026-12-01T17:00:00.000Z' });
+  }, 60_000);
 });
