@@ -142,5 +142,13 @@ export function storeContract(name: string, open: () => Promise<Harness>) {
       expect(await h.store.getDocument('conversation', 'p1')).toBeNull();
       await h.store.deleteDocument('conversation', 'never-there');
     });
+
+    it('gives back a document whose value is a string, a number or JSON-looking text exactly as put', async () => {
+      h = await open();
+      for (const [key, value] of [['s', 'Teams'], ['n', 42], ['j', '{"not":"parsed"}'], ['q', '"quoted"']] as const) {
+        await h.store.putDocument('plain', key, value);
+        expect((await h.store.getDocument('plain', key))?.value).toEqual(value);
+      }
+    });
   });
 }

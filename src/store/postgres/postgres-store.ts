@@ -139,9 +139,11 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres'): Prom
     },
 
     async getDocument<T>(namespace: string, key: string) {
-      const { rows } = await sql.query<{ value: T | string; etag: string }>('SELECT value, etag FROM documents WHERE namespace = $1 AND key = $2', [namespace, key]);
+      // As text, parsed here: a driver hands jsonb back parsed, and a document that is itself a
+      // string would otherwise be indistinguishable from JSON text still to parse.
+      const { rows } = await sql.query<{ value: string; etag: string }>('SELECT value::text AS value, etag FROM documents WHERE namespace = $1 AND key = $2', [namespace, key]);
       const row = rows[0];
-      return row ? { value: json<T>(row.value), etag: row.etag } : null;
+      return row ? { value: JSON.parse(row.value) as T, etag: row.etag } : null;
     },
 
     async putDocument(namespace, key, value, expectedEtag) {
