@@ -4,6 +4,7 @@
  * notifier and logger, and stop and start it again on the same data.
  */
 import { pino, type Logger } from 'pino';
+import { CaseFlow } from './app/case-flow.js';
 import { Cases } from './app/cases.js';
 import { systemClock, type Clock } from './app/clock.js';
 import { loadDirectoryFile } from './app/directory-file.js';
@@ -11,6 +12,7 @@ import { Escalations } from './app/escalations.js';
 import { IntakeSessions } from './app/intake-sessions.js';
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from './app/job-plan.js';
 import type { JobQueue } from './app/job-queue.js';
+import { routeMessages, type Messenger } from './app/messenger.js';
 import type { Notifier } from './app/notifier.js';
 import { loadPolicyCatalog } from './app/policy-catalog.js';
 import { ScheduledJobs } from './app/scheduled-jobs.js';
@@ -19,7 +21,8 @@ import type { Config } from './config.js';
 import type { Directory } from './domain/directory.js';
 import { createHttpServer, listen } from './http/server.js';
 import { agendaJobQueue } from './jobs/agenda-queue.js';
-import { createTeamsBot } from './teams/teams-bot.js';
+import { teamsAdapter, teamsBot } from './teams/teams-bot.js';
+import { teamsChannel } from './teams/teams-channel.js';
 import { openStore } from './store/open-store.js';
 
 export type AppOptions = { clock?: Clock; notifier?: Notifier; log?: Logger; instanceName?: string };
@@ -33,6 +36,7 @@ export type RunningApp = {
   intake: IntakeSessions;
   escalations: Escalations;
   directory: Directory;
+  flow: CaseFlow;
   /** Stops taking requests and jobs, waits for running jobs, closes the store. */
   stop(): Promise<void>;
 };
@@ -79,10 +83,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state));
   const intake = new IntakeSessions({ store, cases, directory, policy, clock });
   const escalations = new Escalations({ cases, directory });
-  const teams = createTeamsBot({ store, directory, intake, escalations, clock, log, credentials: { clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId },
-    boardChannel: config.BOARD_CHANNEL_ID && config.BOARD_SERVICE_URL ? { channelId: config.BOARD_CHANNEL_ID, serviceUrl: config.BOARD_SERVICE_URL } : undefined,
-  });
-  const notifier = options.notifier ?? teams.notifier;
+  const teams = teamsAdapter({ clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId }, log);
+  const channels = [
+    teamsChannel({ adapter: teams.adapter, store, clientId: config.clientId, log,
+      boardChannel: config.BOARD_CHANNEL_ID && config.BOARD_SERVICE_URL ? { channelId: config.BOARD_CHANNEL_ID, serviceUrl: config.BOARD_SERVICE_URL } : undefined }),
+  ];
+  const messenger: Messenger = routeMessages({ channels, directory, store, log });
+  const flow = new CaseFlow({ store, directory, intake, escalations, clock, messenger });
+  const notifier = options.notifier ?? flow;
   const jobs: ScheduledJobs = new ScheduledJobs({ cases, store, queue, notifier, directory, clock, region: policy.region, settings, onError });
 
   const synced = await jobs.syncAll();
@@ -100,7 +108,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const server = createHttpServer({
     log,
-    teams: teams.handle,
+    teams: teamsBot({ adapter: teams.adapter, authConfig: teams.authConfig, store, directory, intake, flow, messenger }),
     health: async () => ({
       store: store.kind,
       jobs: await queue.status().catch(() => ({ running: false, error: 'the job queue cannot be read' })),
@@ -132,5 +140,5 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       }
     })());
 
-  return { port, store, cases, queue, jobs, intake, escalations, directory, stop };
+  return { port, store, cases, queue, jobs, intake, escalations, directory, flow, stop };
 }

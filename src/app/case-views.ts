@@ -1,10 +1,13 @@
-/** Cards for the escalation steps: the approval asked of a manager, and what was decided. */
+/**
+ * What each step shows, as plain view data for any channel: Teams expands it into the Adaptive
+ * Card templates in `cards/` (the keys are the templates' names), Slack builds Block Kit messages
+ * and modals from the same data. Nothing here knows a channel.
+ */
 import type { CaseEvent } from '../domain/escalation/events.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { dueInstant, formatHuman } from '../domain/calendar.js';
 import type { Participant } from '../domain/matching.js';
 import type { Timescale } from '../domain/policy/schema.js';
-import { renderCard, type AdaptiveCard } from '../cards/render-card.js';
 import { londonTime } from './replies.js';
 
 const WHAT: Record<string, string> = {
@@ -18,6 +21,31 @@ const WHAT: Record<string, string> = {
   'message-posted': 'Message',
 };
 
+export type HistoryLine = { at: string; who: string; what: string };
+export type ApprovalView = { caseRef: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; raisedBy: string; concern: string; history: HistoryLine[] };
+export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; concern: string; acknowledged: boolean; history: HistoryLine[] };
+export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; nextStage: number; nextWho: string };
+export type DecidedView = { caseRef: string; stageNumber: string; stageName: string; decision: string; decidedBy: string; decidedAt: string; comment?: string };
+export type BoardNoticeView = { caseRef: string; stageNumber: number; stageName: string; agencies: string[]; opened: string; areas: string[]; monitoring: { label: string; value: string }[] };
+export type ResolutionView = { caseRef: string; stageNumber: number; otherSide: string; rows: { n: number }[] };
+export type ResolutionConfirmView = { caseRef: string; stageNumber: number; proposedBy: string; summary: string; actions: { description: string; owner: string; due: string }[]; reviewDate?: string };
+export type NoticeView = { title: string; text: string };
+export type WelcomeView = { firstName: string; partnership: string };
+
+/** One view, named for the card it is; `personal` views carry buttons for one person only. */
+export type CardView =
+  | { card: 'approval'; data: ApprovalView }
+  | { card: 'response'; data: ResponseView }
+  | { card: 'lapse'; data: LapseView }
+  | { card: 'decided'; data: DecidedView }
+  | { card: 'board-notice'; data: BoardNoticeView }
+  | { card: 'resolution'; data: ResolutionView }
+  | { card: 'resolution-confirm'; data: ResolutionConfirmView }
+  | { card: 'notice'; data: NoticeView }
+  | { card: 'welcome'; data: WelcomeView };
+
+export const notice = (title: string, text: string): CardView => ({ card: 'notice', data: { title, text } });
+
 /** The stage's timescale in the procedure's own terms (working days, hours). */
 export function timescaleText(t: Timescale): string {
   if (t.kind === 'working-days') return t.days === 1 ? '1 working day' : `${t.days} working days`;
@@ -25,7 +53,7 @@ export function timescaleText(t: Timescale): string {
   return 'no fixed timescale';
 }
 
-export function historyOf(events: CaseEvent[]) {
+export function historyOf(events: CaseEvent[]): HistoryLine[] {
   return events.filter((e) => e.type !== 'prompt-sent').map((e) => ({
     at: londonTime(e.at),
     who: e.actor.kind === 'person' ? `${e.actor.name} (${e.actor.agencyName})` : e.actor.name,
@@ -34,118 +62,128 @@ export function historyOf(events: CaseEvent[]) {
 }
 
 /** For the manager asked to raise the stage: Approve, Return with a comment, Resolve within. */
-export function approvalCard(state: CaseState, events: CaseEvent[], now: Date, teamsUserIds: string[]): AdaptiveCard {
+export function approvalView(state: CaseState, events: CaseEvent[], now: Date): CardView {
   const pending = state.pendingEscalation!;
   const stage = state.policy.stages.find((s) => s.number === pending.toStage)!;
   const due = dueInstant(now, stage.response, state.policy.region);
   const by = pending.requestedBy.kind === 'person' ? `${pending.requestedBy.name}, ${pending.requestedBy.agencyName}` : pending.requestedBy.name;
-  return renderCard('approval', {
-    caseRef: state.ref,
-    receivingAgency: state.receivingAgency.name,
-    stageNumber: stage.number,
-    stageName: stage.name,
-    due: due ? `${timescaleText(stage.response)}: a response by ${formatHuman(due)} if raised now` : timescaleText(stage.response),
-    raisedBy: by,
-    concern: `${state.intake.decisionChallenged} We ask for: ${state.intake.aim}`,
-    history: historyOf(events),
-    refreshUserIds: teamsUserIds,
-  });
+  return {
+    card: 'approval',
+    data: {
+      caseRef: state.ref,
+      receivingAgency: state.receivingAgency.name,
+      stageNumber: stage.number,
+      stageName: stage.name,
+      due: due ? `${timescaleText(stage.response)}: a response by ${formatHuman(due)} if raised now` : timescaleText(stage.response),
+      raisedBy: by,
+      concern: `${state.intake.decisionChallenged} We ask for: ${state.intake.aim}`,
+      history: historyOf(events),
+    },
+  };
 }
 
-export function decidedCard(state: CaseState, decision: string, by: Participant | { name: string; agencyName: string }, at: string, comment?: string): AdaptiveCard {
+export function decidedView(state: CaseState, decision: string, by: Participant | { name: string; agencyName: string }, at: string, comment?: string): CardView {
   const stage = state.current ?? null;
   const stageDef = stage ? state.policy.stages.find((s) => s.number === stage.number) : undefined;
-  return renderCard('decided', {
-    caseRef: state.ref,
-    stageNumber: stage ? String(stage.number) : '-',
-    stageName: stageDef?.name ?? 'not yet open',
-    decision,
-    decidedBy: `${by.name}, ${by.agencyName}`,
-    decidedAt: londonTime(at),
-    ...(comment ? { comment } : {}),
-  });
+  return {
+    card: 'decided',
+    data: {
+      caseRef: state.ref,
+      stageNumber: stage ? String(stage.number) : '-',
+      stageName: stageDef?.name ?? 'not yet open',
+      decision,
+      decidedBy: `${by.name}, ${by.agencyName}`,
+      decidedAt: londonTime(at),
+      ...(comment ? { comment } : {}),
+    },
+  };
 }
 
 /** For the receiving counterpart of an open stage: Acknowledge, and Respond. */
-export function responseCard(state: CaseState, events: CaseEvent[], teamsUserIds: string[]): AdaptiveCard {
+export function responseView(state: CaseState, events: CaseEvent[]): CardView {
   const cur = state.current!;
   const stage = state.policy.stages.find((s) => s.number === cur.number)!;
-  return renderCard('response', {
-    caseRef: state.ref,
-    raisedBy: cur.raiser.name,
-    raisingAgency: cur.raiser.agencyName,
-    receivingAgency: cur.receiver.agencyName,
-    stageNumber: stage.number,
-    stageName: stage.name,
-    due: cur.responseDue ? `${londonTime(cur.responseDue)} (${timescaleText(stage.response)})` : timescaleText(stage.response),
-    concern: `${state.intake.decisionChallenged} We ask for: ${state.intake.aim}`,
-    acknowledged: cur.acknowledged,
-    history: historyOf(events),
-    refreshUserIds: teamsUserIds,
-  });
+  return {
+    card: 'response',
+    data: {
+      caseRef: state.ref,
+      raisedBy: cur.raiser.name,
+      raisingAgency: cur.raiser.agencyName,
+      receivingAgency: cur.receiver.agencyName,
+      stageNumber: stage.number,
+      stageName: stage.name,
+      due: cur.responseDue ? `${londonTime(cur.responseDue)} (${timescaleText(stage.response)})` : timescaleText(stage.response),
+      concern: `${state.intake.decisionChallenged} We ask for: ${state.intake.aim}`,
+      acknowledged: cur.acknowledged,
+      history: historyOf(events),
+    },
+  };
 }
 
 /** For the escalating side when a response is overdue: Escalate, Allow more time, Chase again. */
-export function lapseCard(state: CaseState, nextStage: number, teamsUserIds: string[]): AdaptiveCard {
+export function lapseView(state: CaseState, nextStage: number): CardView {
   const cur = state.current!;
   const next = state.policy.stages.find((s) => s.number === nextStage);
-  return renderCard('lapse', {
-    caseRef: state.ref,
-    stage: cur.number,
-    name: cur.receiver.name,
-    agency: cur.receiver.agencyName,
-    due: cur.responseDue ? londonTime(cur.responseDue) : 'the agreed time',
-    nextStage,
-    nextWho: next?.name ?? `Stage ${nextStage}`,
-    refreshUserIds: teamsUserIds,
-  });
+  return {
+    card: 'lapse',
+    data: {
+      caseRef: state.ref,
+      stage: cur.number,
+      name: cur.receiver.name,
+      agency: cur.receiver.agencyName,
+      due: cur.responseDue ? londonTime(cur.responseDue) : 'the agreed time',
+      nextStage,
+      nextWho: next?.name ?? `Stage ${nextStage}`,
+    },
+  };
 }
 
 /** For the Board's channel: the case at the stage the Board must hear of, with the monitoring-form fields. */
-export function boardNoticeCard(state: CaseState, now: Date): AdaptiveCard {
+export function boardNoticeView(state: CaseState, now: Date): CardView {
   const cur = state.current!;
   const stage = state.policy.stages.find((s) => s.number === cur.number)!;
   const area = state.policy.areasOfDisagreement.find((a) => a.id === state.intake.areaId)?.label ?? state.intake.areaId;
   const days = Math.max(0, Math.floor((now.getTime() - new Date(state.openedAt).getTime()) / 86_400_000));
-  return renderCard('board-notice', {
-    caseRef: state.ref,
-    stageNumber: stage.number,
-    stageName: stage.name,
-    agencies: [state.escalatingAgency.name, state.receivingAgency.name],
-    opened: londonTime(state.openedAt),
-    areas: [area],
-    monitoring: [
-      { label: 'Raising agency', value: state.escalatingAgency.name },
-      { label: 'Receiving agency', value: state.receivingAgency.name },
-      { label: 'Area of disagreement', value: area },
-      { label: 'Stage reached', value: String(stage.number) },
-      { label: 'Days open', value: String(days) },
-      { label: 'Urgent route used', value: state.urgent ? 'Yes' : 'No' },
-    ],
-  });
+  return {
+    card: 'board-notice',
+    data: {
+      caseRef: state.ref,
+      stageNumber: stage.number,
+      stageName: stage.name,
+      agencies: [state.escalatingAgency.name, state.receivingAgency.name],
+      opened: londonTime(state.openedAt),
+      areas: [area],
+      monitoring: [
+        { label: 'Raising agency', value: state.escalatingAgency.name },
+        { label: 'Receiving agency', value: state.receivingAgency.name },
+        { label: 'Area of disagreement', value: area },
+        { label: 'Stage reached', value: String(stage.number) },
+        { label: 'Days open', value: String(days) },
+        { label: 'Urgent route used', value: state.urgent ? 'Yes' : 'No' },
+      ],
+    },
+  };
 }
 
 /** For one side of the open stage: the agreed outcome, up to three actions, a review date. */
-export function resolutionCard(state: CaseState, otherSide: { name: string; agencyName: string }): AdaptiveCard {
-  return renderCard('resolution', {
-    caseRef: state.ref,
-    stageNumber: state.current!.number,
-    otherSide: `${otherSide.name} (${otherSide.agencyName})`,
-    rows: [1, 2, 3].map((n) => ({ n })),
-  });
+export function resolutionView(state: CaseState, otherSide: { name: string; agencyName: string }): CardView {
+  return { card: 'resolution', data: { caseRef: state.ref, stageNumber: state.current!.number, otherSide: `${otherSide.name} (${otherSide.agencyName})`, rows: [1, 2, 3].map((n) => ({ n })) } };
 }
 
 /** For the other side: the proposed outcome, to confirm or reject. */
-export function resolutionConfirmCard(state: CaseState): AdaptiveCard {
+export function resolutionConfirmView(state: CaseState): CardView {
   const p = state.proposal!;
   const cur = state.current!;
   const by = p.side === 'escalating' ? cur.raiser : cur.receiver;
-  return renderCard('resolution-confirm', {
-    caseRef: state.ref,
-    stageNumber: cur.number,
-    proposedBy: `${by.name} (${by.agencyName})`,
-    summary: p.summary,
-    actions: p.actions,
-    ...(p.reviewDate ? { reviewDate: p.reviewDate } : {}),
-  });
+  return {
+    card: 'resolution-confirm',
+    data: {
+      caseRef: state.ref,
+      stageNumber: cur.number,
+      proposedBy: `${by.name} (${by.agencyName})`,
+      summary: p.summary,
+      actions: p.actions,
+      ...(p.reviewDate ? { reviewDate: p.reviewDate } : {}),
+    },
+  };
 }

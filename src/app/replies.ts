@@ -2,8 +2,8 @@
  * The words the bot says, as plain text any chat can show (Teams renders the Markdown). Times
  * are London wall-clock, as the procedures count them.
  */
-import type { CaseSummary } from '../app/case-summary.js';
-import type { StoredEvent } from '../app/store.js';
+import type { CaseSummary } from './case-summary.js';
+import type { StoredEvent } from './store.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { agencyById, type Directory } from '../domain/directory.js';
 

@@ -57,7 +57,7 @@ describe.each(['learned', 'configured'] as const)('a lapsed response in Teams (B
 
     // Chase again: the counterpart has never talked to the bot, and Priya is told so plainly.
     const chased = await h.click('lapse.chase', { caseRef: ref, stage: 1 }, PRIYA);
-    expect(cardText(chased)[1]).toBe(`I cannot reach ${opened.current!.receiver.name} in Teams yet; please contact them directly.`);
+    expect(cardText(chased)[1]).toBe(`I cannot reach ${opened.current!.receiver.name} in Teams or Slack yet; please contact them directly.`);
 
     // Priya escalates; Gareth (service manager) is asked to approve Stage 2.
     const toGareth = h.sent.length;

@@ -1,6 +1,9 @@
 /** The Teams door's commands and prompts, over the Activity protocol (see support.ts). */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTeamsBot } from '../../src/teams/teams-bot.js';
+import { CaseFlow } from '../../src/app/case-flow.js';
+import { routeMessages } from '../../src/app/messenger.js';
+import { teamsAdapter } from '../../src/teams/teams-bot.js';
+import { teamsChannel } from '../../src/teams/teams-channel.js';
 import { message } from '../store/store-contract.js';
 import { SAM, teamsHarness } from './support.js';
 
@@ -47,11 +50,14 @@ describe('the Teams bot', () => {
     const before = h.sent.length;
     const prompt = { key: 'k1', kind: 'stage-reminder' as const, caseRef: 'RES-T1', text: 'RES-T1: a response is due tomorrow.' };
     // A second bot on the same store, as after a restart: the reference comes from the store.
-    const bot = createTeamsBot({ store: h.app.store, directory: h.app.directory, intake: h.app.intake, escalations: h.app.escalations, clock: { now: () => new Date() }, log: h.log.log, credentials: {} });
-    expect(await bot.notifier.reach({ ...prompt, to: { personId: 'csc-sw', name: 'Sam Whitlock' } })).toBe(true);
+    const { store, directory, intake, escalations } = h.app;
+    const log = h.log.log;
+    const messenger = routeMessages({ channels: [teamsChannel({ adapter: teamsAdapter({}, log).adapter, store, clientId: undefined, log })], directory, store, log });
+    const flow = new CaseFlow({ store, directory, intake, escalations, clock: { now: () => new Date() }, messenger });
+    expect(await flow.reach({ ...prompt, to: { personId: 'csc-sw', name: 'Sam Whitlock' } })).toBe(true);
     // (The SDK gives a continuation an id of its own, so the path may end with it.)
     expect(h.sent.slice(before).map((s) => [s.path.replace(/\/activities\/.+$/, '/activities'), s.body.text])).toEqual([[`/v3/conversations/personal-${SAM}/activities`, 'RES-T1: a response is due tomorrow.']]);
-    expect(await bot.notifier.reach({ ...prompt, key: 'k2', to: { personId: 'police-tm', name: 'Someone' } })).toBe(false);
-    expect(h.log.lines.filter((l) => l.msg === 'cannot reach this person in Teams: they have not talked to the bot yet')).toHaveLength(1);
+    expect(await flow.reach({ ...prompt, key: 'k2', to: { personId: 'police-tm', name: 'Someone' } })).toBe(false);
+    expect(h.log.lines.filter((l) => l.msg === 'cannot reach this person: they have no chat with Resolve on any channel yet')).toHaveLength(1);
   });
 });

@@ -1,0 +1,70 @@
+/**
+ * The Messenger port: how the app's words and cards reach a person, wherever they are. Each chat
+ * channel (Teams, Slack) is a `Channel`; `routeMessages` picks, for each person, the channel they
+ * last used, then any other that can reach them, so a case can have one side on each.
+ */
+import type { Logger } from 'pino';
+import type { Directory, Person } from '../domain/directory.js';
+import type { CardView } from './case-views.js';
+import type { Store } from './store.js';
+
+/** Plain text (the app's Markdown) or a card; `caseRef` lets a channel keep a case's messages together. */
+export type Outgoing = ({ text: string } | { view: CardView }) & { caseRef?: string };
+
+export type ChannelName = 'Teams' | 'Slack';
+
+export interface Channel {
+  readonly name: ChannelName;
+  /** Whether this channel knows how to reach the person (without sending anything). */
+  canReach(person: Person): Promise<boolean>;
+  /** False when it could not be delivered (already logged by the channel). */
+  send(person: Person, message: Outgoing): Promise<boolean>;
+  /** Posts to the Board's channel here: 'none' when this chat has no Board channel set up. */
+  postToBoard(view: CardView): Promise<'posted' | 'failed' | 'none'>;
+}
+
+export interface Messenger {
+  /** Delivers to a person on the first channel that reaches them; false if none did. */
+  send(personId: string, message: Outgoing): Promise<boolean>;
+  /** Posts to every Board channel set up; false if none took it. */
+  postToBoard(view: CardView, caseRef: string): Promise<boolean>;
+  /** A person used this channel: later messages go there first. */
+  seen(person: Person, channel: ChannelName): Promise<void>;
+}
+
+const LAST_CHANNEL = 'last-channel';
+
+export function routeMessages(deps: { channels: Channel[]; directory: Directory; store: Store; log: Logger }): Messenger {
+  const { channels, directory, store, log } = deps;
+  // What this process last stored per person, so each click does not rewrite the same document.
+  const known = new Map<string, ChannelName>();
+  const lastUsed = async (personId: string): Promise<ChannelName | null> =>
+    known.get(personId) ?? (await store.getDocument<ChannelName>(LAST_CHANNEL, personId))?.value ?? null;
+
+  return {
+    async send(personId, message) {
+      const person = directory.people.find((p) => p.id === personId);
+      if (!person) return false;
+      const first = await lastUsed(personId);
+      const ordered = [...channels].sort((a, b) => Number(b.name === first) - Number(a.name === first));
+      for (const channel of ordered) {
+        if (!(await channel.canReach(person))) continue;
+        if (await channel.send(person, message)) return true;
+      }
+      log.warn({ to: personId, caseRef: message.caseRef, channels: channels.map((c) => c.name) }, 'cannot reach this person: they have no chat with Resolve on any channel yet');
+      return false;
+    },
+    async postToBoard(view, caseRef) {
+      const results = await Promise.all(channels.map((c) => c.postToBoard(view)));
+      if (results.every((r) => r === 'none')) {
+        log.warn({ caseRef }, 'no Board channel to post to: install the app in the Board team, or set BOARD_CHANNEL_ID and BOARD_SERVICE_URL (Teams) or SLACK_BOARD_CHANNEL (Slack)');
+      }
+      return results.includes('posted');
+    },
+    async seen(person, channel) {
+      if (known.get(person.id) === channel) return;
+      await store.putDocument(LAST_CHANNEL, person.id, channel);
+      known.set(person.id, channel);
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Teams as a Channel for the Messenger: proactive messages to a person's chat with the bot (from
+ * the conversation reference kept when they last talked to it) and to the Board's channel.
+ */
+import type { ConversationReference } from '@microsoft/agents-activity';
+import { CardFactory, MessageFactory, type CloudAdapter } from '@microsoft/agents-hosting';
+import type { Logger } from 'pino';
+import type { Channel, Outgoing } from '../app/messenger.js';
+import type { Store } from '../app/store.js';
+import type { Person } from '../domain/directory.js';
+import { adaptiveCardOf } from './case-cards.js';
+
+/** Where the conversation reference of each person is kept. */
+export const CONVERSATIONS = 'teams-conversation';
+/** Where the Board's channel is kept, learned when the app is installed in the Board's team. */
+export const CHANNELS = 'teams-channel';
+export const BOARD_CHANNEL = 'board';
+
+/** A Board channel set in the configuration (BOARD_CHANNEL_ID, BOARD_SERVICE_URL). */
+export type BoardChannel = { channelId: string; serviceUrl: string };
+
+type Deps = { adapter: CloudAdapter; store: Store; clientId: string | undefined; boardChannel?: BoardChannel | undefined; log: Logger };
+
+export function teamsChannel(deps: Deps): Channel {
+  const { adapter, store, log } = deps;
+  // Without a registration (local use, the Playground) the SDK still wants some app id.
+  const appId = deps.clientId ?? 'anonymous';
+  const activityOf = (message: Outgoing, to: Person | null) =>
+    'text' in message ? MessageFactory.text(message.text) : MessageFactory.attachment(CardFactory.adaptiveCard(adaptiveCardOf(message.view, to)));
+
+  return {
+    name: 'Teams',
+    async canReach(person) {
+      return (await store.getDocument(CONVERSATIONS, person.id)) !== null;
+    },
+    async send(person, message) {
+      const doc = await store.getDocument<ConversationReference>(CONVERSATIONS, person.id);
+      if (!doc) return false;
+      try {
+        await adapter.continueConversation(appId, doc.value, async (context) => {
+          await context.sendActivity(activityOf(message, person));
+        });
+        return true;
+      } catch (err) {
+        // What was decided is already recorded; a message that cannot go is logged, not fatal.
+        log.error({ err, to: person.id, caseRef: message.caseRef }, 'could not send to this person in Teams');
+        return false;
+      }
+    },
+    async postToBoard(view) {
+      const learned = (await store.getDocument<ConversationReference>(CHANNELS, BOARD_CHANNEL))?.value;
+      const configured = deps.boardChannel
+        ? ({
+            channelId: 'msteams',
+            serviceUrl: deps.boardChannel.serviceUrl,
+            agent: { id: deps.clientId ? `28:${deps.clientId}` : 'resolve', name: 'Resolve' },
+            conversation: { id: deps.boardChannel.channelId, conversationType: 'channel', isGroup: true },
+          } satisfies ConversationReference)
+        : undefined;
+      const channel = configured ?? learned;
+      if (!channel) return 'none';
+      try {
+        await adapter.continueConversation(appId, channel, async (context) => {
+          await context.sendActivity(activityOf({ view }, null));
+        });
+        return 'posted';
+      } catch (err) {
+        // The stage is recorded whatever happens here; the operator sees why the notice failed.
+        log.error({ err }, 'could not post the notice to the Board channel in Teams');
+        return 'failed';
+      }
+    },
+  };
+}
