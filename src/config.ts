@@ -47,6 +47,17 @@ const Config = z.object({
   BOARD_SERVICE_URL: z.string().url().optional(),
   clientSecret: z.string().min(1).optional(),
   tenantId: z.string().min(1).optional(),
+  /**
+   * Slack (Slack's own names). Slack is on when the signing secret and the bot token are both
+   * set; with an app-level token (xapp-) it uses Socket Mode instead of POST /slack/events.
+   */
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token (xoxb-...)').optional(),
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional(),
+  /** Where the Slack Web API is (tests point it at a local recording server). */
+  SLACK_API_URL: z.string().url().optional(),
+  /** The Slack channel id (C...) for the Board's notices; the app must be a member of it. */
+  SLACK_BOARD_CHANNEL: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -60,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
     if (parsed.data.NODE_ENV === 'production' && !parsed.data.clientId) {
       return { ok: false, message: 'In production the Teams endpoint must authenticate its callers: set clientId, clientSecret and tenantId from the Azure Bot registration.' };
     }
+    const slack = [parsed.data.SLACK_SIGNING_SECRET, parsed.data.SLACK_BOT_TOKEN].filter(Boolean).length;
+    if (slack === 1) return { ok: false, message: 'Slack needs both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (from the Slack app\'s Basic Information and OAuth & Permissions pages); set both, or neither to run without Slack.' };
     return { ok: true, config: parsed.data };
   }
   const issue = parsed.error.issues[0]!;

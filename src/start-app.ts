@@ -12,7 +12,7 @@ import { Escalations } from './app/escalations.js';
 import { IntakeSessions } from './app/intake-sessions.js';
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from './app/job-plan.js';
 import type { JobQueue } from './app/job-queue.js';
-import { routeMessages, type Messenger } from './app/messenger.js';
+import { routeMessages, type Channel, type Messenger } from './app/messenger.js';
 import type { Notifier } from './app/notifier.js';
 import { loadPolicyCatalog } from './app/policy-catalog.js';
 import { ScheduledJobs } from './app/scheduled-jobs.js';
@@ -23,6 +23,7 @@ import { createHttpServer, listen } from './http/server.js';
 import { agendaJobQueue } from './jobs/agenda-queue.js';
 import { teamsAdapter, teamsBot } from './teams/teams-bot.js';
 import { teamsChannel } from './teams/teams-channel.js';
+import { createSlack, type SlackDoor } from './slack/slack-app.js';
 import { openStore } from './store/open-store.js';
 
 export type AppOptions = { clock?: Clock; notifier?: Notifier; log?: Logger; instanceName?: string };
@@ -84,13 +85,19 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const intake = new IntakeSessions({ store, cases, directory, policy, clock });
   const escalations = new Escalations({ cases, directory });
   const teams = teamsAdapter({ clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId }, log);
-  const channels = [
+  const slack: SlackDoor | null =
+    config.SLACK_SIGNING_SECRET && config.SLACK_BOT_TOKEN
+      ? createSlack({ signingSecret: config.SLACK_SIGNING_SECRET, botToken: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL, boardChannel: config.SLACK_BOARD_CHANNEL }, { store, log })
+      : null;
+  const channels: Channel[] = [
     teamsChannel({ adapter: teams.adapter, store, clientId: config.clientId, log,
       boardChannel: config.BOARD_CHANNEL_ID && config.BOARD_SERVICE_URL ? { channelId: config.BOARD_CHANNEL_ID, serviceUrl: config.BOARD_SERVICE_URL } : undefined }),
+    ...(slack ? [slack.channel] : []),
   ];
   const messenger: Messenger = routeMessages({ channels, directory, store, log });
   const flow = new CaseFlow({ store, directory, intake, escalations, clock, messenger });
   const notifier = options.notifier ?? flow;
+  slack?.listen({ flow, intake, messenger, store, directory });
   const jobs: ScheduledJobs = new ScheduledJobs({ cases, store, queue, notifier, directory, clock, region: policy.region, settings, onError });
 
   const synced = await jobs.syncAll();
@@ -108,11 +115,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const server = createHttpServer({
     log,
+    ...(slack?.handle ? { slack: slack.handle } : {}),
     teams: teamsBot({ adapter: teams.adapter, authConfig: teams.authConfig, store, directory, intake, flow, messenger }),
     health: async () => ({
       store: store.kind,
       jobs: await queue.status().catch(() => ({ running: false, error: 'the job queue cannot be read' })),
       policies: catalog.list().map((p) => p.id),
+      channels: channels.map((c) => c.name),
       partnership: { name: directory.partnership.name, policy: policy.id },
     }),
   });
@@ -125,6 +134,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     throw new StartError(`Cannot listen on ${config.HOST}:${config.PORT}: ${e instanceof Error ? e.message : String(e)}`);
   }
   log.info({ port, host: config.HOST, policies: catalog.list().length }, `Resolve is listening on http://${config.HOST}:${port}`);
+  if (slack) {
+    // Socket Mode connects out to Slack; over HTTP there is nothing to start.
+    await slack.start().catch((e: unknown) => log.error({ err: e }, 'Slack Socket Mode could not connect; Slack is unavailable until it does'));
+    log.info({ mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'Slack is on');
+  }
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
@@ -134,6 +148,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       server.closeAllConnections();
       await closed;
       try {
+        await slack?.stop();
         await queue.stop();
       } finally {
         await store.close();

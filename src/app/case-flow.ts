@@ -26,6 +26,14 @@ import {
 } from './case-views.js';
 import { caseStateLine, caseStatusText, helpText, londonTime, myCasesText } from './replies.js';
 
+/**
+ * What a button answers with: the view to show in place of the card clicked, and whether the
+ * step was taken (a refusal changes nothing, so a channel may leave the card as it was).
+ */
+export type Acted = { ok: boolean; view: CardView };
+const done = (view: CardView): Acted => ({ ok: true, view });
+const refused = (ref: string, message: string): Acted => ({ ok: false, view: notice(`Case ${ref}`, message) });
+
 /** What a typed command answers with: words, a card, or the intake walk. */
 export type Reply = { text: string } | { view: CardView } | { intake: IntakeView };
 
@@ -126,7 +134,7 @@ export class CaseFlow implements Notifier {
   }
 
   /** A button on a case card: the step runs, the people concerned hear of it, and this view replaces the card. */
-  async act(person: Person, verb: string, data: Data): Promise<CardView> {
+  async act(person: Person, verb: string, data: Data): Promise<Acted> {
     const ref = str(data, 'caseRef').toUpperCase();
     switch (verb as CaseVerb) {
       case 'escalation.approve':
@@ -154,128 +162,128 @@ export class CaseFlow implements Notifier {
       case 'case.timeline':
         return this.timeline(person, ref);
       case 'cases.mine':
-        return notice('My cases', myCasesText(await this.deps.store.findCases({ participantId: person.id })));
+        return done(notice('My cases', myCasesText(await this.deps.store.findCases({ participantId: person.id }))));
       case 'help':
-        return notice('Help', helpText(this.deps.directory));
+        return done(notice('Help', helpText(this.deps.directory)));
       default:
-        return notice('That could not be done', 'I do not know that button. Say `help` to see what I can do.');
+        return { ok: false, view: notice('That could not be done', 'I do not know that button. Say `help` to see what I can do.') };
     }
   }
 
-  private async approve(person: Person, ref: string): Promise<CardView> {
+  private async approve(person: Person, ref: string): Promise<Acted> {
     const r = await this.deps.escalations.approve(ref, person);
     // A refusal (not theirs to approve, or already decided) changes nothing and says why.
-    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    if (!r.ok) return refused(ref, r.message);
     const stage = r.state.current!;
     const due = stage.responseDue ? ` A response is due by ${londonTime(stage.responseDue)}.` : '';
     await this.announceStage(r.state);
     const reached = await this.sendResponseCard(r.state);
     const missed = reached ? '' : ` ${unreachable(stage.receiver.name)}; please contact them and ask them to open Resolve.`;
     await this.tell(r.state.practitioner.personId, `${ref}: ${person.name} approved Stage ${stage.number}; it is raised with ${stage.receiver.name} (${stage.receiver.agencyName}).${due}${missed}`, ref);
-    return decidedView(r.state, `Approved: Stage ${stage.number} raised with ${stage.receiver.name}, ${stage.receiver.agencyName}`, stage.raiser, stage.openedAt);
+    return done(decidedView(r.state, `Approved: Stage ${stage.number} raised with ${stage.receiver.name}, ${stage.receiver.agencyName}`, stage.raiser, stage.openedAt));
   }
 
-  private async returnIt(person: Person, ref: string, comment: string): Promise<CardView> {
+  private async returnIt(person: Person, ref: string, comment: string): Promise<Acted> {
     const r = await this.deps.escalations.returnIt(ref, person, comment);
-    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    if (!r.ok) return refused(ref, r.message);
     await this.tell(r.state.practitioner.personId, `${ref}: ${person.name} returned your request for the next stage: "${comment}"`, ref);
-    return decidedView(r.state, 'Returned to the practitioner with a comment', { name: person.name, agencyName: r.state.escalatingAgency.name }, this.deps.clock.now().toISOString(), comment);
+    return done(decidedView(r.state, 'Returned to the practitioner with a comment', { name: person.name, agencyName: r.state.escalatingAgency.name }, this.deps.clock.now().toISOString(), comment));
   }
 
-  private async resolveWithin(person: Person, ref: string, summary: string): Promise<CardView> {
+  private async resolveWithin(person: Person, ref: string, summary: string): Promise<Acted> {
     const r = await this.deps.escalations.resolveWithin(ref, person, summary);
-    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    if (!r.ok) return refused(ref, r.message);
     await this.tell(r.state.practitioner.personId, `${ref}: ${person.name} resolved it within ${r.state.escalatingAgency.name} without escalating, and the case is closed: "${summary}"`, ref);
-    return decidedView(r.state, 'Resolved within our agency; the case is closed', { name: person.name, agencyName: r.state.escalatingAgency.name }, this.deps.clock.now().toISOString(), summary);
+    return done(decidedView(r.state, 'Resolved within our agency; the case is closed', { name: person.name, agencyName: r.state.escalatingAgency.name }, this.deps.clock.now().toISOString(), summary));
   }
 
-  private async acknowledge(person: Person, ref: string): Promise<CardView> {
+  private async acknowledge(person: Person, ref: string): Promise<Acted> {
     const r = await this.deps.escalations.acknowledge(ref, person);
-    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    if (!r.ok) return refused(ref, r.message);
     const cur = r.state.current!;
     await this.tell(cur.raiser.personId, `${ref}: ${person.name} (${cur.receiver.agencyName}) acknowledged Stage ${cur.number}.`, ref);
-    return responseView(r.state, await this.events(ref));
+    return done(responseView(r.state, await this.events(ref)));
   }
 
-  private async respond(person: Person, ref: string, position: string, rationale: string, day?: string): Promise<CardView> {
+  private async respond(person: Person, ref: string, position: string, rationale: string, day?: string): Promise<Acted> {
     const r = await this.deps.escalations.respond(ref, person, position, rationale, day);
-    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    if (!r.ok) return refused(ref, r.message);
     const stage = r.state.current!;
     const said = { agree: 'agreed', disagree: 'disagreed', 'more-time': 'asked for more time' }[position] ?? position;
     const news = `${ref}: ${person.name} (${stage.receiver.agencyName}) ${said} at Stage ${stage.number}${rationale ? `: "${rationale}"` : '.'}`;
     for (const id of new Set([stage.raiser.personId, r.state.practitioner.personId])) await this.tell(id, news, ref);
     // Agreement: the side that raised the stage records the outcome, for this side to confirm.
     if (position === 'agree') await this.deliver(stage.raiser.personId, resolutionView(r.state, { name: person.name, agencyName: stage.receiver.agencyName }), ref);
-    return decidedView(r.state, `Responded: ${said}`, { name: person.name, agencyName: stage.receiver.agencyName }, this.deps.clock.now().toISOString(), rationale || undefined);
+    return done(decidedView(r.state, `Responded: ${said}`, { name: person.name, agencyName: stage.receiver.agencyName }, this.deps.clock.now().toISOString(), rationale || undefined));
   }
 
-  private async propose(person: Person, ref: string, data: Data): Promise<CardView> {
+  private async propose(person: Person, ref: string, data: Data): Promise<Acted> {
     // Only the action rows someone filled in; a half-filled row is refused by the domain.
     const actions = [1, 2, 3]
       .filter((n) => str(data, `action${n}`) || str(data, `owner${n}`) || str(data, `due${n}`))
       .map((n) => ({ description: str(data, `action${n}`), owner: str(data, `owner${n}`), due: str(data, `due${n}`) }));
     const r = await this.deps.escalations.propose(ref, person, str(data, 'summary'), actions, str(data, 'reviewDate') || undefined);
-    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    if (!r.ok) return refused(ref, r.message);
     const cur = r.state.current!;
     const other = r.state.proposal!.side === 'escalating' ? cur.receiver : cur.raiser;
     const reached = await this.deliver(other.personId, resolutionConfirmView(r.state), ref);
-    return notice(`Case ${ref}`, reached ? `Proposed. I have asked ${other.name} (${other.agencyName}) to confirm it.` : `Proposed, but ${unreachable(other.name)}; please ask them to open Resolve and say \`status ${ref}\`.`);
+    return done(notice(`Case ${ref}`, reached ? `Proposed. I have asked ${other.name} (${other.agencyName}) to confirm it.` : `Proposed, but ${unreachable(other.name)}; please ask them to open Resolve and say \`status ${ref}\`.`));
   }
 
-  private async confirm(person: Person, ref: string): Promise<CardView> {
+  private async confirm(person: Person, ref: string): Promise<Acted> {
     const r = await this.deps.escalations.confirm(ref, person);
-    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    if (!r.ok) return refused(ref, r.message);
     const agreed = r.state.agreed;
     const review = agreed?.reviewDate ? ` The actions will be checked on ${agreed.reviewDate}.` : '';
     // Everyone taking part hears the outcome, the practitioner who raised the concern included.
     for (const id of r.state.participantIds.filter((id) => id !== person.id)) {
       await this.tell(id, `${ref} is resolved at Stage ${r.state.current?.number}. Agreed: "${agreed?.summary ?? ''}"${review}`, ref);
     }
-    return decidedView(r.state, 'Outcome confirmed: resolved', { name: person.name, agencyName: this.agencyName(person) }, this.deps.clock.now().toISOString(), agreed?.summary);
+    return done(decidedView(r.state, 'Outcome confirmed: resolved', { name: person.name, agencyName: this.agencyName(person) }, this.deps.clock.now().toISOString(), agreed?.summary));
   }
 
-  private async reject(person: Person, ref: string, comment: string): Promise<CardView> {
+  private async reject(person: Person, ref: string, comment: string): Promise<Acted> {
     const before = await this.deps.escalations.load(ref);
     const proposer = before?.proposal && before.current ? (before.proposal.side === 'escalating' ? before.current.raiser : before.current.receiver) : null;
     const r = await this.deps.escalations.reject(ref, person, comment);
-    if (!r.ok) return notice(`Case ${ref}`, r.message);
+    if (!r.ok) return refused(ref, r.message);
     if (proposer) await this.tell(proposer.personId, `${ref}: ${person.name} did not confirm the proposed outcome${comment ? `: "${comment}"` : '.'} The stage stays open.`, ref);
-    return decidedView(r.state, 'Proposed outcome rejected; the stage stays open', { name: person.name, agencyName: this.agencyName(person) }, this.deps.clock.now().toISOString(), comment || undefined);
+    return done(decidedView(r.state, 'Proposed outcome rejected; the stage stays open', { name: person.name, agencyName: this.agencyName(person) }, this.deps.clock.now().toISOString(), comment || undefined));
   }
 
-  private async lapseEscalate(person: Person, ref: string): Promise<CardView> {
+  private async lapseEscalate(person: Person, ref: string): Promise<Acted> {
     const state = await this.deps.escalations.load(ref);
-    if (!state?.current || !state.participantIds.includes(person.id)) return notice(`Case ${ref}`, `You are not taking part in a case ${ref}, or it has no stage open.`);
+    if (!state?.current || !state.participantIds.includes(person.id)) return refused(ref, `You are not taking part in a case ${ref}, or it has no stage open.`);
     const next = this.deps.escalations.nextStage(state);
     const note = `No response by ${state.current.responseDue ? londonTime(state.current.responseDue) : 'the due date'}.`;
-    return notice(`Case ${ref}: Stage ${next}`, await this.askForStage(ref, next, person, note, 'no-response'));
+    return done(notice(`Case ${ref}: Stage ${next}`, await this.askForStage(ref, next, person, note, 'no-response')));
   }
 
-  private async lapseChase(person: Person, ref: string): Promise<CardView> {
+  private async lapseChase(person: Person, ref: string): Promise<Acted> {
     const state = await this.deps.escalations.load(ref);
     const cur = state?.current;
-    if (!state || !cur || !state.participantIds.includes(person.id)) return notice(`Case ${ref}`, `You are not taking part in a case ${ref}, or it has no stage open.`);
-    if (cur.response) return notice(`Case ${ref}`, `${cur.receiver.name} has already responded.`);
+    if (!state || !cur || !state.participantIds.includes(person.id)) return refused(ref, `You are not taking part in a case ${ref}, or it has no stage open.`);
+    if (cur.response) return refused(ref, `${cur.receiver.name} has already responded.`);
     const reached = await this.tell(cur.receiver.personId, `${ref}: ${person.name} (${state.escalatingAgency.name}) is still waiting for your response at Stage ${cur.number}. Please respond on the case card, or say \`status ${ref}\`.`, ref);
     if (reached) await this.sendResponseCard(state);
-    return notice(`Case ${ref}`, reached ? `I have reminded ${cur.receiver.name} and sent them the response card again.` : `${unreachable(cur.receiver.name)}; please contact them directly.`);
+    return done(notice(`Case ${ref}`, reached ? `I have reminded ${cur.receiver.name} and sent them the response card again.` : `${unreachable(cur.receiver.name)}; please contact them directly.`));
   }
 
   /** More time is the receiving side's to propose (with a date) and the escalating side's to accept: so this asks them for it. */
-  private async lapseExtend(person: Person, ref: string, newDue: string): Promise<CardView> {
+  private async lapseExtend(person: Person, ref: string, newDue: string): Promise<Acted> {
     const state = await this.deps.escalations.load(ref);
     const cur = state?.current;
-    if (!state || !cur || !state.participantIds.includes(person.id)) return notice(`Case ${ref}`, `You are not taking part in a case ${ref}, or it has no stage open.`);
+    if (!state || !cur || !state.participantIds.includes(person.id)) return refused(ref, `You are not taking part in a case ${ref}, or it has no stage open.`);
     const until = /^\d{4}-\d{2}-\d{2}$/.test(newDue) ? ` until ${newDue}` : '';
     const reached = await this.tell(cur.receiver.personId, `${ref}: ${person.name} (${state.escalatingAgency.name}) can allow more time at Stage ${cur.number}${until}. Please choose "Need more time" on the case card with the date you can respond by.`, ref);
     if (reached) await this.sendResponseCard(state);
-    return notice(`Case ${ref}`, reached ? `I have asked ${cur.receiver.name} to propose the date they can respond by.` : `${unreachable(cur.receiver.name)}; please contact them directly.`);
+    return done(notice(`Case ${ref}`, reached ? `I have asked ${cur.receiver.name} to propose the date they can respond by.` : `${unreachable(cur.receiver.name)}; please contact them directly.`));
   }
 
-  private async timeline(person: Person, ref: string): Promise<CardView> {
+  private async timeline(person: Person, ref: string): Promise<Acted> {
     const summary = (await this.deps.store.findCases({ participantId: person.id })).find((c) => c.ref === ref);
-    if (!summary) return notice(`Case ${ref}`, notTakingPart(ref));
-    return notice(`Case ${ref}`, caseStatusText(summary, await this.deps.store.load(ref), this.deps.directory));
+    if (!summary) return refused(ref, notTakingPart(ref));
+    return done(notice(`Case ${ref}`, caseStatusText(summary, await this.deps.store.load(ref), this.deps.directory)));
   }
 
   /**

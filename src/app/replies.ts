@@ -10,7 +10,8 @@ import { agencyById, type Directory } from '../domain/directory.js';
 const when = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 export const londonTime = (iso: string) => when.format(new Date(iso));
 
-const PHASES: Record<CaseSummary['phase'], string> = {
+/** Each phase in words, for lists of cases on any channel. */
+export const PHASES: Record<CaseSummary['phase'], string> = {
   informal: 'the professionals are talking it through',
   ready: 'ready for the next stage',
   'awaiting-approval': 'waiting for a manager to approve the escalation',
@@ -18,6 +19,13 @@ const PHASES: Record<CaseSummary['phase'], string> = {
   resolved: 'agreed; actions being checked',
   closed: 'closed',
 };
+
+const CONTACTS = { 'childrens-social-care': "Children's Social Care", police: 'the police (999 in an emergency)' } as const;
+
+/** The urgent route's guidance and whom to contact now. */
+export function urgentText(guidance: string, contacts: (keyof typeof CONTACTS)[]): string {
+  return [guidance, `Contact now: ${contacts.map((c) => CONTACTS[c]).join(' or ')}.`].join('\n\n');
+}
 
 export function helpText(directory: Directory): string {
   return [

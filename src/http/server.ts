@@ -1,12 +1,13 @@
 /**
- * The HTTP server: the health check and the Teams endpoint (the Slack one joins it later).
+ * The HTTP server: the health check, the Teams endpoint and, when Slack is set up over HTTP, Slack's.
  * Requests it does not know get a plain 404, never a stack trace.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 
 export type Health = () => Promise<Record<string, unknown>> | Record<string, unknown>;
-type Deps = { health: Health; log: Logger; teams?: (req: IncomingMessage, res: ServerResponse) => Promise<void> };
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+type Deps = { health: Health; log: Logger; teams?: Handler; slack?: Handler };
 
 export function createHttpServer(deps: Deps): Server {
   return createServer((req, res) => {
@@ -23,6 +24,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: Deps) {
     return send(res, 200, { status: 'ok', ...(await deps.health()) });
   }
   if (path === '/api/messages' && req.method === 'POST' && deps.teams) return deps.teams(req, res);
+  if (path === '/slack/events' && req.method === 'POST' && deps.slack) return deps.slack(req, res);
   send(res, 404, { error: 'Not found' });
 }
 

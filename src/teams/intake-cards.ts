@@ -1,9 +1,9 @@
 /** The intake walk's views as Adaptive Cards (templates in cards/). */
 import type { IntakeView } from '../app/intake-sessions.js';
+import { urgentText } from '../app/replies.js';
 import { renderCard, type AdaptiveCard } from '../cards/render-card.js';
 
 const TITLE = 'Escalate a disagreement';
-const CONTACTS = { 'childrens-social-care': "Children's Social Care", police: 'the police (999 in an emergency)' } as const;
 
 export function intakeCard(view: IntakeView): AdaptiveCard {
   switch (view.kind) {
@@ -29,7 +29,7 @@ export function intakeCard(view: IntakeView): AdaptiveCard {
     case 'urgent-guidance':
       return renderCard('notice', {
         title: 'A child at immediate risk: act now',
-        text: [view.guidance, `Contact now: ${view.contacts.map((c) => CONTACTS[c]).join(' or ')}.`].join('\n\n'),
+        text: urgentText(view.guidance, view.contacts),
       });
     case 'opened':
       return renderCard('notice', {

@@ -118,7 +118,7 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
     const { view, said } = await flow.submit(person);
     return view.kind === 'opened' ? show(notice(`Case ${view.ref} is recorded`, said ?? ''), person) : intakeCard(view);
   });
-  for (const verb of CASE_VERBS) onCard(verb, async (person, data) => show(await flow.act(person, verb, data), person));
+  for (const verb of CASE_VERBS) onCard(verb, async (person, data) => show((await flow.act(person, verb, data)).view, person));
   // Universal Actions: Teams asks for the card again when someone listed in its refresh views
   // it, so a card already acted on shows where the case stands instead of live buttons.
   onCard('card.refresh', async (person, data) => show(await flow.currentCard(person, String(data.caseRef ?? ''), String(data.card ?? '')), person));

@@ -1,0 +1,267 @@
+/**
+ * The Slack door, on Bolt v5: slash commands, buttons, modals, the App Home and DMs in; each is
+ * acked at once and then handed to the app (IntakeSessions for the walk, CaseFlow for everything
+ * else), whose views are rendered as Block Kit. No rule about cases lives here.
+ *
+ * HTTP mode serves POST /slack/events on our own server (SlackHttpReceiver); with an app-level
+ * token it uses Socket Mode instead. What it registers is listed in `registered`, which a test
+ * holds against manifest/slack/manifest.yaml.
+ */
+import bolt from '@slack/bolt';
+import type { App as BoltApp, Middleware, AnyMiddlewareArgs, BlockAction, ButtonAction } from '@slack/bolt';
+import type { Logger as SlackLogger, LogLevel } from '@slack/logger';
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Acted, CaseFlow, Reply } from '../app/case-flow.js';
+import type { CardView } from '../app/case-views.js';
+import type { IntakeSessions } from '../app/intake-sessions.js';
+import type { Messenger } from '../app/messenger.js';
+import type { Store } from '../app/store.js';
+import { findPersonBySlackId, type Directory, type Person } from '../domain/directory.js';
+import { actions, button, DIRECT_VERBS, inputModal, inputsOf, messageOf, MODAL_VERBS, sections, type ModalVerb } from './blocks.js';
+import { homeView } from './home-view.js';
+import { intakeModal } from './intake-modals.js';
+import { slackChannel, THREAD_CASES, type SlackChannel } from './slack-channel.js';
+import { SlackHttpReceiver } from './slack-receiver.js';
+
+const { App, SocketModeReceiver } = bolt;
+
+export type SlackSettings = { signingSecret: string; botToken: string; appToken?: string | undefined; apiUrl?: string | undefined; boardChannel?: string | undefined };
+
+/** Buttons that show something rather than take a step: the answer opens in a window. */
+const SHOWS = new Set(['case.timeline', 'cases.mine', 'help']);
+const SEEN_EVENTS = 'slack-event';
+const NOT_IN_DIRECTORY = "I can't find you in this partnership's directory, so I can't open or show cases for you. Please ask your safeguarding lead to add your Slack account.";
+const SORRY = 'Sorry, something went wrong on our side. It has been logged; please try again.';
+
+// Slack's payloads as they arrive: each field used is checked where it is read.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Payload = Record<string, any>;
+
+type Registered = { commands: string[]; shortcuts: string[]; events: string[]; actions: string[]; views: string[] };
+
+export type SlackDoor = {
+  channel: SlackChannel;
+  /** POST /slack/events (HTTP mode); undefined in Socket Mode. */
+  handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  /** Registers the handlers; the app's services exist only after the channel is made. */
+  listen(deps: { flow: CaseFlow; intake: IntakeSessions; messenger: Messenger; store: Store; directory: Directory }): void;
+  registered: Registered;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+export function createSlack(settings: SlackSettings, deps: { store: Store; log: Logger }): SlackDoor {
+  const { store, log } = deps;
+  const logger = boltLogger(log);
+  const clientOptions = { ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}), retryConfig: { retries: 2 } };
+  const receiver = settings.appToken
+    ? new SocketModeReceiver({ appToken: settings.appToken, logger })
+    : new SlackHttpReceiver({ signingSecret: settings.signingSecret, logger });
+  const app = new App({ token: settings.botToken, receiver, logger, clientOptions });
+  const channel = slackChannel({ client: app.client, store, boardChannel: settings.boardChannel, log });
+  const registered: Registered = { commands: [], shortcuts: [], events: [], actions: [], views: [] };
+  app.error(async (err) => void log.error({ err }, 'slack request failed'));
+
+  return {
+    channel,
+    handle: receiver instanceof SlackHttpReceiver ? (req, res) => receiver.handle(req, res) : undefined,
+    registered,
+    listen: (services) => register(app, registered, channel, services, log),
+    start: async () => {
+      if (settings.appToken) await app.start();
+    },
+    stop: async () => {
+      if (settings.appToken) await app.stop();
+    },
+  };
+}
+
+function register(app: BoltApp, registered: Registered, channel: SlackChannel, deps: { flow: CaseFlow; intake: IntakeSessions; messenger: Messenger; store: Store; directory: Directory }, log: Logger) {
+  const { flow, intake, messenger, store, directory } = deps;
+  const personOf = async (teamId: string | undefined, userId: string | undefined): Promise<Person | undefined> => {
+    const person = teamId && userId ? findPersonBySlackId(directory, teamId, userId) : undefined;
+    if (person) await messenger.seen(person, 'Slack');
+    return person;
+  };
+  /** Work after ack: a failure is logged and the person told, never left silent. */
+  const guard = async (person: Person, what: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (err) {
+      log.error({ err, what, person: person.id }, 'slack step failed after it was acknowledged');
+      await channel.post(person, { text: SORRY });
+    }
+  };
+  const windowOf = (view: CardView): ModalView => ({ type: 'modal', title: { type: 'plain_text', text: 'Resolve' }, close: { type: 'plain_text', text: 'Close' }, blocks: messageOf(view).blocks });
+  const openWalk = async (triggerId: string, person: Person) => {
+    const view = (await intake.resume(person)) ?? (await intake.start(person));
+    await app.client.views.open({ trigger_id: triggerId, view: intakeModal(view) });
+  };
+  /** A command's answer, in the person's DM with the bot (never in a shared channel). */
+  const answer = async (person: Person, reply: Reply, threadTs?: string) => {
+    if ('text' in reply) return channel.post(person, { text: reply.text }, threadTs);
+    if ('view' in reply) return channel.post(person, { view: reply.view }, threadTs);
+    // A modal needs a click to open: the walk starts from a button.
+    const blocks: KnownBlock[] = [...sections('The walk that records a disagreement opens in a window.'), actions(button('Open the walk', 'intake.start', '', 'primary'))];
+    const dm = await channel.dmOf(person);
+    await app.client.chat.postMessage({ channel: dm, text: 'Open the walk', blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
+    return true;
+  };
+  /** After a step on a message: the message becomes the outcome, so nobody can act on it twice. A refusal leaves it as it was. */
+  const settle = async (person: Person, acted: Acted, origin: { channel: string; ts: string; thread?: string | undefined } | null, ref: string) => {
+    if (acted.ok && origin) await app.client.chat.update({ channel: origin.channel, ts: origin.ts, ...messageOf(acted.view) });
+    else await channel.post(person, { view: acted.view, ...(ref ? { caseRef: ref } : {}) }, origin?.thread);
+  };
+
+  // Anything Slack sends that is not registered here gets a plain answer and changes nothing.
+  const unknown: Middleware<AnyMiddlewareArgs> = async (args) => {
+    const body = args.body as Payload;
+    const ack = (args as unknown as { ack?: (r?: unknown) => Promise<void> }).ack;
+    const refuse = async (what: string) => {
+      log.warn({ what }, 'slack sent something this app does not handle');
+      const person = findPersonBySlackId(directory, body.team?.id ?? body.team_id ?? body.user?.team_id, body.user?.id ?? body.user_id);
+      if (person) await channel.post(person, { text: `I don't know ${what}; nothing was changed. Say \`help\` to see what I can do.` });
+    };
+    if (body.command && !registered.commands.includes(body.command)) return void (await ack?.({ response_type: 'ephemeral', text: `I don't know ${body.command}. Try /escalate, /resolve-cases or /resolve-status.` }));
+    if (body.type === 'block_actions' && !registered.actions.includes(body.actions?.[0]?.action_id)) return void (await ack?.(), await refuse('that button'));
+    if (body.type === 'view_submission' && !registered.views.includes(body.view?.callback_id)) return void (await ack?.(), await refuse('that form'));
+    if ((body.type === 'shortcut' || body.type === 'message_action') && !registered.shortcuts.includes(body.callback_id)) return void (await ack?.(), await refuse('that shortcut'));
+    await args.next();
+  };
+  app.use(unknown);
+
+  const command = (name: string, run: (person: Person, text: string, triggerId: string) => Promise<unknown>) => {
+    registered.commands.push(name);
+    app.command(name, async ({ ack, command: c }) => {
+      const person = await personOf(c.team_id, c.user_id);
+      if (!person) return void (await ack({ response_type: 'ephemeral', text: NOT_IN_DIRECTORY }));
+      // Answers go to the DM with the bot; typed in a shared channel, say where to look.
+      await ack(c.channel_id.startsWith('D') ? undefined : { response_type: 'ephemeral', text: 'I have answered in your direct messages with Resolve.' });
+      await guard(person, name, () => run(person, c.text.trim(), c.trigger_id));
+    });
+  };
+  command('/escalate', async (person, text, trigger) => (text ? answer(person, await flow.command(person, `escalate ${text}`)) : openWalk(trigger, person)));
+  command('/resolve-cases', async (person) => answer(person, await flow.command(person, 'my cases')));
+  command('/resolve-status', async (person, text) => answer(person, { text: await flow.status(person, text.split(/\s+/)[0] || undefined) }));
+
+  registered.shortcuts.push('intake.shortcut');
+  app.shortcut('intake.shortcut', async ({ ack, body }) => {
+    await ack();
+    const person = await personOf(body.team?.id ?? body.user.team_id, body.user.id);
+    if (person) await guard(person, 'intake.shortcut', () => openWalk(body.trigger_id, person));
+  });
+
+  const action = (verb: string, run: (person: Person, body: BlockAction, value: string) => Promise<unknown>) => {
+    registered.actions.push(verb);
+    app.action<BlockAction<ButtonAction>>(verb, async ({ ack, body, action: a }) => {
+      await ack();
+      const person = await personOf(body.team?.id ?? body.user.team_id, body.user.id);
+      if (person) await guard(person, verb, () => run(person, body, a.value ?? ''));
+    });
+  };
+  const originOf = (body: BlockAction) => (body.container?.type === 'message' && body.channel ? { channel: body.channel.id, ts: body.container.message_ts as string, thread: (body.message as { thread_ts?: string } | undefined)?.thread_ts } : null);
+  for (const verb of DIRECT_VERBS) {
+    if (verb === 'intake.start') continue;
+    action(verb, async (person, body, ref) => {
+      const acted = await flow.act(person, verb, { caseRef: ref });
+      if (SHOWS.has(verb)) return app.client.views.open({ trigger_id: body.trigger_id, view: windowOf(acted.view) });
+      return settle(person, acted, originOf(body), ref);
+    });
+  }
+  action('intake.start', (person, body) => openWalk(body.trigger_id, person));
+  for (const verb of MODAL_VERBS) {
+    action(verb, (_person, body, ref) => app.client.views.open({ trigger_id: body.trigger_id, view: inputModal(verb, ref, originOf(body)) }));
+    registered.views.push(verb);
+    app.view(verb, async ({ ack, body, view }) => {
+      await ack();
+      const person = await personOf(body.team?.id ?? body.user.team_id, body.user.id);
+      if (!person) return;
+      const meta = parseMeta(view.private_metadata);
+      await guard(person, verb, async () => settle(person, await flow.act(person, verb satisfies ModalVerb, { ...inputsOf(view.state.values as Record<string, Record<string, unknown>>), caseRef: meta.caseRef }), meta.origin, meta.caseRef));
+    });
+  }
+
+  // The walk, in modals. A step's answer is checked before the ack, because Slack takes the next
+  // step (or the inline error) only in the ack itself; that is one draft write, well within 3 s.
+  registered.views.push('intake.step');
+  app.view('intake.step', async ({ ack, body, view }) => {
+    const person = await personOf(body.team?.id ?? body.user.team_id, body.user.id);
+    if (!person) return void (await ack({ response_action: 'errors', errors: { answer: NOT_IN_DIRECTORY } }));
+    const stepId = String(parseJson(view.private_metadata).stepId ?? '');
+    const next = await intake.answer(person, stepId, inputsOf(view.state.values as Record<string, Record<string, unknown>>).answer ?? '');
+    if (next.kind === 'step' && next.error) return void (await ack({ response_action: 'errors', errors: { answer: next.error } }));
+    await ack({ response_action: 'update', view: intakeModal(next) });
+  });
+  registered.views.push('intake.submit');
+  app.view('intake.submit', async ({ ack, body, view }) => {
+    const person = await personOf(body.team?.id ?? body.user.team_id, body.user.id);
+    if (!person) return void (await ack());
+    // Opening the case asks others for the first stage: acked first with a holding window.
+    await ack({ response_action: 'update', view: windowOf({ card: 'notice', data: { title: 'Recording your concern', text: 'One moment…' } }) });
+    await guard(person, 'intake.submit', async () => {
+      const { view: done, said } = await flow.submit(person);
+      await app.client.views.update({ view_id: view.id, view: intakeModal(done) });
+      if (done.kind === 'opened' && said) await channel.post(person, { text: said, caseRef: done.ref });
+    });
+  });
+  for (const [verb, step] of [['intake.back', (p: Person) => intake.back(p)], ['intake.cancel', (p: Person) => intake.cancel(p)]] as const) {
+    action(verb, async (person, body) => app.client.views.update({ view_id: body.view!.id, view: intakeModal(await step(person)) }));
+  }
+
+  // Events. Slack retries an event it thinks was missed (X-Slack-Retry-Num): each event_id is
+  // claimed once in the store, so a retry, on this instance or another, records nothing twice.
+  const event = (name: string, run: (args: { event: Payload; body: Payload }) => Promise<unknown>, subscription = name) => {
+    registered.events.push(subscription);
+    app.event(name, async ({ event: e, body }) => {
+      const id = String((body as { event_id?: unknown }).event_id ?? '');
+      if (!(await store.putDocument(SEEN_EVENTS, id, { at: new Date().toISOString() }, null)).ok) return void log.info({ eventId: id }, 'slack event already handled');
+      await run({ event: e as Payload, body: body as Payload });
+    });
+  };
+  event('app_home_opened', async ({ event: e, body }) => {
+    if (e.tab !== 'home') return;
+    const person = await personOf(body.team_id, e.user);
+    const view = person
+      ? homeView(person.name.split(' ')[0] ?? person.name, directory.partnership.name, await store.findCases({ participantId: person.id }))
+      : { type: 'home' as const, blocks: sections(NOT_IN_DIRECTORY) };
+    await app.client.views.publish({ user_id: e.user, view });
+  });
+  event('message', async ({ event: e, body }) => {
+    // Only what a person types in their DM with the bot: not the bot's own posts, not edits.
+    if (e.channel_type !== 'im' || e.bot_id || (e.subtype && e.subtype !== 'thread_broadcast') || typeof e.text !== 'string') return;
+    const person = await personOf(body.team_id ?? e.team, e.user);
+    if (!person) return void (await app.client.chat.postMessage({ channel: e.channel, text: NOT_IN_DIRECTORY }));
+    const text = e.text.replace(/<@[A-Z0-9]+>/g, '').trim();
+    await guard(person, 'message', async () => {
+      const inThread = typeof e.thread_ts === 'string' && e.thread_ts !== e.ts ? e.thread_ts : undefined;
+      const ref = inThread ? (await store.getDocument<string>(THREAD_CASES, `${e.channel}/${inThread}`))?.value : undefined;
+      // In a case's thread, what they write goes to everyone taking part (and the timeline).
+      if (ref) return channel.post(person, { text: await flow.post(person, ref, text) }, inThread);
+      return answer(person, await flow.command(person, text), inThread);
+    });
+  }, 'message.im');
+}
+
+function parseJson(text: string | undefined): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text ?? '');
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function parseMeta(text: string | undefined): { caseRef: string; origin: { channel: string; ts: string } | null } {
+  const m = parseJson(text);
+  const o = m.origin as { channel?: unknown; ts?: unknown } | null | undefined;
+  return { caseRef: typeof m.caseRef === 'string' ? m.caseRef : '', origin: o && typeof o.channel === 'string' && typeof o.ts === 'string' ? { channel: o.channel, ts: o.ts } : null };
+}
+
+/** Bolt's logger interface over ours, so Slack's warnings land in the same structured log. */
+function boltLogger(log: Logger): SlackLogger {
+  let level = 'info' as LogLevel;
+  const line = (fn: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => log[fn]({ slack: true }, msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' '));
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error'), setLevel: (l) => void (level = l), getLevel: () => level, setName: () => {} };
+}
