@@ -37,7 +37,7 @@ describe('the recording Slack API', () => {
     const second = await client.chat.postMessage({ channel: 'DU1', text: 'again', thread_ts: first.ts });
     expect(first).toMatchObject({ ok: true, channel: 'DU1', message: { text: 'hi', blocks } });
     expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
-    expect(api.calls[0]).toEqual({ method: 'chat.postMessage', params: { channel: 'DU1', text: 'hi', blocks }, token: 'xoxb-test' });
+    expect(api.calls[0]).toMatchObject({ method: 'chat.postMessage', params: { channel: 'DU1', text: 'hi', blocks }, token: 'xoxb-test', response: { ok: true, channel: 'DU1' } });
     expect(api.callsOf('chat.postMessage')[1]).toMatchObject({ thread_ts: first.ts });
 
     expect(await client.conversations.open({ users: 'U0DEMO031' })).toMatchObject({ ok: true, channel: { id: 'DU0DEMO031' } });

@@ -26,9 +26,9 @@ export async function slackHarness(options: { clock?: Clock; env?: Record<string
   const posted = (): (Message & { i: number })[] =>
     api.calls.flatMap((c: SlackApiCall, i) => (c.method === 'chat.postMessage' ? [{ ...(c.params as Message), ts: String(c.response.ts), i }] : []));
   /** Sends a signed request and waits until `until` holds of the Web API calls made since. */
-  const send = async (body: Parameters<typeof postSigned>[1], until?: (since: SlackApiCall[]) => boolean) => {
+  const send = async (body: Parameters<typeof postSigned>[1], until?: (since: SlackApiCall[]) => boolean, headers?: Record<string, string>) => {
     const before = api.calls.length;
-    const r = await postSigned(url(), body);
+    const r = await postSigned(url(), body, headers ? { headers } : {});
     if (r.status !== 200) throw new Error(`/slack/events answered ${r.status} ${r.text}`);
     if (until) await api.waitFor((calls) => until(calls.slice(before)));
     return r;
