@@ -11,6 +11,7 @@ import bolt from '@slack/bolt';
 import type { App as BoltApp, Middleware, AnyMiddlewareArgs, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Logger as SlackLogger, LogLevel } from '@slack/logger';
 import type { KnownBlock, ModalView } from '@slack/types';
+import { WebClient } from '@slack/web-api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Acted, CaseFlow, Reply } from '../app/case-flow.js';
@@ -59,8 +60,23 @@ export function createSlack(settings: SlackSettings, deps: { store: Store; log: 
   const receiver = settings.appToken
     ? new SocketModeReceiver({ appToken: settings.appToken, logger })
     : new SlackHttpReceiver({ signingSecret: settings.signingSecret, logger });
-  const app = new App({ token: settings.botToken, receiver, logger, clientOptions });
-  const channel = slackChannel({ client: app.client, store, boardChannel: settings.boardChannel, log });
+  const client = new WebClient(settings.botToken, { ...clientOptions, logger });
+  // Bolt with a bare token checks it with auth.test in its constructor and keeps a failure for
+  // good (an unhandled rejection, then every request refused). This asks on the first request
+  // and asks again after a failure, so Slack being away at start-up is not fatal.
+  let identity: Promise<{ botUserId: string; botId: string }> | null = null;
+  const authorize = async () => {
+    identity ??= client.auth.test().then(
+      (r) => ({ botUserId: String(r.user_id), botId: String(r.bot_id) }),
+      (err: unknown) => {
+        identity = null;
+        throw err;
+      },
+    );
+    return { botToken: settings.botToken, ...(await identity) };
+  };
+  const app = new App({ authorize, receiver, logger, clientOptions });
+  const channel = slackChannel({ client, store, boardChannel: settings.boardChannel, log });
   const registered: Registered = { commands: [], shortcuts: [], events: [], actions: [], views: [] };
   app.error(async (err) => void log.error({ err }, 'slack request failed'));
 
@@ -68,7 +84,7 @@ export function createSlack(settings: SlackSettings, deps: { store: Store; log: 
     channel,
     handle: receiver instanceof SlackHttpReceiver ? (req, res) => receiver.handle(req, res) : undefined,
     registered,
-    listen: (services) => register(app, registered, channel, services, log),
+    listen: (services) => register(app, client, registered, channel, services, log),
     start: async () => {
       if (settings.appToken) await app.start();
     },
@@ -78,7 +94,7 @@ export function createSlack(settings: SlackSettings, deps: { store: Store; log: 
   };
 }
 
-function register(app: BoltApp, registered: Registered, channel: SlackChannel, deps: { flow: CaseFlow; intake: IntakeSessions; messenger: Messenger; store: Store; directory: Directory }, log: Logger) {
+function register(app: BoltApp, client: WebClient, registered: Registered, channel: SlackChannel, deps: { flow: CaseFlow; intake: IntakeSessions; messenger: Messenger; store: Store; directory: Directory }, log: Logger) {
   const { flow, intake, messenger, store, directory } = deps;
   const personOf = async (teamId: string | undefined, userId: string | undefined): Promise<Person | undefined> => {
     const person = teamId && userId ? findPersonBySlackId(directory, teamId, userId) : undefined;
@@ -97,7 +113,7 @@ function register(app: BoltApp, registered: Registered, channel: SlackChannel, d
   const windowOf = (view: CardView): ModalView => ({ type: 'modal', title: { type: 'plain_text', text: 'Resolve' }, close: { type: 'plain_text', text: 'Close' }, blocks: messageOf(view).blocks });
   const openWalk = async (triggerId: string, person: Person) => {
     const view = (await intake.resume(person)) ?? (await intake.start(person));
-    await app.client.views.open({ trigger_id: triggerId, view: intakeModal(view) });
+    await client.views.open({ trigger_id: triggerId, view: intakeModal(view) });
   };
   /** A command's answer, in the person's DM with the bot (never in a shared channel). */
   const answer = async (person: Person, reply: Reply, threadTs?: string) => {
@@ -106,12 +122,12 @@ function register(app: BoltApp, registered: Registered, channel: SlackChannel, d
     // A modal needs a click to open: the walk starts from a button.
     const blocks: KnownBlock[] = [...sections('The walk that records a disagreement opens in a window.'), actions(button('Open the walk', 'intake.start', '', 'primary'))];
     const dm = await channel.dmOf(person);
-    await app.client.chat.postMessage({ channel: dm, text: 'Open the walk', blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
+    await client.chat.postMessage({ channel: dm, text: 'Open the walk', blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
     return true;
   };
   /** After a step on a message: the message becomes the outcome, so nobody can act on it twice. A refusal leaves it as it was. */
   const settle = async (person: Person, acted: Acted, origin: { channel: string; ts: string; thread?: string | undefined } | null, ref: string) => {
-    if (acted.ok && origin) await app.client.chat.update({ channel: origin.channel, ts: origin.ts, ...messageOf(acted.view) });
+    if (acted.ok && origin) await client.chat.update({ channel: origin.channel, ts: origin.ts, ...messageOf(acted.view) });
     else await channel.post(person, { view: acted.view, ...(ref ? { caseRef: ref } : {}) }, origin?.thread);
   };
 
@@ -166,13 +182,13 @@ function register(app: BoltApp, registered: Registered, channel: SlackChannel, d
     if (verb === 'intake.start') continue;
     action(verb, async (person, body, ref) => {
       const acted = await flow.act(person, verb, { caseRef: ref });
-      if (SHOWS.has(verb)) return app.client.views.open({ trigger_id: body.trigger_id, view: windowOf(acted.view) });
+      if (SHOWS.has(verb)) return client.views.open({ trigger_id: body.trigger_id, view: windowOf(acted.view) });
       return settle(person, acted, originOf(body), ref);
     });
   }
   action('intake.start', (person, body) => openWalk(body.trigger_id, person));
   for (const verb of MODAL_VERBS) {
-    action(verb, (_person, body, ref) => app.client.views.open({ trigger_id: body.trigger_id, view: inputModal(verb, ref, originOf(body)) }));
+    action(verb, (_person, body, ref) => client.views.open({ trigger_id: body.trigger_id, view: inputModal(verb, ref, originOf(body)) }));
     registered.views.push(verb);
     app.view(verb, async ({ ack, body, view }) => {
       await ack();
@@ -202,12 +218,12 @@ function register(app: BoltApp, registered: Registered, channel: SlackChannel, d
     await ack({ response_action: 'update', view: windowOf({ card: 'notice', data: { title: 'Recording your concern', text: 'One moment…' } }) });
     await guard(person, 'intake.submit', async () => {
       const { view: done, said } = await flow.submit(person);
-      await app.client.views.update({ view_id: view.id, view: intakeModal(done) });
+      await client.views.update({ view_id: view.id, view: intakeModal(done) });
       if (done.kind === 'opened' && said) await channel.post(person, { text: said, caseRef: done.ref });
     });
   });
   for (const [verb, step] of [['intake.back', (p: Person) => intake.back(p)], ['intake.cancel', (p: Person) => intake.cancel(p)]] as const) {
-    action(verb, async (person, body) => app.client.views.update({ view_id: body.view!.id, view: intakeModal(await step(person)) }));
+    action(verb, async (person, body) => client.views.update({ view_id: body.view!.id, view: intakeModal(await step(person)) }));
   }
 
   // Events. Slack retries an event it thinks was missed (X-Slack-Retry-Num): each event_id is
@@ -226,13 +242,13 @@ function register(app: BoltApp, registered: Registered, channel: SlackChannel, d
     const view = person
       ? homeView(person.name.split(' ')[0] ?? person.name, directory.partnership.name, await store.findCases({ participantId: person.id }))
       : { type: 'home' as const, blocks: sections(NOT_IN_DIRECTORY) };
-    await app.client.views.publish({ user_id: e.user, view });
+    await client.views.publish({ user_id: e.user, view });
   });
   event('message', async ({ event: e, body }) => {
     // Only what a person types in their DM with the bot: not the bot's own posts, not edits.
     if (e.channel_type !== 'im' || e.bot_id || (e.subtype && e.subtype !== 'thread_broadcast') || typeof e.text !== 'string') return;
     const person = await personOf(body.team_id ?? e.team, e.user);
-    if (!person) return void (await app.client.chat.postMessage({ channel: e.channel, text: NOT_IN_DIRECTORY }));
+    if (!person) return void (await client.chat.postMessage({ channel: e.channel, text: NOT_IN_DIRECTORY }));
     const text = e.text.replace(/<@[A-Z0-9]+>/g, '').trim();
     await guard(person, 'message', async () => {
       const inThread = typeof e.thread_ts === 'string' && e.thread_ts !== e.ts ? e.thread_ts : undefined;

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { CARD_NAMES, CARDS_DIR, renderCard, type CardName } from '../../src/cards/render-card.js';
+import { nodes, type Node } from '../support/nodes.js';
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 
@@ -40,16 +41,6 @@ const samplesFor = (name: string) =>
     .sort();
 const sample = (file: string) => readJson(join(samplesDir, file)) as Record<string, unknown>;
 
-type Node = Record<string, unknown>;
-/** Every object in the card, depth first (elements, actions, refresh, choices, facts). */
-function nodes(value: unknown, out: Node[] = []): Node[] {
-  if (Array.isArray(value)) for (const v of value) nodes(v, out);
-  else if (value && typeof value === 'object') {
-    out.push(value as Node);
-    for (const v of Object.values(value)) nodes(v, out);
-  }
-  return out;
-}
 const isAction = (n: Node) => typeof n.type === 'string' && n.type.startsWith('Action.');
 const verbs = (card: object) => nodes(card).filter(isAction).map((n) => n.verb);
 

@@ -19,18 +19,7 @@ import { INTAKE_BUTTONS, INTAKE_CALLBACKS, intakeModal } from '../../src/slack/i
 import { CaseDriver } from '../support/case-driver.js';
 import { actorOf } from '../support/people.js';
 import { openCase, partiesFor, practitioner, raiserOf } from '../support/walk.js';
-
-type Node = Record<string, unknown>;
-
-/** Every object in a message or view, depth first. */
-function nodes(value: unknown, out: Node[] = []): Node[] {
-  if (Array.isArray(value)) for (const v of value) nodes(v, out);
-  else if (value && typeof value === 'object') {
-    out.push(value as Node);
-    for (const v of Object.values(value)) nodes(v, out);
-  }
-  return out;
-}
+import { nodes, type Node } from '../support/nodes.js';
 
 const buttons = (x: unknown) => nodes(x).filter((n) => n.type === 'button');
 const actionIds = (x: unknown) => buttons(x).map((b) => b.action_id);

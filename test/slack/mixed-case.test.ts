@@ -3,13 +3,16 @@
  * The Teams side walks, approves and escalates over the Activity protocol; the school answers in
  * Slack; the thread is relayed both ways; at Stage 3 the Board's Slack channel gets the notice.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { PRIYA, SAM, walkToSummary as teamsWalk } from '../teams/support.js';
 import { radioState, textState } from './support-slack-api.js';
 import { BETHAN, BOARD_CHANNEL, slackHarness } from './support.js';
 
 const GARETH = '00000000-0000-0000-0000-000000000003';
 const HELEN = '00000000-0000-0000-0000-000000000004';
+
+// Each test starts the app on an embedded database and drives it over HTTP: slow on a busy machine.
+jest.setTimeout(60_000);
 
 describe('a case with one side on Teams and the other on Slack', () => {
   let h: Awaited<ReturnType<typeof slackHarness>>;

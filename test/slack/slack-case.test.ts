@@ -4,10 +4,13 @@
  * manager acknowledges and agrees, the lead records the outcome and the manager confirms it. Each
  * decision replaces its message (chat.update); replies in a case's DM thread reach the others.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { eventCallback, radioState, textState } from './support-slack-api.js';
 import { AISHA, BETHAN, OWEN, slackHarness } from './support.js';
 import { walkToSummary } from './walk.js';
+
+// Each test starts the app on an embedded database and drives it over HTTP: slow on a busy machine.
+jest.setTimeout(60_000);
 
 describe('a BSCB case on Slack', () => {
   let h: Awaited<ReturnType<typeof slackHarness>>;

@@ -2,9 +2,12 @@
  * What reaches POST /slack/events that should not: forged, stale, replayed, malformed or unknown
  * requests are refused (401/400) or answered plainly, and none of them records anything.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { blockAction, eventCallback, globalShortcut, postSigned, signature, SIGNING_SECRET, slashCommand, viewSubmission } from './support-slack-api.js';
 import { BETHAN, OWEN, slackHarness } from './support.js';
+
+// Each test starts the app on an embedded database and drives it over HTTP: slow on a busy machine.
+jest.setTimeout(60_000);
 
 describe('requests to /slack/events', () => {
   let h: Awaited<ReturnType<typeof slackHarness>>;

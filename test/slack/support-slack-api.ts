@@ -96,7 +96,7 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
     failNext(method, error) {
       failures.set(method, [...(failures.get(method) ?? []), error]);
     },
-    async waitFor(predicate, timeoutMs = 5000) {
+    async waitFor(predicate, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(calls)) {
         if (Date.now() > deadline) {
