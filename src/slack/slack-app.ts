@@ -151,10 +151,11 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
   const command = (name: string, run: (person: Person, text: string, triggerId: string) => Promise<unknown>) => {
     registered.commands.push(name);
     app.command(name, async ({ ack, command: c }) => {
-      const person = await personOf(c.team_id, c.user_id);
+      const person = findPersonBySlackId(directory, c.team_id, c.user_id);
       if (!person) return void (await ack({ response_type: 'ephemeral', text: NOT_IN_DIRECTORY }));
       // Answers go to the DM with the bot; typed in a shared channel, say where to look.
       await ack(c.channel_id.startsWith('D') ? undefined : { response_type: 'ephemeral', text: 'I have answered in your direct messages with Resolve.' });
+      await messenger.seen(person, 'Slack');
       await guard(person, name, () => run(person, c.text.trim(), c.trigger_id));
     });
   };
@@ -226,14 +227,19 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
     action(verb, async (person, body) => client.views.update({ view_id: body.view!.id, view: intakeModal(await step(person)) }));
   }
 
-  // Events. Slack retries an event it thinks was missed (X-Slack-Retry-Num): each event_id is
-  // claimed once in the store, so a retry, on this instance or another, records nothing twice.
-  const event = (name: string, run: (args: { event: Payload; body: Payload }) => Promise<unknown>, subscription = name) => {
+  // Events. Slack retries an event it thinks was missed (X-Slack-Retry-Num): an event that
+  // records or sends something claims its event_id once in the store first, so a retry, on this
+  // instance or another, records nothing twice. (Showing the App Home again is harmless.)
+  const event = (name: string, run: (args: { event: Payload; body: Payload; firstTime: () => Promise<boolean> }) => Promise<unknown>, subscription = name) => {
     registered.events.push(subscription);
     app.event(name, async ({ event: e, body }) => {
       const id = String((body as { event_id?: unknown }).event_id ?? '');
-      if (!(await store.putDocument(SEEN_EVENTS, id, { at: new Date().toISOString() }, null)).ok) return void log.info({ eventId: id }, 'slack event already handled');
-      await run({ event: e as Payload, body: body as Payload });
+      const firstTime = async () => {
+        if ((await store.putDocument(SEEN_EVENTS, id, { at: new Date().toISOString() }, null)).ok) return true;
+        log.info({ eventId: id }, 'slack event already handled');
+        return false;
+      };
+      await run({ event: e as Payload, body: body as Payload, firstTime });
     });
   };
   event('app_home_opened', async ({ event: e, body }) => {
@@ -244,9 +250,10 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
       : { type: 'home' as const, blocks: sections(NOT_IN_DIRECTORY) };
     await client.views.publish({ user_id: e.user, view });
   });
-  event('message', async ({ event: e, body }) => {
+  event('message', async ({ event: e, body, firstTime }) => {
     // Only what a person types in their DM with the bot: not the bot's own posts, not edits.
     if (e.channel_type !== 'im' || e.bot_id || (e.subtype && e.subtype !== 'thread_broadcast') || typeof e.text !== 'string') return;
+    if (!(await firstTime())) return;
     const person = await personOf(body.team_id ?? e.team, e.user);
     if (!person) return void (await client.chat.postMessage({ channel: e.channel, text: NOT_IN_DIRECTORY }));
     const text = e.text.replace(/<@[A-Z0-9]+>/g, '').trim();
