@@ -293,9 +293,10 @@ export class CaseFlow implements Notifier {
   async currentCard(person: Person, ref: string, card: string): Promise<CardView> {
     const { escalations, clock } = this.deps;
     const state = await escalations.load(ref);
-    if (!state || !state.participantIds.concat(escalations.approverOf(state)?.personId ?? []).includes(person.id)) return notice(`Case ${ref}`, notTakingPart(ref));
+    const approverId = state ? escalations.approverOf(state)?.personId : undefined;
+    if (!state || !(state.participantIds.includes(person.id) || approverId === person.id)) return notice(`Case ${ref}`, notTakingPart(ref));
     const cur = state.current;
-    if (card === 'approval' && state.phase === 'awaiting-approval' && escalations.approverOf(state)?.personId === person.id) return approvalView(state, await this.events(ref), clock.now());
+    if (card === 'approval' && state.phase === 'awaiting-approval' && approverId === person.id) return approvalView(state, await this.events(ref), clock.now());
     if (card === 'response' && state.phase === 'stage-open' && cur && !cur.response && cur.receiver.personId === person.id) return responseView(state, await this.events(ref));
     if (card === 'lapse' && state.phase === 'stage-open' && cur?.lapsed.response && !cur.response && cur.raiser.personId === person.id) return lapseView(state, cur.number + 1);
     return notice(`Case ${ref}`, caseStateLine(state));

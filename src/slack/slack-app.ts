@@ -20,7 +20,7 @@ import type { IntakeSessions } from '../app/intake-sessions.js';
 import type { Messenger } from '../app/messenger.js';
 import type { Store } from '../app/store.js';
 import { findPersonBySlackId, type Directory, type Person } from '../domain/directory.js';
-import { actions, button, DIRECT_VERBS, inputModal, inputsOf, messageOf, MODAL_VERBS, sections, type ModalVerb } from './blocks.js';
+import { actions, button, DIRECT_VERBS, inputModal, inputsOf, messageOf, MODAL_VERBS, sections, type ModalVerb, type Origin } from './blocks.js';
 import { homeView } from './home-view.js';
 import { intakeModal } from './intake-modals.js';
 import { slackChannel, THREAD_CASES, type SlackChannel } from './slack-channel.js';
@@ -126,7 +126,7 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
     return true;
   };
   /** After a step on a message: the message becomes the outcome, so nobody can act on it twice. A refusal leaves it as it was. */
-  const settle = async (person: Person, acted: Acted, origin: { channel: string; ts: string; thread?: string | undefined } | null, ref: string) => {
+  const settle = async (person: Person, acted: Acted, origin: (Origin & { thread?: string | undefined }) | null, ref: string) => {
     if (acted.ok && origin) await client.chat.update({ channel: origin.channel, ts: origin.ts, ...messageOf(acted.view) });
     else await channel.post(person, { view: acted.view, ...(ref ? { caseRef: ref } : {}) }, origin?.thread);
   };
@@ -276,7 +276,7 @@ function parseJson(text: string | undefined): Record<string, unknown> {
   }
 }
 
-function parseMeta(text: string | undefined): { caseRef: string; origin: { channel: string; ts: string } | null } {
+function parseMeta(text: string | undefined): { caseRef: string; origin: Origin } {
   const m = parseJson(text);
   const o = m.origin as { channel?: unknown; ts?: unknown } | null | undefined;
   return { caseRef: typeof m.caseRef === 'string' ? m.caseRef : '', origin: o && typeof o.channel === 'string' && typeof o.ts === 'string' ? { channel: o.channel, ts: o.ts } : null };
