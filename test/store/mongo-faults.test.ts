@@ -22,7 +22,7 @@ import type { CaseEvent } from '../../src/domain/escalation/events.js';
 import { fold } from '../../src/domain/escalation/state.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
 import { mongoJobBackend } from '../../src/jobs/agenda-backend.js';
-import { durableDbOptions, topologyOf, type StoreLog } from '../../src/store/mongo/connect.js';
+import { durableDbOptions, reportTopology, topologyOf, type StoreLog } from '../../src/store/mongo/connect.js';
 import { COLLECTIONS, mongoStore, summaryFilter, type CommitDoc } from '../../src/store/mongo/mongo-store.js';
 import { UnstorableError } from '../../src/store/mongo/stored-shape.js';
 import { actorOf } from '../support/people.js';
@@ -326,6 +326,14 @@ describe('start-up', () => {
     expect(topologyOf({ setName: 'rs0' })).toBe('replica-set');
     expect(topologyOf({ msg: 'isdbgrid' })).toBe('sharded');
     expect(topologyOf({})).toBe('standalone');
+  });
+
+  it('logs which kind of server it found, warning on a standalone one that there are no transactions', () => {
+    const { log, lines } = recorder();
+    reportTopology('replica-set', log);
+    reportTopology('standalone', log);
+    expect(lines.map((l) => [l.level, l.obj])).toEqual([['info', { mongodb: 'replica-set' }], ['warn', { mongodb: 'standalone' }]]);
+    expect(lines[1]?.msg).toContain('no transactions, so a case summary is written just after its events');
   });
 
   it('re-syncs the jobs of every case with events, also one whose summary was never written', async () => {
