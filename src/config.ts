@@ -17,6 +17,11 @@ const Config = z.object({
   DATA_DIR: z.string().min(1).default('data'),
   /** A postgres:// URL for a PostgreSQL server; empty for the embedded store in DATA_DIR. */
   DATABASE_URL: z.string().min(1).optional(),
+  /**
+   * MongoDB only: how long an operation waits for a primary, and a write for a majority (ms).
+   * Longer than an election, so a failover slows requests rather than failing them.
+   */
+  MONGODB_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Reminders before a stage's deadline, at these fractions of the time allowed (comma-separated; empty for none). */
   REMINDER_FRACTIONS: z
     .string()

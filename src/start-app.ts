@@ -60,7 +60,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     throw new StartError(`${config.DIRECTORY_FILE}: partnership.policyId "${directory.partnership.policyId}" is not a known policy (${catalog.list().map((p) => p.id).join(', ')}).`);
   }
 
-  const opened = await openStore(config).catch((e: unknown) => {
+  const opened = await openStore(config, log).catch((e: unknown) => {
     throw new StartError(e instanceof Error ? e.message : String(e));
   });
   const { store } = opened;

@@ -67,12 +67,14 @@ export class ScheduledJobs {
    * digest is queued.
    */
   async syncAll(): Promise<number> {
-    const cases = await this.deps.store.findCases({});
+    // Every case with events, not only those with a summary (one may be missing or behind its
+    // events); a summary is only trusted to skip a closed case, since a closed case stays closed.
+    // A closed case needs at most its debrief prompt, a few working days after closure.
+    const done = new Set((await this.deps.store.findCases({ phases: ['closed'] })).filter((c) => c.outcome !== 'resolved' && c.outcome !== 'binding-decision').map((c) => c.ref));
     let synced = 0;
-    for (const c of cases) {
-      // A closed case needs at most its debrief prompt, a few working days after closure.
-      if (c.phase === 'closed' && (c.outcome !== 'resolved' && c.outcome !== 'binding-decision')) continue;
-      const state = await this.deps.cases.load(c.ref);
+    for (const ref of await this.deps.store.caseRefs()) {
+      if (done.has(ref)) continue;
+      const state = await this.deps.cases.load(ref);
       if (state) {
         await this.sync(state);
         synced++;

@@ -7,6 +7,7 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { AgendaBackend } from 'agenda';
 import type { Db } from 'mongodb';
 import type { Pool } from 'pg';
+import { dropIfThere } from '../store/mongo/mongo-store.js';
 import { SCHEMA_LOCK } from '../store/postgres/migrations.js';
 import type { Sql } from '../store/postgres/sql.js';
 
@@ -53,8 +54,14 @@ export function mongoJobBackend(db: Db): JobBackend {
   return {
     backend: new MongoBackend({ mongo: db, collection }),
     ensureUniqueKeys: async () => {
-      await db.collection(collection).createIndex({ 'data.key': 1 }, { unique: true, partialFilterExpression: { 'data.key': { $type: 'string' } } });
-      await db.collection(collection).createIndex({ 'data.ref': 1 });
+      const jobs = db.collection(collection);
+      // On `$exists`, which Agenda's equality lookups by key imply; it replaces the older one on
+      // `$type`, which they never used (dropped first: one key pattern may hold one such index).
+      await dropIfThere(jobs, 'data.key_1');
+      await jobs.createIndex({ 'data.key': 1 }, { name: 'job_key', unique: true, partialFilterExpression: { 'data.key': { $exists: true } } });
+      await jobs.createIndex({ 'data.ref': 1 });
+      // Agenda's queue size (jobs past their time, shown by /healthz): its own index starts with the name.
+      await jobs.createIndex({ nextRunAt: 1 }, { name: 'next_run' });
     },
   };
 }

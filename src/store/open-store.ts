@@ -6,20 +6,26 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { MongoClient } from 'mongodb';
 import type { Store } from '../app/store.js';
 import { mongoJobBackend, postgresJobBackend, type JobBackend } from '../jobs/agenda-backend.js';
+import { connectMongo, DEFAULT_TIMEOUT_MS, reportTopology, type Connected, type StoreLog } from './mongo/connect.js';
 import { mongoStore } from './mongo/mongo-store.js';
 import { postgresStore } from './postgres/postgres-store.js';
 import { openPglite, openPool } from './postgres/sql.js';
 
-export type StoreSettings = { DATABASE_URL?: string | undefined; DATA_DIR: string };
+export type StoreSettings = {
+  DATABASE_URL?: string | undefined;
+  DATA_DIR: string;
+  /** How long a MongoDB operation waits for a primary (and a write for its majority), in ms. */
+  MONGODB_TIMEOUT_MS?: number | undefined;
+};
 
 export class StoreError extends Error {}
 
 export type OpenedStore = { store: Store; jobs: JobBackend };
 
-export async function openStore(settings: StoreSettings): Promise<OpenedStore> {
+/** `log` hears what the store must report while it runs (MongoDB's topology, a summary write that failed). */
+export async function openStore(settings: StoreSettings, log?: StoreLog): Promise<OpenedStore> {
   const url = settings.DATABASE_URL;
   if (!url) {
     const dir = resolve(settings.DATA_DIR, 'pglite');
@@ -42,16 +48,15 @@ export async function openStore(settings: StoreSettings): Promise<OpenedStore> {
     }
   }
   if (scheme === 'mongodb' || scheme === 'mongodb+srv') {
-    let client: MongoClient | undefined;
+    let connected: Connected | undefined;
     try {
-      // Fail in seconds, not the driver's default 30, when the server cannot be reached.
-      client = new MongoClient(url, { serverSelectionTimeoutMS: 5000, appName: 'resolve' });
-      await client.connect();
-      const db = client.db(mongoDatabaseName(url));
-      const opened = client;
-      return { store: await mongoStore(db, () => opened.close()), jobs: mongoJobBackend(db) };
+      connected = await connectMongo(url, mongoDatabaseName(url), settings.MONGODB_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS);
+      const { client, db, topology } = connected;
+      reportTopology(topology, log);
+      const sessions = topology === 'standalone' ? null : client;
+      return { store: await mongoStore(db, { close: () => client.close(), sessions, log }), jobs: mongoJobBackend(db) };
     } catch (e) {
-      await client?.close().catch(() => undefined);
+      await connected?.client.close().catch(() => undefined);
       throw new StoreError(`cannot reach the MongoDB database at ${redact(url)}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }

@@ -1,16 +1,20 @@
 /**
  * The contract on MongoDB, when TEST_MONGODB_URL is set (no MongoDB server can run on the CI
- * machine). Each store gets its own database, dropped at the end.
+ * machine). Each store gets its own database, dropped at the end, with the durability options
+ * the app sets; on a replica set appends are transactions, as in the app. Without a server,
+ * mongo-faults.test.ts runs the same contract on an in-memory fake of the driver.
  */
 import { afterAll, describe, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
+import { DEFAULT_TIMEOUT_MS, durableDbOptions, topologyOf } from '../../src/store/mongo/connect.js';
 import { COLLECTIONS, mongoStore, type CommitDoc } from '../../src/store/mongo/mongo-store.js';
 import { storeContract } from './store-contract.js';
 
 const url = process.env.TEST_MONGODB_URL;
 if (url) {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
+  // As in the app: an operation waits out an election (a failover during a run slows it, no more).
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: DEFAULT_TIMEOUT_MS });
   const databases: string[] = [];
   afterAll(async () => {
     for (const name of databases) await client.db(name).dropDatabase();
@@ -19,9 +23,10 @@ if (url) {
   storeContract('MongoDB', async () => {
     const name = `resolve_test_${randomBytes(6).toString('hex')}`;
     databases.push(name);
-    const db = client.db(name);
+    const db = client.db(name, durableDbOptions(DEFAULT_TIMEOUT_MS));
+    const topology = topologyOf(await client.db('admin').command({ hello: 1 }));
     // The test owns the client; closing one store must not close it for the next.
-    const store = await mongoStore(db, async () => undefined);
+    const store = await mongoStore(db, { close: async () => undefined, sessions: topology === 'standalone' ? null : client });
     return {
       store,
       tamper: async (caseRef, seq, text) => {

@@ -107,6 +107,8 @@ export function storeContract(name: string, open: () => Promise<Harness>) {
       expect(await refs({ minStage: 2 })).toEqual(['RES-B', 'RES-C']);
       expect(await refs({ participantId: 'p1', phases: ['stage-open'] })).toEqual(['RES-A']);
       expect(await refs({ limit: 2 })).toEqual(['RES-B', 'RES-A']);
+      // A limit of 0 is no cases, as SQL's LIMIT 0 (MongoDB's own limit(0) would mean all of them).
+      expect(await refs({ limit: 0 })).toEqual([]);
       expect(await h.store.findCases({ participantId: 'p3' })).toEqual([summary('RES-B', 1, { participantIds: ['p3'], escalatingAgencyId: 'school', receivingAgencyId: 'csc', stage: 3, nextDue: '2026-11-24T10:00:00.000Z' })]);
     });
 
