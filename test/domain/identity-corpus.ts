@@ -178,6 +178,10 @@ export const IDENTIFYING: string[] = [
   'Ruby Thomas, born 11/11/2014, lives with mother Lisa Thomas.',
   'Harry (dob 03/03/2017) and his sister Poppy (dob 09/09/2019)',
   'SMITH, Jayden 12/03/2015 943 476 5919',
+  'Kelly Jones’s son (DOB 12/03/2015) at 14 Elm Road',
+  'Ibrahim Khan, 13, NHS 401 023 2137',
+  'Mia and her brother Jack Lewis, both under 10, are at 5 Ash Grove.',
+  'Demi-Leigh Parker, born 2/2/2012, CHI 0202121234',
 ];
 
 /** Clean professional prose: each must pass. */
