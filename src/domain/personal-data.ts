@@ -82,9 +82,14 @@ const LABEL: Record<IdentityKind, string> = {
   address: 'an address',
 };
 
+/** What was found, in words: `a name ("Jayden Smith"), a date of birth ("12/03/2015")`. */
+export function describeFindings(found: Finding[]): string {
+  return found.map((f) => `${LABEL[f.kind]} ("${f.text}")`).join(', ');
+}
+
 /** The plain refusal a person sees: what was found, and what to do instead. */
 export function identifyingMessage(found: Finding[], field: TextField): string {
-  const what = found.map((f) => `${LABEL[f.kind]} ("${f.text}")`).join(', ');
+  const what = describeFindings(found);
   const instead =
     field === 'case-ref'
       ? 'Give your agency’s reference for the child’s record instead (for example CSC-104233).'
