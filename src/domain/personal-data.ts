@@ -289,6 +289,16 @@ function names(text: string, options: GuardOptions, taken: [number, number][]): 
   };
   const weights = terms.map((t, i) => nameWeight(t, terms[i + 1]));
 
+  // Surname first, before the words are taken one by one.
+  terms.forEach((t, i) => {
+    const next = terms[i + 1];
+    const after = terms[i + 2];
+    // "Smith, Jayden": a surname, a comma, a given name.
+    if (next && isSurname(t) && /^,\s*$/.test(t.post) && isGiven(next) && (isCap(next) || !isCap(t))) flag(i, i + (after && weights[i + 2]! > 0 && joined(next, after) ? 2 : 1));
+    // "SMITH Jayden": a surname in capitals before a given name.
+    if (next && isAllCaps(t) && isSurname(t) && isGiven(next) && joined(t, next)) flag(i, i + 1);
+  });
+
   // Runs of name-like words: a run of two or more with a sure name part is a name.
   for (let i = 0; i < terms.length; ) {
     let j = i;
@@ -304,10 +314,6 @@ function names(text: string, options: GuardOptions, taken: [number, number][]): 
   terms.forEach((t, i) => {
     const next = terms[i + 1];
     const after = terms[i + 2];
-    // "Smith, Jayden": a surname, a comma, a given name.
-    if (next && isSurname(t) && /^,\s*$/.test(t.post) && isGiven(next) && (isCap(next) || !isCap(t))) flag(i, i + (after && weights[i + 2]! > 0 && joined(next, after) ? 2 : 1));
-    // "SMITH Jayden": a surname in capitals before a given name.
-    if (next && isAllCaps(t) && isSurname(t) && isGiven(next) && joined(t, next)) flag(i, i + 1);
     // "Mum, Kelly", "baby of kelly jones", "called Bex", "the 3-year-old, Leo": a word after a family word.
     const family = FAMILY.has(t.lower) || (t.lower === 'of' && /^baby$/i.test(terms[i - 1]?.lower ?? '')) || /\d+[\s-]*(year|yr|month)s?[\s-]*old$/i.test(t.text);
     if (family && next && (weights[i + 1]! > 0) && (isCap(next) || isGiven(next) || isSurname(next)) && /^[\s,:(]*$/.test(t.post + next.pre)) {
