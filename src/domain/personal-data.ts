@@ -50,6 +50,11 @@ export function allowListOf(names: Iterable<string>): AllowList {
   return { names: full, parts };
 }
 
+/** A directory's names that free text may carry: its people (professionals), agencies and partnership. */
+export function directoryAllowList(directory: Directory): AllowList {
+  return allowListOf([directory.partnership.name, ...directory.agencies.map((a) => a.name), ...directory.people.map((p) => p.name)]);
+}
+
 const wordsOf = (s: string) => s.toLowerCase().replace(/[’']s\b/g, '').split(/[^\p{L}'’-]+/u).filter(Boolean);
 
 export type GuardOptions = { field: TextField; allow?: AllowList; today: Date };
@@ -276,7 +281,7 @@ const joined = (a: Term, b: Term) => /^\s*$/.test(a.post + b.pre) && a.post.leng
 
 function names(text: string, options: GuardOptions, taken: [number, number][]): (Hit & { kind: IdentityKind })[] {
   const terms = termsOf(text).filter((t) => !taken.some(([s, e]) => t.start < e && t.end > s));
-  if (options.field === 'case-ref') return refNames(terms);
+  if (options.field === 'case-ref') return refNames(text, terms);
   const allow = options.allow ?? EMPTY_ALLOW_LIST;
   const hits: (Hit & { kind: IdentityKind })[] = [];
   const flagged = new Set<number>();
@@ -351,20 +356,17 @@ function allowed(span: Term[], before: Term | undefined, rest: string, allow: Al
 }
 
 /** A case reference is a code: any word in it that reads as a name (or is not a code) is refused. */
-function refNames(terms: Term[]): (Hit & { kind: IdentityKind })[] {
+function refNames(text: string, terms: Term[]): (Hit & { kind: IdentityKind })[] {
   const REF_WORDS = new Set(['ref', 'reference', 'no', 'number', 'id', 'case', 'mosaic', 'liquidlogic', 'eclipse', 'systmone', 'emis', 'cpoms', 'mash', 'record']);
   const hits: (Hit & { kind: IdentityKind })[] = [];
   for (const t of terms) {
     const code = /\d/.test(t.text) || t.text.length === 1 || REF_WORDS.has(t.lower) || (isAllCaps(t) && t.text.length <= 6 && !isGiven(t) && !isSurname(t));
     if (code) continue;
+    // Words with only spaces or punctuation between them are one name ("Smith, Jayden").
     const last = hits[hits.length - 1];
-    if (last && last.at + last.text.length + 1 >= t.start) last.text = `${last.text} ${t.text}`;
+    if (last && /^[\s,.'’-]*$/.test(text.slice(last.at + last.text.length, t.start))) last.text = text.slice(last.at, t.end);
     else hits.push({ at: t.start, text: t.text, kind: 'name' });
   }
   return hits;
 }
 
-/** A directory's names that free text may carry: its people (professionals), agencies and partnership. */
-export function directoryAllowList(directory: Directory): AllowList {
-  return allowListOf([directory.partnership.name, ...directory.agencies.map((a) => a.name), ...directory.people.map((p) => p.name)]);
-}

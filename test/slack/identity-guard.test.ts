@@ -8,7 +8,8 @@ import { textState } from './support-slack-api.js';
 import { AISHA, BETHAN, OWEN, slackHarness } from './support.js';
 import { walkToSummary } from './walk.js';
 
-jest.setTimeout(60_000);
+// The app starts on an embedded database and is driven over HTTP: slow on a busy machine.
+jest.setTimeout(180_000);
 
 const IDENTIFYING = 'SMITH, Jayden (aged 7), DOB 12/03/2015, CHI 1203151234, lives at BS5 6XY';
 

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DRAFTS } from '../../src/app/intake-sessions.js';
 import { cardText, PRIYA, SAM, teamsHarness, walkToSummary } from './support.js';
 
-jest.setTimeout(60_000);
+// The app starts on an embedded database and is driven over HTTP: slow on a busy machine.
+jest.setTimeout(180_000);
 
 const IDENTIFYING = 'Jayden Smith DOB 12/03/2015 NHS 943 476 5919, mother Kelly Jones, 14 Elm Road';
 const REFUSAL = /^This looks like it identifies a child: a name \("Jayden Smith"\), a date of birth \("12\/03\/2015"\), an NHS number \("943 476 5919"\), a name \("Kelly Jones"\), an address \("14 Elm Road"\)\. Nothing was sent or recorded\./;
@@ -17,7 +18,7 @@ let ref = '';
 beforeAll(async () => {
   h = await teamsHarness();
   await h.say('hello', PRIYA);
-}, 60_000);
+}, 180_000);
 afterAll(async () => h?.stop());
 
 describe('a child’s identity typed in Teams', () => {
