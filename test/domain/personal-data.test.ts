@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { loadDirectoryFile } from '../../src/app/directory-file.js';
 import { typedTextOf } from '../../src/domain/command-text.js';
 import {
@@ -17,10 +18,12 @@ import { actor } from '../support/people.js';
 
 const TODAY = new Date('2026-11-30T12:00:00Z');
 let allow: AllowList;
+let staff: string[] = [];
 beforeAll(async () => {
   const loaded = await loadDirectoryFile('demo/directory.yaml');
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   allow = directoryAllowList(loaded.directory);
+  staff = loaded.directory.people.map((p) => p.name);
 });
 
 const check = (text: string, field: TextField = 'free-text') => findIdentifying(text, { field, allow, today: TODAY });
@@ -92,6 +95,35 @@ describe('free text (professional prose)', () => {
   it('builds the allow-list without titles', () => {
     const list = allowListOf(['DC Laura Penhale', 'Professor Alan Whitcombe']);
     expect([...list.names]).toEqual(['laura penhale', 'alan whitcombe']);
+  });
+});
+
+describe('whatever the numbers and whoever the staff', () => {
+  const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  const pad = (n: number) => String(n).padStart(2, '0');
+
+  it('finds any ten digits given as an NHS number, spaced or not, whatever the check digit', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{10}$/), fc.boolean(), (digits, spaced) => {
+        const shown = spaced ? `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}` : digits;
+        expect(kinds(`The GP gave NHS number ${shown} for the child.`).some((k) => k === 'nhs-number' || k === 'chi-number')).toBe(true);
+      }),
+    );
+  });
+
+  it('finds a date of birth in any common form, from a child’s years', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('2008-01-01T00:00:00Z'), max: new Date('2024-12-31T00:00:00Z'), noInvalidDate: true }), fc.integer({ min: 0, max: 5 }), (d, form) => {
+        const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+        const shown = [`${pad(day)}/${pad(m)}/${y}`, `${day}.${m}.${String(y).slice(2)}`, `${y}-${pad(m)}-${pad(day)}`, `${day} ${MONTH_NAMES[m - 1]} ${y}`, `${MONTH_NAMES[m - 1]} ${day}, ${y}`, `${pad(day)}${pad(m)}${y}`][form]!;
+        expect(kinds(`Child DOB ${shown}, not registered with a GP.`)).toContain('date-of-birth');
+      }),
+    );
+  });
+
+  it('lets every member of the directory’s staff through, in any professional sentence', () => {
+    const sentences = ['Spoke to {} who agreed to convene a strategy meeting.', '{} will share the chronology by Friday.', 'Agreed with {}: CSC to visit on 3 December.', 'Thanks {}, that is helpful.'];
+    for (const name of staff) for (const s of sentences) expect([s.replace('{}', name), check(s.replace('{}', name))]).toEqual([s.replace('{}', name), []]);
   });
 });
 
