@@ -19,6 +19,7 @@ import { ScheduledJobs } from './app/scheduled-jobs.js';
 import type { Store } from './app/store.js';
 import type { Config } from './config.js';
 import type { Directory } from './domain/directory.js';
+import { directoryAllowList } from './domain/personal-data.js';
 import { createHttpServer, listen } from './http/server.js';
 import { agendaJobQueue } from './jobs/agenda-queue.js';
 import { teamsAdapter, teamsBot } from './teams/teams-bot.js';
@@ -81,7 +82,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
   const onError = (message: string, err: unknown) => log.error({ err }, message);
   // Cases tells the scheduler of every change; the scheduler runs commands through Cases.
-  const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state));
+  const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state), directoryAllowList(directory));
   const intake = new IntakeSessions({ store, cases, directory, policy, clock });
   const escalations = new Escalations({ cases, directory });
   const teams = teamsAdapter({ clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId }, log);

@@ -6,6 +6,7 @@
 import { agencyById, type Directory, type Person } from '../domain/directory.js';
 import { answer, back, complete, intakeSteps, nextStep, STEP, type Draft, type IntakeContext, type IntakeStep } from '../domain/intake.js';
 import { participantOf } from '../domain/matching.js';
+import { directoryAllowList, type AllowList } from '../domain/personal-data.js';
 import type { Policy } from '../domain/policy/schema.js';
 import type { Cases } from './cases.js';
 import type { Clock } from './clock.js';
@@ -23,12 +24,17 @@ export type IntakeView =
   | { kind: 'refused'; message: string };
 
 export class IntakeSessions {
-  constructor(private readonly deps: { store: Store; cases: Cases; directory: Directory; policy: Policy; clock: Clock }) {}
+  /** The directory's names, which answers may carry (they are professionals, not the child). */
+  private readonly allow: AllowList;
+
+  constructor(private readonly deps: { store: Store; cases: Cases; directory: Directory; policy: Policy; clock: Clock }) {
+    this.allow = directoryAllowList(deps.directory);
+  }
 
   /** Agencies a practitioner may escalate to: every agency but their own and the partnership. */
   private context(person: Person): IntakeContext {
     const otherAgencies = this.deps.directory.agencies.filter((a) => a.id !== person.agencyId && a.kind !== 'partnership').map((a) => ({ value: a.id, label: a.name }));
-    return { otherAgencies };
+    return { otherAgencies, guard: { allow: this.allow, today: this.deps.clock.now() } };
   }
 
   private async draftOf(person: Person): Promise<Draft | null> {

@@ -10,6 +10,8 @@ import { loadConfig } from '../config.js';
 import { openStore } from '../store/open-store.js';
 import { dueInstant, formatHuman, formatIsoLondon } from '../domain/calendar.js';
 import { Region } from '../domain/policy/schema.js';
+import { describeFindings, directoryAllowList, findIdentifying, type TextField } from '../domain/personal-data.js';
+import { loadDirectoryFile } from '../app/directory-file.js';
 import { describePolicy } from './describe-policy.js';
 
 const USAGE = `Usage: npm run -s cli -- <command>
@@ -21,7 +23,10 @@ const USAGE = `Usage: npm run -s cli -- <command>
            [--region england-and-wales|scotland|northern-ireland] [--json]
                                         when the stage's response is due
   audit verify [<case ref>]             re-compute the tamper-evident chain of one case or all
-                                        (exit 1 naming the first broken link)`;
+                                        (exit 1 naming the first broken link)
+  check-text "<text>" [--field case-ref|free-text] [--json]
+                                        whether the text identifies a child, as the chat's guard
+                                        judges it (exit 1 with what was found)`;
 
 class UsageError extends Error {}
 
@@ -33,6 +38,7 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
     if (cmd === 'policies' && sub === 'validate') return await policiesValidate(rest, out, err);
     if (cmd === 'deadline') return await deadline(argv.slice(1), out);
     if (cmd === 'audit' && sub === 'verify') return await auditVerify(rest, out, err);
+    if (cmd === 'check-text') return await checkText(argv.slice(1), out);
     if (cmd === 'help' || cmd === '--help' || cmd === undefined) {
       out(USAGE);
       return cmd === undefined ? 2 : 0;
@@ -154,6 +160,21 @@ async function auditVerify(args: string[], out: (s: string) => void, err: (s: st
   } finally {
     await store.close();
   }
+}
+
+/** The identity guard on one text, with the directory's names allowed as in the chat. */
+async function checkText(args: string[], out: (s: string) => void) {
+  const { values, positionals } = parseArgs({ args, options: { field: { type: 'string', default: 'free-text' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError('check-text takes one text, in quotes: check-text "Police declined a strategy meeting".');
+  if (values.field !== 'case-ref' && values.field !== 'free-text') throw new UsageError(`--field must be case-ref or free-text; got "${values.field}".`);
+  const field: TextField = values.field;
+  // The same directory as the app (DIRECTORY_FILE, else the demo's): its people's names may appear.
+  const loaded = await loadDirectoryFile(process.env.DIRECTORY_FILE || 'demo/directory.yaml');
+  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+  const found = findIdentifying(positionals[0]!, { field, allow: directoryAllowList(loaded.directory), today: new Date() });
+  if (values.json) out(JSON.stringify({ identifying: found.length > 0, found }));
+  else out(found.length ? `It identifies a child: ${describeFindings(found)}.` : 'Nothing in it identifies a child.');
+  return found.length ? 1 : 0;
 }
 
 function extraDirs() {

@@ -9,7 +9,7 @@
  */
 import type { IntakeAnswers } from './escalation/events.js';
 import type { Policy } from './policy/schema.js';
-import { personalDataWarning } from './personal-data.js';
+import { EMPTY_ALLOW_LIST, findIdentifying, identifyingMessage, type AllowList } from './personal-data.js';
 
 export type Choice = { value: string; label: string };
 
@@ -24,6 +24,12 @@ export type Draft = Record<string, string | boolean>;
 export type IntakeContext = {
   /** Agencies the practitioner may escalate to (every agency but their own and the Board). */
   otherAgencies: Choice[];
+  /**
+   * For the identity guard: the names answers may carry (the directory's) and today's date (a date
+   * of birth is a date far enough back). Without it, no name is allowed and a date counts as a
+   * date of birth only beside "DOB" or "born", or in the case reference.
+   */
+  guard?: { allow: AllowList; today: Date };
 };
 
 export const STEP = {
@@ -113,10 +119,10 @@ export function answer(policy: Policy, ctx: IntakeContext, draft: Draft, stepId:
     } else {
       if (!text && !step.optional) return { ok: false, message: 'This answer is needed.' };
       if (text.length > step.maxLength) return { ok: false, message: `Please keep this under ${step.maxLength} characters.` };
-      if (step.id === STEP.ref) {
-        const warning = personalDataWarning(text);
-        if (warning) return { ok: false, message: warning };
-      }
+      // Nothing that identifies a child goes into the record: the reference strictly, the rest as prose.
+      const field = step.id === STEP.ref ? 'case-ref' : 'free-text';
+      const found = findIdentifying(text, { field, allow: ctx.guard?.allow ?? EMPTY_ALLOW_LIST, today: ctx.guard?.today ?? new Date(0) });
+      if (found.length) return { ok: false, message: identifyingMessage(found, field) };
     }
     value = text;
   }

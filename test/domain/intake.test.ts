@@ -102,9 +102,13 @@ describe('the intake walk', () => {
     expect(no).toMatchObject({ ok: false, message: expect.stringMatching(/Escalation is for when this is true/) });
     const d2 = walk(p, [[STEP.urgent, 'no'], ['check:significant', 'yes'], [STEP.discussed, 'yes']]);
     expect(answer(p, ctx, d2, STEP.agency, 'mars')).toEqual({ ok: false, message: 'Please pick one of the options.' });
-    expect(answer(p, ctx, d2, STEP.ref, 'Jane Smith')).toMatchObject({ ok: false, message: expect.stringMatching(/looks like a name/) });
+    expect(answer(p, ctx, d2, STEP.ref, 'Jane Smith')).toMatchObject({ ok: false, message: expect.stringMatching(/a name \("Jane Smith"\)/) });
     expect(answer(p, ctx, d2, STEP.ref, '12/03/2015')).toMatchObject({ ok: false, message: expect.stringMatching(/date of birth/) });
     expect(answer(p, ctx, d2, STEP.decision, '   ')).toEqual({ ok: false, message: 'This answer is needed.' });
+    // The free-text answers too: the decision, the aim and the reflections carry no child's identity.
+    const named = answer(p, ctx, d2, STEP.decision, 'Police NFA for jayden smith, DOB 12.03.15');
+    expect(named).toMatchObject({ ok: false, message: expect.stringMatching(/a name \("jayden smith"\), a date of birth \("12\.03\.15"\)/) });
+    expect(answer(p, ctx, d2, STEP.decision, 'Police declined a strategy meeting on 3 December')).toMatchObject({ ok: true });
     expect(answer(p, ctx, d2, 'nonsense', 'x')).toMatchObject({ ok: false });
   });
 
