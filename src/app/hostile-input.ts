@@ -3,6 +3,9 @@
  * Unicode (a lone surrogate), and values nested deeper than any real request.
  */
 
+/** The longest text the app reads from a person; longer is refused with a message, never echoed. */
+export const MAX_TEXT = 4000;
+
 /** Why a parsed request is refused, or null when every string and key in it is safe. */
 export function unsafeText(value: unknown, maxDepth: number): string | null {
   const walk = (v: unknown, depth: number): string | null => {

@@ -5,10 +5,8 @@
  */
 import { z } from 'zod';
 import { isLoopbackHost } from '../config.js';
-import { unsafeText } from '../app/hostile-input.js';
+import { MAX_TEXT, unsafeText } from '../app/hostile-input.js';
 
-/** The longest message the bot reads; longer ones are refused with a message, not echoed. */
-export const MAX_TEXT = 4000;
 const MAX_DEPTH = 12;
 
 const id = z.string().min(1).max(512);

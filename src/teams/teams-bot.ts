@@ -30,7 +30,8 @@ import { findPersonByTeamsId, type Directory, type Person } from '../domain/dire
 import type { AdaptiveCard } from '../cards/render-card.js';
 import { adaptiveCardOf } from './case-cards.js';
 import { intakeCard } from './intake-cards.js';
-import { checkActivity, MAX_TEXT } from './activity-check.js';
+import { MAX_TEXT } from '../app/hostile-input.js';
+import { checkActivity } from './activity-check.js';
 import { appIdOf, BOARD_CHANNEL, boardReferenceOf, CHANNELS, CONVERSATIONS, holdsBoardRole, type ChosenBoardChannel } from './teams-channel.js';
 
 export type TeamsCredentials = { clientId?: string | undefined; clientSecret?: string | undefined; tenantId?: string | undefined };
