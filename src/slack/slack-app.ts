@@ -232,7 +232,8 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
     });
   });
   for (const [verb, step] of [['intake.back', (p: Person) => intake.back(p)], ['intake.cancel', (p: Person) => intake.cancel(p)]] as const) {
-    action(verb, async (person, body) => client.views.update({ view_id: body.view!.id, view: intakeModal(await step(person)) }));
+    // These buttons live only in the walk's window; pressed anywhere else there is nothing to update.
+    action(verb, async (person, body) => (body.view ? client.views.update({ view_id: body.view.id, view: intakeModal(await step(person)) }) : channel.post(person, { text: 'That button belongs to the walk window; nothing was changed.' })));
   }
 
   // Events. Slack retries an event it thinks was missed (X-Slack-Retry-Num): an event that

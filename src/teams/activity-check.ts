@@ -3,6 +3,7 @@
  * relies on, with their types and sizes, a serviceUrl it may answer to, and no text PostgreSQL or
  * a card cannot hold. Anything else is a plain 400 and changes nothing.
  */
+import { Activity as SdkActivity } from '@microsoft/agents-activity';
 import { z } from 'zod';
 import { isLoopbackHost } from '../config.js';
 import { MAX_TEXT, unsafeText } from '../app/hostile-input.js';
@@ -50,6 +51,12 @@ export function checkActivity(body: Record<string, unknown>, opts: { anonymous: 
     return { ok: false, reason: `${issue.path.join('.') || 'activity'}: ${issue.message}` };
   }
   const activity = parsed.data;
+  // The SDK's own schema, which it applies later with a throw: refused here instead.
+  try {
+    SdkActivity.fromObject(body);
+  } catch {
+    return { ok: false, reason: 'not an activity the Agents SDK reads' };
+  }
   const url = serviceUrlProblem(activity.serviceUrl, opts);
   if (url) return { ok: false, reason: url };
   if (activity.type === 'invoke') {
