@@ -4,7 +4,7 @@
  * cannot hold. Anything else is a plain 400 and changes nothing.
  */
 import { z } from 'zod';
-import { unsafeText } from '../app/hostile-input.js';
+import { MAX_TEXT, unsafeText } from '../app/hostile-input.js';
 
 const MAX_DEPTH = 16;
 
@@ -29,7 +29,8 @@ const Interaction = z.object({
       id,
       callback_id: z.string().max(255).optional(),
       private_metadata: z.string().max(3000).optional(),
-      state: z.object({ values: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))) }).optional(),
+      // What people typed in a window: bounded like a message, so nothing longer is recorded.
+      state: z.object({ values: z.record(z.string(), z.record(z.string(), z.looseObject({ value: z.string().max(MAX_TEXT).nullish() }))) }).optional(),
     })
     .optional(),
 });

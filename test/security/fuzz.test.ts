@@ -186,7 +186,6 @@ describe('hostile input at the doors', () => {
     const canary = h.teams.log.lines.filter((l) => JSON.stringify(l).includes(CANARY));
     for (const l of canary.slice(0, 5)) note('message text logged', l);
 
-    // eslint-disable-next-line no-console
     console.log(`fuzz: ${teams.length} Teams activities and ${slack.length} Slack payloads (${teams.length + slack.length} inputs, seed ${SEED}); answers ${JSON.stringify(Object.fromEntries(statuses))}; ${h.teams.sent.length} Teams and ${h.api.calls.length} Slack API calls checked; Teams ${teamsMs} ms, Slack ${slackMs} ms`);
     expect(failures).toEqual([]);
     expect(teams.length + slack.length).toBeGreaterThanOrEqual(2000);
