@@ -53,6 +53,19 @@ describe('team channels and group chats', () => {
     expect((await h.app.store.getDocument<{ conversation: { id: string } }>('teams-conversation', 'csc-sw'))!.value.conversation.id).toBe(personal);
   });
 
+  it('does not let a request’s serviceUrl redirect a person’s messages', async () => {
+    await h.say('hello', SAM);
+    const stored = async () => (await h.app.store.getDocument<{ serviceUrl: string }>('teams-conversation', 'csc-sw'))!.value.serviceUrl;
+    expect(await stored()).toBe(h.serviceUrl);
+    // Anonymous (no Bot registration): a serviceUrl off this machine is refused outright...
+    for (const serviceUrl of ['https://evil.example/', 'http://10.0.0.1/', 'javascript:alert(1)']) {
+      expect((await h.post({ type: 'message', text: 'help', serviceUrl }, SAM)).status).toBe(400);
+    }
+    // ...and another one on it is answered, but the stored chat keeps its own.
+    await h.post({ type: 'message', text: 'help', serviceUrl: 'http://127.0.0.2:9/' }, SAM);
+    expect(await stored()).toBe(h.serviceUrl);
+  });
+
   it('does not make a team the Board channel when the app is installed in it, and says how to', async () => {
     const installed = await h.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:resolve-bot' }], ...inChannel(POLICE_TEAM) });
     expect(installed.map((s) => [where(s.path), s.body.text])).toEqual([[POLICE_TEAM, expect.stringContaining('someone with a Board role says "@Resolve use this channel for Board notices" here')]]);
