@@ -22,6 +22,7 @@ import type { Logger } from 'pino';
 import { CASE_VERBS, type CaseFlow, type Reply } from '../app/case-flow.js';
 import { Claims } from '../app/claims.js';
 import type { Clock } from '../app/clock.js';
+import { MAX_TEXT } from '../app/hostile-input.js';
 import { notice, type CardView } from '../app/case-views.js';
 import type { IntakeSessions, IntakeView } from '../app/intake-sessions.js';
 import type { Messenger } from '../app/messenger.js';
@@ -30,7 +31,6 @@ import { findPersonByTeamsId, type Directory, type Person } from '../domain/dire
 import type { AdaptiveCard } from '../cards/render-card.js';
 import { adaptiveCardOf } from './case-cards.js';
 import { intakeCard } from './intake-cards.js';
-import { MAX_TEXT } from '../app/hostile-input.js';
 import { checkActivity } from './activity-check.js';
 import { appIdOf, BOARD_CHANNEL, boardReferenceOf, CHANNELS, CONVERSATIONS, holdsBoardRole, type ChosenBoardChannel } from './teams-channel.js';
 
