@@ -59,7 +59,11 @@ export class Claims {
     return true;
   }
 
-  /** Deletes this instance's claims that have run out (a few at a time, oldest first). */
+  /**
+   * Deletes this instance's claims that have run out (a few at a time, oldest first). The store
+   * has no delete-if-unchanged: a claim taken over between the read and the delete here would be
+   * deleted too, which only matters for a key repeated at that very moment, after its expiry.
+   */
   private async sweep() {
     const now = this.now();
     let n = 0;
