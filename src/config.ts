@@ -41,7 +41,8 @@ const Config = z.object({
   JOBS_LOCK_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   /**
    * The Azure Bot registration (the Agents SDK's own names). Without clientId the Teams endpoint
-   * accepts unauthenticated requests, which is allowed only outside production.
+   * accepts unauthenticated requests, which is allowed only outside production and only when
+   * HOST is a loopback address.
    */
   clientId: z.string().min(1).optional(),
   /**
@@ -76,10 +77,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
     if (parsed.data.NODE_ENV === 'production' && !parsed.data.clientId) {
       return { ok: false, message: 'In production the Teams endpoint must authenticate its callers: set clientId, clientSecret and tenantId from the Azure Bot registration.' };
     }
+    // Unauthenticated, anyone who can reach the port could speak for anyone in the directory.
+    if (!parsed.data.clientId && !isLoopbackHost(parsed.data.HOST)) {
+      return { ok: false, message: `Without clientId the Teams endpoint accepts anyone, so it listens only on this machine: set HOST=127.0.0.1 (or ::1, localhost), or set clientId, clientSecret and tenantId from the Azure Bot registration to listen on ${parsed.data.HOST}.` };
+    }
     const slack = [parsed.data.SLACK_SIGNING_SECRET, parsed.data.SLACK_BOT_TOKEN].filter(Boolean).length;
     if (slack === 1) return { ok: false, message: 'Slack needs both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (from the Slack app\'s Basic Information and OAuth & Permissions pages); set both, or neither to run without Slack.' };
     return { ok: true, config: parsed.data };
   }
   const issue = parsed.error.issues[0]!;
   return { ok: false, message: `Setting ${issue.path.join('.')} is not valid: ${issue.message}` };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: interfaces only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1' || /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(h);
 }

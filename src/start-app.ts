@@ -117,7 +117,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const server = createHttpServer({
     log,
     ...(slack?.handle ? { slack: slack.handle } : {}),
-    teams: teamsBot({ adapter: teams.adapter, authConfig: teams.authConfig, store, directory, intake, flow, messenger }),
+    teams: teamsBot({ adapter: teams.adapter, authConfig: teams.authConfig, boardConfigured: Boolean(config.BOARD_CHANNEL_ID), production: config.NODE_ENV === 'production', clock, log, store, directory, intake, flow, messenger }),
     health: async () => ({
       store: store.kind,
       jobs: await queue.status().catch(() => ({ running: false, error: 'the job queue cannot be read' })),

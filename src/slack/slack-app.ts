@@ -15,6 +15,8 @@ import { WebClient } from '@slack/web-api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Acted, CaseFlow, Reply } from '../app/case-flow.js';
+import { Claims } from '../app/claims.js';
+import { MAX_TEXT } from '../app/hostile-input.js';
 import type { CardView } from '../app/case-views.js';
 import type { IntakeSessions } from '../app/intake-sessions.js';
 import type { Messenger } from '../app/messenger.js';
@@ -33,6 +35,9 @@ export type SlackSettings = { signingSecret: string; botToken: string; appToken?
 /** Buttons that show something rather than take a step: the answer opens in a window. */
 const SHOWS = new Set(['case.timeline', 'cases.mine', 'help']);
 const SEEN_EVENTS = 'slack-event';
+/** Slack retries an event over a few minutes; one is held while worked on, then kept an hour. */
+const EVENT_CLAIM = { leaseMs: 60_000, keepMs: 60 * 60_000 };
+const TOO_LONG = `That message is longer than ${MAX_TEXT.toLocaleString('en-GB')} characters, so I have not read it and nothing was done. Please send something shorter.`;
 const NOT_IN_DIRECTORY = "I can't find you in this partnership's directory, so I can't open or show cases for you. Please ask your safeguarding lead to add your Slack account.";
 const SORRY = 'Sorry, something went wrong on our side. It has been logged; please try again.';
 
@@ -59,7 +64,7 @@ export function createSlack(settings: SlackSettings, deps: { store: Store; log: 
   const clientOptions = { ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}), retryConfig: { retries: 2 } };
   const receiver = settings.appToken
     ? new SocketModeReceiver({ appToken: settings.appToken, logger })
-    : new SlackHttpReceiver({ signingSecret: settings.signingSecret, logger });
+    : new SlackHttpReceiver({ signingSecret: settings.signingSecret, logger, store });
   const client = new WebClient(settings.botToken, { ...clientOptions, logger });
   // Bolt with a bare token checks it with auth.test in its constructor and keeps a failure for
   // good (an unhandled rejection, then every request refused). This asks on the first request
@@ -101,13 +106,15 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
     if (person) await messenger.seen(person, 'Slack');
     return person;
   };
-  /** Work after ack: a failure is logged and the person told, never left silent. */
-  const guard = async (person: Person, what: string, work: () => Promise<unknown>) => {
+  /** Work after ack: a failure is logged and the person told, never left silent. False if it failed. */
+  const guard = async (person: Person, what: string, work: () => Promise<unknown>): Promise<boolean> => {
     try {
       await work();
+      return true;
     } catch (err) {
       log.error({ err, what, person: person.id }, 'slack step failed after it was acknowledged');
       await channel.post(person, { text: SORRY });
+      return false;
     }
   };
   const windowOf = (view: CardView): ModalView => ({ type: 'modal', title: { type: 'plain_text', text: 'Resolve' }, close: { type: 'plain_text', text: 'Close' }, blocks: messageOf(view).blocks });
@@ -153,6 +160,7 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
     app.command(name, async ({ ack, command: c }) => {
       const person = findPersonBySlackId(directory, c.team_id, c.user_id);
       if (!person) return void (await ack({ response_type: 'ephemeral', text: NOT_IN_DIRECTORY }));
+      if (c.text.length > MAX_TEXT) return void (await ack({ response_type: 'ephemeral', text: TOO_LONG }));
       // Answers go to the DM with the bot; typed in a shared channel, say where to look.
       await ack(c.channel_id.startsWith('D') ? undefined : { response_type: 'ephemeral', text: 'I have answered in your direct messages with Resolve.' });
       await messenger.seen(person, 'Slack');
@@ -224,22 +232,29 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
     });
   });
   for (const [verb, step] of [['intake.back', (p: Person) => intake.back(p)], ['intake.cancel', (p: Person) => intake.cancel(p)]] as const) {
-    action(verb, async (person, body) => client.views.update({ view_id: body.view!.id, view: intakeModal(await step(person)) }));
+    // These buttons live only in the walk's window; pressed anywhere else there is nothing to update.
+    action(verb, async (person, body) => (body.view ? client.views.update({ view_id: body.view.id, view: intakeModal(await step(person)) }) : channel.post(person, { text: 'That button belongs to the walk window; nothing was changed.' })));
   }
 
   // Events. Slack retries an event it thinks was missed (X-Slack-Retry-Num): an event that
-  // records or sends something claims its event_id once in the store first, so a retry, on this
-  // instance or another, records nothing twice. (Showing the App Home again is harmless.)
-  const event = (name: string, run: (args: { event: Payload; body: Payload; firstTime: () => Promise<boolean> }) => Promise<unknown>, subscription = name) => {
+  // records or sends something claims its event_id in the store first, so a retry, on this
+  // instance or another, records nothing twice, and marks it done only once what it caused is
+  // recorded; if that fails the claim is released, so a retry can do it. The crash window: an
+  // instance that dies between its claim and the record leaves a lease, and a retry of that event
+  // within the lease (a minute) is dropped; Slack's later retries, or the person saying it again,
+  // find it expired. (Showing the App Home again is harmless.)
+  const events = new Claims(store, SEEN_EVENTS, EVENT_CLAIM);
+  const event = (name: string, run: (args: { event: Payload; body: Payload; firstTime: () => Promise<boolean>; settle: (ok: boolean) => Promise<void> }) => Promise<unknown>, subscription = name) => {
     registered.events.push(subscription);
     app.event(name, async ({ event: e, body }) => {
       const id = String((body as { event_id?: unknown }).event_id ?? '');
       const firstTime = async () => {
-        if ((await store.putDocument(SEEN_EVENTS, id, { at: new Date().toISOString() }, null)).ok) return true;
+        if (await events.claim(id)) return true;
         log.info({ eventId: id }, 'slack event already handled');
         return false;
       };
-      await run({ event: e as Payload, body: body as Payload, firstTime });
+      const settle = (ok: boolean) => (ok ? events.done(id) : events.release(id));
+      await run({ event: e as Payload, body: body as Payload, firstTime, settle });
     });
   };
   event('app_home_opened', async ({ event: e, body }) => {
@@ -250,21 +265,34 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
       : { type: 'home' as const, blocks: sections(NOT_IN_DIRECTORY) };
     await client.views.publish({ user_id: e.user, view });
   });
-  event('message', async ({ event: e, body, firstTime }) => {
+  event('message', async ({ event: e, body, firstTime, settle }) => {
     // Only what a person types in their DM with the bot: not the bot's own posts, not edits.
     if (e.channel_type !== 'im' || e.bot_id || (e.subtype && e.subtype !== 'thread_broadcast') || typeof e.text !== 'string') return;
     if (!(await firstTime())) return;
+    let done = false;
+    try {
+      done = await dm(e, body);
+    } finally {
+      await settle(done);
+    }
+  }, 'message.im');
+  /** A message in someone's DM with the bot; false if what it should cause failed. */
+  const dm = async (e: Payload, body: Payload): Promise<boolean> => {
     const person = await personOf(body.team_id ?? e.team, e.user);
-    if (!person) return void (await client.chat.postMessage({ channel: e.channel, text: NOT_IN_DIRECTORY }));
+    if (!person) {
+      await client.chat.postMessage({ channel: e.channel, text: NOT_IN_DIRECTORY });
+      return true;
+    }
+    if (e.text.length > MAX_TEXT) return channel.post(person, { text: TOO_LONG });
     const text = e.text.replace(/<@[A-Z0-9]+>/g, '').trim();
-    await guard(person, 'message', async () => {
+    return guard(person, 'message', async () => {
       const inThread = typeof e.thread_ts === 'string' && e.thread_ts !== e.ts ? e.thread_ts : undefined;
       const ref = inThread ? (await store.getDocument<string>(THREAD_CASES, `${e.channel}/${inThread}`))?.value : undefined;
       // In a case's thread, what they write goes to everyone taking part (and the timeline).
       if (ref) return channel.post(person, { text: await flow.post(person, ref, text) }, inThread);
       return answer(person, await flow.command(person, text), inThread);
     });
-  }, 'message.im');
+  };
 }
 
 function parseJson(text: string | undefined): Record<string, unknown> {
@@ -282,9 +310,15 @@ function parseMeta(text: string | undefined): { caseRef: string; origin: Origin 
   return { caseRef: typeof m.caseRef === 'string' ? m.caseRef : '', origin: o && typeof o.channel === 'string' && typeof o.ts === 'string' ? { channel: o.channel, ts: o.ts } : null };
 }
 
-/** Bolt's logger interface over ours, so Slack's warnings land in the same structured log. */
-function boltLogger(log: Logger): SlackLogger {
+/**
+ * Bolt's logger interface over ours, so Slack's warnings land in the same structured log. What
+ * Bolt and the WebClient log can hold what people wrote (request bodies, message text, API
+ * arguments), so only their words are kept: debug lines (which print whole bodies) are dropped,
+ * objects are left out, and an error keeps its message.
+ */
+export function boltLogger(log: Logger): SlackLogger {
   let level = 'info' as LogLevel;
-  const line = (fn: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => log[fn]({ slack: true }, msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' '));
-  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error'), setLevel: (l) => void (level = l), getLevel: () => level, setName: () => {} };
+  const words = (m: unknown) => (m instanceof Error ? m.message : typeof m === 'string' ? m.slice(0, 300) : typeof m === 'number' || typeof m === 'boolean' ? String(m) : '[details left out]');
+  const line = (fn: 'info' | 'warn' | 'error') => (...msg: unknown[]) => log[fn]({ slack: true }, msg.map(words).join(' '));
+  return { debug: () => {}, info: line('info'), warn: line('warn'), error: line('error'), setLevel: (l) => void (level = l), getLevel: () => level, setName: () => {} };
 }

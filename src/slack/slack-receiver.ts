@@ -1,24 +1,35 @@
 /**
- * POST /slack/events on our own HTTP server, for Bolt: Slack's signature and timestamp are checked
- * (Bolt's own check: a forged or missing signature, or a request more than five minutes old, gets
- * 401), a request seen before gets 401 too, a body that is not a Slack payload gets 400, and only
- * then does Bolt see it. Bolt's HTTPResponseAck answers Slack as soon as a handler acks, so the
- * work after ack() does not hold Slack's three seconds.
+ * POST /slack/events on our own HTTP server, for Bolt: a request dated more than five minutes
+ * from now either way gets 401, then Slack's signature is checked (Bolt's own check: a forged or
+ * missing one gets 401), a body that is not a Slack payload of the shape the handlers read gets
+ * 400 (payload-check.ts), a signature seen before, on any instance, gets 401, and only then does
+ * Bolt see it. Bolt's HTTPResponseAck answers Slack as soon as a handler acks, so the work after
+ * ack() does not hold Slack's three seconds.
  */
 import { HTTPModuleFunctions as http, HTTPResponseAck, type App, type Receiver } from '@slack/bolt';
 import type { Logger as SlackLogger } from '@slack/logger';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Claims } from '../app/claims.js';
+import type { Store } from '../app/store.js';
+import { checkPayload } from './payload-check.js';
 
-/** How long a signature stays fresh for Slack (and so how long it must be remembered). */
-const FRESH_MS = 5 * 60 * 1000;
-const KNOWN_TYPES = new Set(['event_callback', 'block_actions', 'view_submission', 'view_closed', 'shortcut', 'message_action', 'block_suggestion']);
+/** How far a request's timestamp may be from now, either way (Slack's own rule). */
+const FRESH_S = 5 * 60;
+/**
+ * A signature is remembered (in the store, so every instance sees it) while a request bearing it
+ * could still be accepted: its timestamp is within five minutes of now, so ten minutes from first
+ * sight covers it whichever side of now it was dated.
+ */
+const SIGNATURES = 'slack-signature';
+const REMEMBER_MS = 2 * FRESH_S * 1000;
 
 export class SlackHttpReceiver implements Receiver {
   private app: App | undefined;
-  /** Signatures accepted in the last five minutes: one replayed inside that window is refused. */
-  private readonly seen = new Map<string, number>();
+  private readonly signatures: Claims;
 
-  constructor(private readonly opts: { signingSecret: string; logger: SlackLogger; now?: () => number }) {}
+  constructor(private readonly opts: { signingSecret: string; logger: SlackLogger; store: Store; now?: () => number }) {
+    this.signatures = new Claims(opts.store, SIGNATURES, { leaseMs: REMEMBER_MS, keepMs: REMEMBER_MS, ...(opts.now ? { now: opts.now } : {}) });
+  }
 
   init(app: App): void {
     this.app = app;
@@ -29,6 +40,12 @@ export class SlackHttpReceiver implements Receiver {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { logger } = this.opts;
+    const now = (this.opts.now ?? Date.now)() / 1000;
+    const ts = Number(req.headers['x-slack-request-timestamp'] ?? NaN);
+    if (!Number.isInteger(ts) || Math.abs(now - ts) > FRESH_S) {
+      logger.warn('Refused a Slack request dated more than five minutes from now');
+      return http.buildNoBodyResponse(res, 401);
+    }
     let buffered;
     try {
       buffered = await http.parseAndVerifyHTTPRequest({ enabled: true, signingSecret: this.opts.signingSecret }, req);
@@ -46,14 +63,15 @@ export class SlackHttpReceiver implements Receiver {
     }
     if (body.ssl_check === '1') return http.buildSSLCheckResponse(res);
     if (body.type === 'url_verification') return http.buildUrlVerificationResponse(res, body);
-    if (!isSlackPayload(body)) {
-      logger.warn('Refused a Slack request that is not a command, event or interaction');
+    const checked = checkPayload(body);
+    if (!checked.ok) {
+      logger.warn(`Refused a Slack request that is not a command, event or interaction this app reads (${checked.reason})`);
       return http.buildNoBodyResponse(res, 400);
     }
     // A retried event carries the same event_id, which the app records once (it may be re-signed
     // or not); anything else seen before is a replay.
-    const retried = req.headers['x-slack-retry-num'] !== undefined && body.type === 'event_callback';
-    if (!retried && !this.firstSight(http.getHeader(req, 'x-slack-signature'))) {
+    const retried = req.headers['x-slack-retry-num'] !== undefined && checked.kind === 'event';
+    if (!retried && !(await this.signatures.claim(http.getHeader(req, 'x-slack-signature')))) {
       logger.warn('Refused a replayed Slack request');
       return http.buildNoBodyResponse(res, 401);
     }
@@ -67,24 +85,4 @@ export class SlackHttpReceiver implements Receiver {
       if (!res.headersSent) http.buildNoBodyResponse(res, 500);
     }
   }
-
-  private firstSight(signature: string): boolean {
-    const now = (this.opts.now ?? Date.now)();
-    // Oldest first (a Map keeps insertion order): forget what can no longer be replayed.
-    for (const [sig, at] of this.seen) {
-      if (now - at <= FRESH_MS) break;
-      this.seen.delete(sig);
-    }
-    if (this.seen.has(signature)) return false;
-    this.seen.set(signature, now);
-    return true;
-  }
-}
-
-function isSlackPayload(body: Record<string, unknown>): boolean {
-  if (typeof body.command === 'string') return typeof body.user_id === 'string';
-  if (typeof body.type !== 'string' || !KNOWN_TYPES.has(body.type)) return false;
-  if (body.type === 'event_callback') return typeof body.event === 'object' && body.event !== null && typeof body.event_id === 'string';
-  const user = body.user as { id?: unknown } | undefined;
-  return typeof user?.id === 'string';
 }

@@ -3,15 +3,26 @@
  * people goes through the Messenger (see teams-channel.ts for Teams' side of it).
  *
  * It greets people when the app is installed, remembers where each person can be reached (their
- * conversation reference, kept in the store, so prompts survive a restart), learns the Board's
- * channel, runs the intake walk on cards, and hands every other button and typed command to the
- * app's CaseFlow, showing the view it returns. Anyone not in the partnership directory is told
- * so and nothing else happens.
+ * conversation reference, kept in the store, so prompts survive a restart), runs the intake walk
+ * on cards, and hands every other button and typed command to the app's CaseFlow, showing the
+ * view it returns. Anyone not in the partnership directory is told so and nothing else happens.
+ *
+ * Case content is only ever shown in a person's personal chat with the bot: in a team channel or
+ * a group chat it answers with a pointer to that chat and remembers nothing, except that someone
+ * holding a Board role may choose the channel for the Board's notices there.
+ *
+ * At the door, before the SDK sees it, a request must be an activity of the shape the bot relies
+ * on (activity-check.ts; otherwise a plain 400, one log line) and is acted on once: its id is
+ * claimed in the store, so a retry delivered here or to another instance does nothing twice.
  */
+import type { ConversationReference } from '@microsoft/agents-activity';
 import { AgentApplication, CardFactory, CloudAdapter, MessageFactory, authorizeJWT, type AuthConfiguration, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { CASE_VERBS, type CaseFlow, type Reply } from '../app/case-flow.js';
+import { Claims } from '../app/claims.js';
+import type { Clock } from '../app/clock.js';
+import { MAX_TEXT } from '../app/hostile-input.js';
 import { notice, type CardView } from '../app/case-views.js';
 import type { IntakeSessions, IntakeView } from '../app/intake-sessions.js';
 import type { Messenger } from '../app/messenger.js';
@@ -20,11 +31,25 @@ import { findPersonByTeamsId, type Directory, type Person } from '../domain/dire
 import type { AdaptiveCard } from '../cards/render-card.js';
 import { adaptiveCardOf } from './case-cards.js';
 import { intakeCard } from './intake-cards.js';
-import { BOARD_CHANNEL, CHANNELS, CONVERSATIONS } from './teams-channel.js';
+import { checkActivity } from './activity-check.js';
+import { appIdOf, BOARD_CHANNEL, boardReferenceOf, CHANNELS, CONVERSATIONS, holdsBoardRole, type ChosenBoardChannel } from './teams-channel.js';
 
 export type TeamsCredentials = { clientId?: string | undefined; clientSecret?: string | undefined; tenantId?: string | undefined };
 
 const MAX_BODY = 512 * 1024;
+/** Where each activity's claim is kept (conversation id/activity id). */
+const SEEN_ACTIVITIES = 'teams-activity';
+/** Teams retries within seconds; an activity is remembered far longer than that. */
+const ACTIVITY_CLAIM = { leaseMs: 60_000, keepMs: 60 * 60_000 };
+
+const POINTER = "I only talk about cases in your personal chat with Resolve, so nothing about a case is shown or kept here. Open Resolve from Apps (or click its name) and ask me there.";
+const TOO_LONG = `That message is longer than ${MAX_TEXT.toLocaleString('en-GB')} characters, so I have not read it and nothing was done. Please send something shorter.`;
+const SAY_BOARD = /^use this channel for (the )?board('s)? notices[.!]?$/i;
+
+/** A personal chat with the bot. Teams names every conversation's type; one without is not a group. */
+function isPersonal(conversation: { conversationType?: string | undefined; isGroup?: boolean | undefined } | undefined): boolean {
+  return conversation?.conversationType === 'personal' || (conversation?.conversationType === undefined && conversation?.isGroup !== true);
+}
 
 /** The SDK's adapter for these credentials (anonymous without a clientId, outside production only). */
 export function teamsAdapter(credentials: TeamsCredentials, log: Logger): { adapter: CloudAdapter; authConfig: AuthConfiguration } {
@@ -45,6 +70,11 @@ export function teamsAdapter(credentials: TeamsCredentials, log: Logger): { adap
 type Deps = {
   adapter: CloudAdapter;
   authConfig: AuthConfiguration;
+  /** The Board channel is set in the configuration (BOARD_CHANNEL_ID), not chosen in Teams. */
+  boardConfigured: boolean;
+  production: boolean;
+  clock: Clock;
+  log: Logger;
   store: Store;
   directory: Directory;
   intake: IntakeSessions;
@@ -54,14 +84,23 @@ type Deps = {
 
 /** Handles POST /api/messages. */
 export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { adapter, store, directory, intake, flow, messenger } = deps;
+  const { adapter, store, directory, intake, flow, messenger, log } = deps;
   const app = new AgentApplication<TurnState>({ adapter, startTypingTimer: false });
+  const anonymous = !deps.authConfig.clientId;
+  const claims = new Claims(store, SEEN_ACTIVITIES, ACTIVITY_CLAIM);
+  const verbs = new Set<string>();
 
   // What this process last stored for each person, so a click does not rewrite an unchanged reference.
   const remembered = new Map<string, string>();
   const remember = async (context: TurnContext, person: Person) => {
     // Without the message id, so a prompt later is a new message, not a reply to an old one.
     const { activityId: _reply, ...reference } = context.activity.getConversationReference();
+    if (anonymous) {
+      // Nobody vouches for an unauthenticated request's serviceUrl: it may not redirect where a
+      // person's messages go once they have a chat.
+      const stored = await store.getDocument<ConversationReference>(CONVERSATIONS, person.id);
+      if (stored) reference.serviceUrl = stored.value.serviceUrl;
+    }
     const json = JSON.stringify(reference);
     if (remembered.get(person.id) !== json) {
       await store.putDocument(CONVERSATIONS, person.id, reference);
@@ -77,21 +116,15 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
   const show = (view: CardView, person: Person) => adaptiveCardOf(view, person);
 
   app.onConversationUpdate('membersAdded', async (context) => {
+    const personal = isPersonal(context.activity.conversation);
     for (const member of context.activity.membersAdded ?? []) {
       if (member.id === context.activity.recipient?.id) {
-        // The app installed in a team: the first such channel is where Board notices go (not
-        // overwritten by later installs in other agencies' teams; BOARD_CHANNEL_ID overrides it).
-        if (context.activity.conversation?.conversationType === 'channel') {
-          const { activityId: _reply, ...reference } = context.activity.getConversationReference();
-          const put = await store.putDocument(CHANNELS, BOARD_CHANNEL, reference, null);
-          await context.sendActivity(
-            put.ok
-              ? `Resolve will post here when a case reaches the stage at which ${directory.partnership.name} must be informed.`
-              : `Resolve posts ${directory.partnership.name}'s notices in the team where it was first installed; set BOARD_CHANNEL_ID to use another channel.`,
-          );
-        }
+        // Installed in a team: that never makes it the Board's channel (any agency can install it).
+        if (!personal) await context.sendActivity(`Resolve talks about cases only in each person's personal chat with it. To have ${directory.partnership.name}'s notices posted in this channel, someone with a Board role says "@Resolve use this channel for Board notices" here.`);
         continue;
       }
+      // A person joining a team or group chat is welcomed in their own chat, once they open it.
+      if (!personal) continue;
       const person = member.aadObjectId ? findPersonByTeamsId(directory, member.aadObjectId) : undefined;
       if (!person) continue;
       await remember(context, person);
@@ -100,8 +133,11 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
   });
 
   // Card buttons. Each answers with the card that replaces the one clicked.
-  const onCard = (verb: string, run: (person: Person, data: Record<string, unknown>) => Promise<AdaptiveCard>) =>
+  // (The verbs are kept so the door refuses a button the bot does not have.)
+  const onCard = (verb: string, run: (person: Person, data: Record<string, unknown>) => Promise<AdaptiveCard>) => {
+    verbs.add(verb);
     app.adaptiveCards.actionExecute<Record<string, unknown>>(verb, async (context, _state, action) => {
+      if (!isPersonal(context.activity.conversation)) return adaptiveCardOf(notice('Open your chat with Resolve', POINTER), null);
       const person = personOf(context);
       if (!person) return adaptiveCardOf(notice('Not in the directory', "I can't find you in this partnership's directory, so I can't act for you."), null);
       await remember(context, person);
@@ -109,6 +145,7 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
       const data = (action.data ?? action) as Record<string, unknown>;
       return run(person, data);
     });
+  };
   const walk = (view: Promise<IntakeView>) => view.then(intakeCard);
   onCard('intake.start', (person) => walk(intake.start(person)));
   onCard('intake.answer', (person, data) => walk(intake.answer(person, String(data.stepId ?? ''), data.answer)));
@@ -129,26 +166,72 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
     else await sendCard(context, intakeCard(reply.intake));
   };
   app.onActivity('message', async (context) => {
+    const text = (context.activity.text ?? '').replace(/<at>[^<]*<\/at>/g, '').trim();
+    if (!isPersonal(context.activity.conversation)) {
+      await (SAY_BOARD.test(text) ? chooseBoardChannel(context) : context.sendActivity(POINTER));
+      return;
+    }
     const person = personOf(context);
     if (!person) {
       await context.sendActivity("I can't find you in this partnership's directory, so I can't open or show cases for you. Please ask your safeguarding lead to add your Teams account.");
       return;
     }
+    if (text.length > MAX_TEXT) return void (await context.sendActivity(TOO_LONG));
     await remember(context, person);
-    const text = (context.activity.text ?? '').replace(/<at>[^<]*<\/at>/g, '');
     await answer(context, await flow.command(person, text), person);
   });
+
+  /** "use this channel for Board notices", said in a team channel by someone with a Board role. */
+  const chooseBoardChannel = async (context: TurnContext) => {
+    const say = (text: string) => context.sendActivity(text);
+    const person = personOf(context);
+    const board = directory.partnership.name;
+    if (!person || !holdsBoardRole(person)) return say(`Only someone with a Board role in ${board}'s directory can choose where the Board's notices go; nothing was changed.`);
+    if (context.activity.conversation?.conversationType !== 'channel') return say("The Board's notices go to a team channel: say this in the channel you mean. Nothing was changed.");
+    if (deps.boardConfigured) return say("The Board's channel is set in Resolve's configuration (BOARD_CHANNEL_ID), so it cannot be changed here; nothing was changed.");
+    const { activityId: _reply, ...reference } = context.activity.getConversationReference();
+    const old = await store.getDocument(CHANNELS, BOARD_CHANNEL);
+    const before = old ? boardReferenceOf(old.value) : null;
+    if (before?.conversation?.id === reference.conversation.id) return say(`This is already the channel for ${board}'s notices.`);
+    const chosen: ChosenBoardChannel = { reference, setBy: person.id, at: deps.clock.now().toISOString() };
+    if (!(await store.putDocument(CHANNELS, BOARD_CHANNEL, chosen, old ? old.etag : null)).ok) return say("Someone changed the Board's channel at the same moment; nothing was changed here. Please say it again.");
+    await say(`${person.name} chose this channel for ${board}'s notices: Resolve will post here when a case reaches the stage at which the Board must be informed.`);
+    if (!before) return;
+    try {
+      await adapter.continueConversation(appIdOf(deps.authConfig.clientId), before, (ctx) => ctx.sendActivity(`${person.name} moved ${board}'s notices to another channel; Resolve no longer posts them here.`).then(() => undefined));
+    } catch (err) {
+      log.error({ err }, 'could not tell the old Board channel that the notices have moved');
+    }
+  };
 
   const authorize = authorizeJWT(deps.authConfig);
   return async (req, res) => {
     const body = await readJson(req);
     const web = webResponse(res);
-    if (body === undefined) return void web.status(400).send({ error: 'The request body must be a JSON activity.' }).end();
+    // One line per refusal, without the request's content: bad input is not our failure.
+    const refuse = (reason: string) => {
+      log.warn({ reason }, 'refused a Teams request');
+      web.status(400).send({ error: 'This is not an activity Resolve accepts; nothing was done.' }).end();
+    };
+    if (body === undefined) return refuse('not a JSON activity');
     const request = { body, headers: req.headers as Record<string, string | string[] | undefined>, method: req.method ?? 'POST' } as Parameters<typeof adapter.process>[0];
     let allowed = false;
     await authorize(request, web, () => void (allowed = true));
     if (!allowed) return void (web.writableEnded ? undefined : web.end());
-    await adapter.process(request, web, (context) => app.run(context));
+    const checked = checkActivity(body, { anonymous, production: deps.production, verbs });
+    if (!checked.ok) return refuse(checked.reason);
+    const { activity } = checked;
+    const key = `${activity.conversation.id}/${activity.id}`;
+    if (!(await claims.claim(key))) {
+      log.info({ type: activity.type }, 'teams activity already handled');
+      // A repeated button press still gets a card back; anything else is simply acknowledged.
+      if (activity.type === 'invoke') web.status(200).send({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: adaptiveCardOf(notice('Already received', 'That was already received; nothing was done twice.'), null) });
+      return void web.status(200).end();
+    }
+    // The claim holds only once the turn has run: a turn that failed may be retried.
+    let failed = false;
+    await adapter.process(request, web, (context) => app.run(context).catch((err: unknown) => ((failed = true), Promise.reject(err))));
+    await (failed ? claims.release(key) : claims.done(key));
   };
 }
 

@@ -12,9 +12,25 @@ import { adaptiveCardOf } from './case-cards.js';
 
 /** Where the conversation reference of each person is kept. */
 export const CONVERSATIONS = 'teams-conversation';
-/** Where the Board's channel is kept, learned when the app is installed in the Board's team. */
+/** Where the Board's channel is kept when someone with a Board role chose it in Teams. */
 export const CHANNELS = 'teams-channel';
 export const BOARD_CHANNEL = 'board';
+
+/** The Board's channel as chosen: where, by whom (a person id) and when. */
+export type ChosenBoardChannel = { reference: ConversationReference; setBy: string; at: string };
+
+/** The chosen channel's reference (older stores kept the bare reference, learned on install). */
+export function boardReferenceOf(value: unknown): ConversationReference | null {
+  if (!value || typeof value !== 'object') return null;
+  const chosen = value as Partial<ChosenBoardChannel>;
+  return chosen.reference ?? (value as ConversationReference);
+}
+
+/** Who may choose where the Board's notices go: anyone holding a Board role in the directory. */
+export const holdsBoardRole = (person: Person) => person.roles.some((r) => r.startsWith('board-'));
+
+/** The app id the SDK wants for a proactive message (without a registration it still wants one). */
+export const appIdOf = (clientId: string | undefined) => clientId ?? 'anonymous';
 
 /** A Board channel set in the configuration (BOARD_CHANNEL_ID, BOARD_SERVICE_URL). */
 export type BoardChannel = { channelId: string; serviceUrl: string };
@@ -23,8 +39,7 @@ type Deps = { adapter: CloudAdapter; store: Store; clientId: string | undefined;
 
 export function teamsChannel(deps: Deps): Channel {
   const { adapter, store, log } = deps;
-  // Without a registration (local use, the Playground) the SDK still wants some app id.
-  const appId = deps.clientId ?? 'anonymous';
+  const appId = appIdOf(deps.clientId);
   const activityOf = (message: Outgoing, to: Person | null) =>
     'text' in message ? MessageFactory.text(message.text) : MessageFactory.attachment(CardFactory.adaptiveCard(adaptiveCardOf(message.view, to)));
 
@@ -48,7 +63,8 @@ export function teamsChannel(deps: Deps): Channel {
       }
     },
     async postToBoard(view) {
-      const learned = (await store.getDocument<ConversationReference>(CHANNELS, BOARD_CHANNEL))?.value;
+      const chosen = await store.getDocument(CHANNELS, BOARD_CHANNEL);
+      const learned = chosen ? boardReferenceOf(chosen.value) : null;
       const configured = deps.boardChannel
         ? ({
             channelId: 'msteams',

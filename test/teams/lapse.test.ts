@@ -1,8 +1,8 @@
 /**
  * A response that never comes: the deadline job marks Stage 1 overdue, the manager who raised it
  * gets the lapse card in Teams, and its Escalate asks for Stage 2, whose approver gets the
- * approval card; Stage 2 lapses in turn, and when Stage 3 opens the Board's channel (learned
- * when the app was installed in the Board's team) gets the notice with the monitoring fields.
+ * approval card; Stage 2 lapses in turn, and when Stage 3 opens the Board's channel (chosen
+ * in Teams by someone with a Board role, or configured) gets the notice with the monitoring fields.
  * Time moves on a fake clock; the jobs run through the app's own scheduler code.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -16,8 +16,8 @@ const NADIA = '00000000-0000-0000-0000-000000000042';
 
 const CONFIGURED = '19:configured-board@thread.tacv2';
 
-// The Board channel learned by installing the app in the Board's team, or set in the configuration.
-describe.each(['learned', 'configured'] as const)('a lapsed response in Teams (Board channel %s)', (how) => {
+// The Board channel chosen in Teams by someone with a Board role, or set in the configuration.
+describe.each(['chosen', 'configured'] as const)('a lapsed response in Teams (Board channel %s)', (how) => {
   const clock = new FakeClock(new Date('2026-11-23T10:00:00Z'));
   let h: Awaited<ReturnType<typeof teamsHarness>>;
   beforeAll(async () => {
@@ -70,16 +70,17 @@ describe.each(['learned', 'configured'] as const)('a lapsed response in Teams (B
     await h.click('escalation.approve', { caseRef: ref, stage: 2 }, GARETH);
     expect((await h.app.cases.load(ref))!.current).toMatchObject({ number: 2, raiser: { personId: 'csc-sm' } });
 
-    // Learned: the app is installed in the Board's team, and that channel is where notices go.
-    const BOARD_CHANNEL = how === 'learned' ? '19:board@thread.tacv2' : CONFIGURED;
-    if (how === 'learned') {
-      const installed = await h.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:resolve-bot' }], conversation: { id: BOARD_CHANNEL, conversationType: 'channel' }, channelData: { team: { id: '19:team' } } });
-      expect(installed.map((s) => s.path)).toEqual([expect.stringContaining(`/v3/conversations/${BOARD_CHANNEL}/activities`)]);
-      // Installed later in another agency's team: the Board's channel stays the first one.
-      const other = await h.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:resolve-bot' }], conversation: { id: '19:police@thread.tacv2', conversationType: 'channel' }, channelData: { team: { id: '19:police' } } });
-      expect(other.map((s) => s.body.text)).toEqual([expect.stringContaining('in the team where it was first installed')]);
+    // Chosen: installing the app in a team does not make it the Board's channel; Nadia (Board
+    // business manager) says so in the channel she means.
+    const BOARD_CHANNEL = how === 'chosen' ? '19:board@thread.tacv2' : CONFIGURED;
+    if (how === 'chosen') {
+      const inChannel = { conversation: { id: BOARD_CHANNEL, conversationType: 'channel', isGroup: true }, channelData: { team: { id: '19:team' } } };
+      const installed = await h.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:resolve-bot' }], ...inChannel });
+      expect(installed.map((s) => s.body.text)).toEqual([expect.stringContaining('use this channel for Board notices')]);
+      expect(await h.app.store.getDocument('teams-channel', 'board')).toBeNull();
+      const chosen = await h.send({ type: 'message', text: '<at>Resolve</at> use this channel for Board notices', ...inChannel }, NADIA);
+      expect(chosen.map((s) => [s.path.replace(/\/activities.*$/, ''), s.body.text])).toEqual([[`/v3/conversations/${BOARD_CHANNEL}`, expect.stringContaining('Nadia Kowalski chose this channel')]]);
     }
-
     // Stage 2 lapses too; Gareth escalates; Helen (Board member) approves Stage 3.
     for (const who of [HELEN, NADIA]) await h.say('hello', who);
     const stage2 = (await h.app.queue.jobsOf(ref)).find((j) => j.name === 'response-deadline' && j.state === 'scheduled' && j.data.stage === 2)!;

@@ -56,12 +56,16 @@ export async function teamsHarness(options: { clock?: Clock; env?: (serviceUrl: 
       }),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    return { status: res.status, text, body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {} };
   };
 
   return {
     sent,
     log,
+    /** The recording connector's URL (the serviceUrl of every activity posted). */
+    serviceUrl,
+    /** POSTs an activity as it is (the defaults above filled in) and returns the HTTP answer. */
+    post,
     get app() {
       return app;
     },
