@@ -5,6 +5,7 @@
 import { afterAll, describe, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
+import { ANCHORS_COLLECTION, type AnchorDoc } from '../../src/store/mongo/mongo-anchors.js';
 import { COLLECTIONS, mongoStore, type CommitDoc } from '../../src/store/mongo/mongo-store.js';
 import { storeContract } from './store-contract.js';
 
@@ -16,16 +17,28 @@ if (url) {
     for (const name of databases) await client.db(name).dropDatabase();
     await client.close();
   });
-  storeContract('MongoDB', async () => {
+  storeContract('MongoDB', async (hasher) => {
     const name = `resolve_test_${randomBytes(6).toString('hex')}`;
     databases.push(name);
     const db = client.db(name);
+    const commits = db.collection<CommitDoc>(COLLECTIONS.commits);
     // The test owns the client; closing one store must not close it for the next.
-    const store = await mongoStore(db, async () => undefined);
+    const store = await mongoStore(db, async () => undefined, hasher ? { hasher } : {});
     return {
       store,
+      reopen: (other) => mongoStore(db, async () => undefined, { hasher: other }),
       tamper: async (caseRef, seq, text) => {
-        await db.collection<CommitDoc>(COLLECTIONS.commits).updateOne({ caseRef, 'events.seq': seq }, { $set: { 'events.$.event.data.text': text } });
+        await commits.updateOne({ caseRef, 'events.seq': seq }, { $set: { 'events.$.event.data.text': text } });
+      },
+      deleteEvents: async (caseRef, fromSeq) => {
+        await commits.deleteMany({ caseRef, firstSeq: { $gte: fromSeq } });
+        await commits.updateMany({ caseRef, lastSeq: { $gte: fromSeq } }, { $pull: { events: { seq: { $gte: fromSeq } } }, $set: { lastSeq: fromSeq - 1 } });
+      },
+      deleteAnchors: async ({ caseRef, fromSeq }) => {
+        await db.collection<AnchorDoc>(ANCHORS_COLLECTION).deleteMany({ ...(caseRef ? { caseRef } : {}), _id: { $gte: fromSeq ?? 1 } });
+      },
+      replaceEvent: async ({ caseRef, seq, event, prevHash, hash, scheme }) => {
+        await commits.updateOne({ caseRef, 'events.seq': seq }, { $set: { 'events.$': { seq, event, prevHash, hash }, scheme } });
       },
     };
   });

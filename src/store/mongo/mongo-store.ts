@@ -10,13 +10,16 @@
  * The case summary is written just after its commit (only ever replacing an older one). Without
  * a transaction, a crash between the two leaves the summary one change behind; the events are
  * whole, and the case's next change writes a summary from all of them.
+ *
+ * Each commit's audit anchor is written just after it, before the summary (mongo-anchors.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db, Filter } from 'mongodb';
-import { eventHash } from '../../app/audit.js';
+import { auditHasher, type AuditHasher } from '../../app/audit.js';
 import type { CaseSummary } from '../../app/case-summary.js';
-import type { AppendResult, CaseQuery, Store, StoredEvent } from '../../app/store.js';
+import type { AppendResult, AuditScheme, CaseQuery, Store, StoredEvent } from '../../app/store.js';
 import type { CaseEvent } from '../../domain/escalation/events.js';
+import { mongoAnchors } from './mongo-anchors.js';
 
 type CommitEvent = { seq: number; event: CaseEvent; prevHash: string | null; hash: string };
 export type CommitDoc = {
@@ -26,6 +29,8 @@ export type CommitDoc = {
   lastSeq: number;
   idempotencyKey: string | null;
   events: CommitEvent[];
+  /** How its events were hashed; absent on commits made before schemes were recorded (sha256). */
+  scheme?: AuditScheme;
   recordedAt: Date;
 };
 type SummaryDoc = {
@@ -53,10 +58,15 @@ const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const isDuplicateKey = (e: unknown) => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 11000;
 
 const toStored = (c: CommitDoc): StoredEvent[] =>
-  c.events.map((e) => ({ caseRef: c.caseRef, seq: e.seq, event: e.event, idempotencyKey: c.idempotencyKey, prevHash: e.prevHash, hash: e.hash }));
+  c.events.map((e) => ({ caseRef: c.caseRef, seq: e.seq, event: e.event, idempotencyKey: c.idempotencyKey, prevHash: e.prevHash, hash: e.hash, scheme: c.scheme ?? 'sha256' }));
 
-/** Creates the indexes (idempotent) and returns the store; `close` closes the client. */
-export async function mongoStore(db: Db, close: () => Promise<void>): Promise<Store> {
+/**
+ * Creates the indexes (idempotent) and returns the store; `close` closes the client. `hasher`:
+ * how events and anchors are hashed, plain SHA-256 when omitted (open-store gives the key).
+ */
+export async function mongoStore(db: Db, close: () => Promise<void>, options: { hasher?: AuditHasher } = {}): Promise<Store> {
+  const hasher = options.hasher ?? auditHasher();
+  const anchors = mongoAnchors(db, hasher);
   const commits: Collection<CommitDoc> = db.collection(COLLECTIONS.commits);
   const summaries: Collection<SummaryDoc> = db.collection(COLLECTIONS.summaries);
   const documents: Collection<Doc> = db.collection(COLLECTIONS.documents);
@@ -115,8 +125,8 @@ export async function mongoStore(db: Db, close: () => Promise<void>): Promise<St
       const stored: StoredEvent[] = events.map((e, i) => {
         const seq = expectedVersion + i + 1;
         const event = plain(e);
-        const hash = eventHash(prev, caseRef, seq, event);
-        const s: StoredEvent = { caseRef, seq, event, idempotencyKey: idempotencyKey ?? null, prevHash: prev, hash };
+        const hash = hasher.eventHash(prev, caseRef, seq, event);
+        const s: StoredEvent = { caseRef, seq, event, idempotencyKey: idempotencyKey ?? null, prevHash: prev, hash, scheme: hasher.scheme };
         prev = hash;
         return s;
       });
@@ -129,6 +139,7 @@ export async function mongoStore(db: Db, close: () => Promise<void>): Promise<St
           lastSeq: expectedVersion + events.length,
           idempotencyKey: idempotencyKey ?? null,
           events: stored.map(({ seq, event, prevHash, hash }) => ({ seq, event, prevHash, hash })),
+          scheme: hasher.scheme,
           recordedAt: new Date(),
         });
       } catch (e) {
@@ -140,6 +151,7 @@ export async function mongoStore(db: Db, close: () => Promise<void>): Promise<St
         }
         return { ok: false, conflict: true, message: `case ${caseRef} changed while this was being recorded` };
       }
+      await anchors.record(caseRef, stored.at(-1)!.seq, stored.at(-1)!.hash);
       if (summary) await writeSummary(summary);
       return { ok: true, stored, duplicate: false };
     },
@@ -152,6 +164,14 @@ export async function mongoStore(db: Db, close: () => Promise<void>): Promise<St
 
     async caseRefs() {
       return ((await commits.distinct('caseRef')) as string[]).sort();
+    },
+
+    anchors: () => anchors.list(),
+
+    async anchorCase(caseRef) {
+      const last = await commits.find({ caseRef }, { projection: { lastSeq: 1, events: { $slice: -1 } } }).sort({ firstSeq: -1 }).limit(1).next();
+      const hash = last?.events.at(-1)?.hash;
+      return last && hash ? anchors.record(caseRef, last.lastSeq, hash) : null;
     },
 
     async findCases(q: CaseQuery) {

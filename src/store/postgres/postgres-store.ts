@@ -6,16 +6,21 @@
  * appends to one case safe: the second writer of a sequence number is refused and reported as a
  * conflict. A unique index on the idempotency key makes a repeated delivery return the events
  * first recorded for it.
+ *
+ * The same statement adds the append's audit anchor (src/app/audit.ts), whose primary key is its
+ * place in the partnership-wide chain: appends of one process take turns, and an anchor another
+ * instance took first fails the statement, which is then made again on the new head.
  */
 import { randomUUID } from 'node:crypto';
-import { eventHash } from '../../app/audit.js';
+import { auditHasher, keyMismatch, type AuditHasher } from '../../app/audit.js';
 import type { CaseSummary } from '../../app/case-summary.js';
-import type { AppendResult, CaseQuery, Store, StoredEvent } from '../../app/store.js';
+import type { AppendOptions, AppendResult, AuditScheme, CaseQuery, Store, StoredAnchor, StoredEvent } from '../../app/store.js';
 import type { CaseEvent } from '../../domain/escalation/events.js';
 import { migrate } from './migrations.js';
 import { isUniqueViolation, type Sql } from './sql.js';
 
-type Row = { case_ref: string; seq: number; event: CaseEvent | string; idempotency_key: string | null; prev_hash: string | null; hash: string };
+type Row = { case_ref: string; seq: number; event: CaseEvent | string; idempotency_key: string | null; prev_hash: string | null; hash: string; scheme: AuditScheme };
+type AnchorRow = { seq: number; case_ref: string; case_events: number; case_hash: string; prev_mac: string | null; mac: string; scheme: AuditScheme; key_id: string | null };
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
@@ -26,13 +31,61 @@ const toStored = (r: Row): StoredEvent => ({
   idempotencyKey: r.idempotency_key,
   prevHash: r.prev_hash,
   hash: r.hash,
+  scheme: r.scheme,
+});
+
+const toAnchor = (r: AnchorRow): StoredAnchor => ({
+  seq: r.seq,
+  caseRef: r.case_ref,
+  events: r.case_events,
+  caseHash: r.case_hash,
+  prevMac: r.prev_mac,
+  mac: r.mac,
+  scheme: r.scheme,
+  keyId: r.key_id,
 });
 
 type Head = { seq: number; hash: string | null };
 const HEADS_KEPT = 10_000;
+/** Tries at the anchor chain's head while other instances keep taking it first. */
+const ANCHOR_TRIES = 20;
 
-export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres'): Promise<Store> {
+export type PostgresStoreOptions = {
+  /** How events and anchors are hashed; plain SHA-256 when omitted (open-store gives the key). */
+  hasher?: AuditHasher;
+};
+
+export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', options: PostgresStoreOptions = {}): Promise<Store> {
   await migrate(sql);
+  const hasher = options.hasher ?? auditHasher();
+
+  // The anchor chain's head as this process last wrote or read it (undefined: read it again).
+  let anchorHead: StoredAnchor | null | undefined;
+  const readAnchorHead = async () => {
+    const row = (await sql.query<AnchorRow>('SELECT * FROM audit_anchors ORDER BY seq DESC LIMIT 1')).rows[0];
+    const head = row ? toAnchor(row) : null;
+    // Never extend a keyed chain without its key: every record after would fail verification.
+    const problem = head && keyMismatch(head, hasher);
+    if (problem) throw new Error(`cannot record: ${problem}`);
+    return head;
+  };
+  const nextAnchor = async (caseRef: string, events: number, caseHash: string): Promise<StoredAnchor> => {
+    anchorHead ??= await readAnchorHead();
+    const fields = { seq: (anchorHead?.seq ?? 0) + 1, caseRef, events, caseHash, prevMac: anchorHead?.mac ?? null, keyId: hasher.keyId };
+    return { ...fields, mac: hasher.anchorMac(fields), scheme: hasher.scheme };
+  };
+  const anchorInsert = (a: StoredAnchor, p: (v: unknown) => string) =>
+    `INSERT INTO audit_anchors (seq, case_ref, case_events, case_hash, prev_mac, mac, scheme, key_id)
+     VALUES (${p(a.seq)}::integer, ${p(a.caseRef)}, ${p(a.events)}::integer, ${p(a.caseHash)}, ${p(a.prevMac)}, ${p(a.mac)}, ${p(a.scheme)}, ${p(a.keyId)})`;
+  const anchorTaken = (e: unknown) => isUniqueViolation(e) && e.constraint === 'audit_anchors_pkey';
+
+  // Appends of this process take turns at the anchor chain, so they never race each other for it.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = turn.then(work, work);
+    turn = run.catch(() => undefined);
+    return run;
+  };
 
   // The last event of recently used cases, so an append after a load (the app always loads a
   // case before deciding) skips re-reading it. A stale entry is harmless: the primary key
@@ -47,10 +100,9 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres'): Prom
   const byKey = async (caseRef: string, key: string) =>
     (await sql.query<Row>('SELECT * FROM case_events WHERE case_ref = $1 AND idempotency_key = $2 ORDER BY seq', [caseRef, key])).rows.map(toStored);
 
-  return {
-    kind,
-    async append(caseRef, expectedVersion, events, options = {}): Promise<AppendResult> {
-      const { idempotencyKey, summary } = options;
+  const appendOnce = async (caseRef: string, expectedVersion: number, events: CaseEvent[], options: AppendOptions): Promise<AppendResult> => {
+    const { idempotencyKey, summary } = options;
+    for (let tries = 1; ; tries++) {
       if (idempotencyKey) {
         const seen = await byKey(caseRef, idempotencyKey);
         if (seen.length) return { ok: true, stored: seen, duplicate: true };
@@ -68,22 +120,25 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres'): Prom
       let prev = head.hash;
       const stored: StoredEvent[] = events.map((event, i) => {
         const seq = expectedVersion + i + 1;
-        const hash = eventHash(prev, caseRef, seq, event);
-        const s: StoredEvent = { caseRef, seq, event, idempotencyKey: idempotencyKey ?? null, prevHash: prev, hash };
+        const hash = hasher.eventHash(prev, caseRef, seq, event);
+        const s: StoredEvent = { caseRef, seq, event, idempotencyKey: idempotencyKey ?? null, prevHash: prev, hash, scheme: hasher.scheme };
         prev = hash;
         return s;
       });
+      const last = stored.at(-1)!;
+      const anchor = await nextAnchor(caseRef, last.seq, last.hash);
       const params: unknown[] = [];
       const p = (v: unknown) => `$${params.push(v)}`;
       const values = stored.map(
-        (s) => `(${p(s.caseRef)}, ${p(s.seq)}, ${p(s.event.type)}, ${p(s.event.at)}, ${p(JSON.stringify(s.event))}::jsonb, ${p(s.idempotencyKey)}, ${p(s.prevHash)}, ${p(s.hash)})`,
+        (s) => `(${p(s.caseRef)}, ${p(s.seq)}, ${p(s.event.type)}, ${p(s.event.at)}, ${p(JSON.stringify(s.event))}::jsonb, ${p(s.idempotencyKey)}, ${p(s.prevHash)}, ${p(s.hash)}, ${p(s.scheme)})`,
       );
-      const insert = `INSERT INTO case_events (case_ref, seq, type, at, event, idempotency_key, prev_hash, hash) VALUES ${values.join(', ')}`;
-      // A data-modifying WITH runs whole or not at all, so the summary never runs ahead of or
-      // behind the events; it only replaces an older summary.
-      const text = summary
-        ? `WITH inserted AS (${insert} RETURNING 1)
-           INSERT INTO case_summaries (case_ref, version, phase, stage, escalating_agency, receiving_agency, participant_ids, next_due, summary)
+      // One data-modifying WITH runs whole or not at all: the events, their anchor and the
+      // summary land together. The summary only replaces an older one.
+      const text = `WITH inserted AS (INSERT INTO case_events (case_ref, seq, type, at, event, idempotency_key, prev_hash, hash, scheme) VALUES ${values.join(', ')} RETURNING 1),
+        anchored AS (${anchorInsert(anchor, p)} RETURNING 1)
+        ${
+          summary
+            ? `INSERT INTO case_summaries (case_ref, version, phase, stage, escalating_agency, receiving_agency, participant_ids, next_due, summary)
            SELECT ${p(summary.ref)}, ${p(summary.version)}, ${p(summary.phase)}, ${p(summary.stage)}::integer, ${p(summary.escalatingAgencyId)}, ${p(summary.receivingAgencyId)},
                   ${p(summary.participantIds)}::text[], ${p(summary.nextDue)}::timestamptz, ${p(JSON.stringify(summary))}::jsonb
            WHERE EXISTS (SELECT 1 FROM inserted)
@@ -91,12 +146,16 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres'): Prom
              escalating_agency = EXCLUDED.escalating_agency, receiving_agency = EXCLUDED.receiving_agency,
              participant_ids = EXCLUDED.participant_ids, next_due = EXCLUDED.next_due, summary = EXCLUDED.summary
            WHERE case_summaries.version < EXCLUDED.version`
-        : insert;
+            : 'SELECT 1'
+        }`;
       try {
         await sql.query(text, params);
       } catch (e) {
         heads.delete(caseRef);
+        anchorHead = undefined;
         if (!isUniqueViolation(e)) throw e;
+        // Another instance anchored first: the same append again on the new head.
+        if (anchorTaken(e) && tries < ANCHOR_TRIES) continue;
         // Someone else appended first: the same action again (idempotency key) or another one.
         if (idempotencyKey) {
           const seen = await byKey(caseRef, idempotencyKey);
@@ -104,9 +163,36 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres'): Prom
         }
         return { ok: false, conflict: true, message: `case ${caseRef} changed while this was being recorded` };
       }
-      remember(caseRef, { seq: stored.at(-1)!.seq, hash: stored.at(-1)!.hash });
+      remember(caseRef, { seq: last.seq, hash: last.hash });
+      anchorHead = anchor;
       return { ok: true, stored, duplicate: false };
-    },
+    }
+  };
+
+  return {
+    kind,
+    append: (caseRef, expectedVersion, events, options = {}) => inTurn(() => appendOnce(caseRef, expectedVersion, events, options)),
+
+    anchors: async () => (await sql.query<AnchorRow>('SELECT * FROM audit_anchors ORDER BY seq')).rows.map(toAnchor),
+
+    anchorCase: (caseRef) =>
+      inTurn(async () => {
+        for (let tries = 1; ; tries++) {
+          const last = (await sql.query<{ seq: number; hash: string }>('SELECT seq, hash FROM case_events WHERE case_ref = $1 ORDER BY seq DESC LIMIT 1', [caseRef])).rows[0];
+          if (!last) return null;
+          const anchor = await nextAnchor(caseRef, last.seq, last.hash);
+          const params: unknown[] = [];
+          try {
+            await sql.query(anchorInsert(anchor, (v) => `$${params.push(v)}`), params);
+          } catch (e) {
+            anchorHead = undefined;
+            if (anchorTaken(e) && tries < ANCHOR_TRIES) continue;
+            throw e;
+          }
+          anchorHead = anchor;
+          return anchor;
+        }
+      }),
 
     async load(caseRef) {
       const stored = (await sql.query<Row>('SELECT * FROM case_events WHERE case_ref = $1 ORDER BY seq', [caseRef])).rows.map(toStored);
