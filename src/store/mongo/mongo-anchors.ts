@@ -34,6 +34,8 @@ const toAnchor = ({ _id, caseRef, events, caseHash, prevMac, mac, scheme, keyId 
 const isDuplicateKey = (e: unknown) => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 11000;
 
 export type MongoAnchors = {
+  /** Throws if this process may not extend the chain (it is keyed with another key): call before writing a commit. */
+  check(): Promise<void>;
   /** Anchors a case's head: its number of events and its last event's hash. */
   record(caseRef: string, events: number, caseHash: string, session?: ClientSession): Promise<StoredAnchor>;
   /** The whole chain, in order. */
@@ -60,6 +62,7 @@ export function mongoAnchors(db: Db, hasher: AuditHasher): MongoAnchors {
   };
 
   return {
+    check: async () => void (head ??= await readHead()),
     record: (caseRef, events, caseHash, session) =>
       inTurn(async () => {
         for (let tries = 1; ; tries++) {

@@ -131,6 +131,7 @@ export async function mongoStore(db: Db, close: () => Promise<void>, options: { 
         return s;
       });
       const firstSeq = expectedVersion + 1;
+      await anchors.check();
       try {
         await commits.insertOne({
           _id: `${caseRef}#${firstSeq}`,
