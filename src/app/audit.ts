@@ -171,7 +171,11 @@ export function checkCaseAnchors(events: StoredEvent[], anchors: StoredAnchor[] 
   for (const a of anchors) {
     if (events[a.events - 1]?.hash !== a.caseHash) return { ok: false, sealable: false, reason: `event ${a.events} is not the one anchor ${a.seq} recorded: the case was rewritten` };
   }
-  if (anchors.length === 0) return { ok: false, sealable: true, reason: 'not anchored: recorded before anchors existed (run "audit seal" once after upgrading), or added outside Resolve' };
+  if (anchors.length === 0) {
+    // Keyed events came with anchors: sealing them now could vouch for a case cut short.
+    if (events.some((e) => e.scheme === 'hmac-sha256')) return { ok: false, sealable: false, reason: 'not anchored, though its events were recorded with the key: its anchors were deleted (or its only append stopped before its anchor)' };
+    return { ok: false, sealable: true, reason: 'not anchored: recorded before anchors existed (run "audit seal" once after upgrading), or added outside Resolve' };
+  }
   if (events.length > most) return { ok: false, sealable: true, reason: `events ${most + 1} to ${events.length} are not anchored: an append stopped before its anchor, or they were added outside Resolve` };
   return { ok: true };
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { eventHash } from '../../src/app/audit.js';
 import type { CaseEvent } from '../../src/domain/escalation/events.js';
 import { openStore } from '../../src/store/open-store.js';
+import { postgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openPglite } from '../../src/store/postgres/sql.js';
 import { cli } from '../support/cli.js';
 import { message } from '../store/store-contract.js';
@@ -115,22 +116,29 @@ describe('audit verify', () => {
     expect(await cli('audit', 'verify', '--head', 'three')).toMatchObject({ code: 2, err: expect.stringMatching(/^--head must be the head "audit verify" printed/) as unknown });
   }, 120_000);
 
-  it('cannot be fooled by another key, and seals cases recorded before anchors', async () => {
+  it('cannot be fooled by another key, and seals cases recorded before anchors but never keyed ones whose anchors are gone', async () => {
+    // An installation from before anchors and keys: plain events, no anchor.
+    const old = await postgresStore(await openPglite(join(dataDir, 'pglite')), 'pglite');
+    await old.append('RES-OLD', 0, [message(1), message(2)]);
+    await old.close();
+    await behindTheBack((db) => db.query('DELETE FROM audit_anchors'));
     await record({ 'RES-A': 2 });
+
     process.env.AUDIT_KEY = 'another-key-0123456789abcdef-0123456789';
     expect(await cli('audit', 'verify')).toMatchObject({ code: 1, err: expect.stringMatching(/^Cannot verify: the audit records are keyed with key [0-9a-f]{16}, but AUDIT_KEY is key [0-9a-f]{16}: set the key they were made with\.$/) as unknown });
     delete process.env.AUDIT_KEY;
 
-    // As an installation upgraded from before anchors: events, and no anchor yet.
-    await behindTheBack((db) => db.query('DELETE FROM audit_anchors'));
-    const before = await cli('audit', 'verify');
-    expect(before).toMatchObject({ code: 1, err: expect.stringMatching(/^RES-A: not anchored: recorded before anchors existed \(run "audit seal" once after upgrading\)/) as unknown });
-    expect(await cli('audit', 'seal')).toEqual({ code: 0, out: 'RES-A: anchored at 2 events (anchor 1)', err: '' });
+    expect(await cli('audit', 'verify')).toMatchObject({ code: 1, err: expect.stringMatching(/^RES-OLD: not anchored: recorded before anchors existed \(run "audit seal" once after upgrading\)/) as unknown });
+    expect(await cli('audit', 'seal')).toEqual({ code: 0, out: 'RES-OLD: anchored at 2 events (anchor 2)', err: '' });
     expect(await cli('audit', 'seal')).toEqual({ code: 0, out: 'Every case is anchored already.', err: '' });
     expect(await cli('audit', 'verify')).toMatchObject({ code: 0, err: '' });
 
-    // A broken case is not sealed: sealing would vouch for the break.
-    await behindTheBack((db) => db.query(`DELETE FROM audit_anchors; UPDATE case_events SET event = jsonb_set(event, '{data,text}', '"edited"') WHERE seq = 1`));
-    expect(await cli('audit', 'seal')).toEqual({ code: 1, out: '', err: 'RES-A: not sealed: BROKEN at event 1: event 1 (message-posted) was changed after it was recorded' });
+    // Every anchor deleted and RES-A cut short: sealing would vouch for the cut, so it is refused.
+    await behindTheBack((db) => db.query(`DELETE FROM audit_anchors; DELETE FROM case_events WHERE case_ref = 'RES-A' AND seq = 2`));
+    expect(await cli('audit', 'seal')).toEqual({
+      code: 1,
+      out: 'RES-OLD: anchored at 2 events (anchor 1)',
+      err: 'RES-A: not sealed: BROKEN: not anchored, though its events were recorded with the key: its anchors were deleted (or its only append stopped before its anchor)',
+    });
   }, 120_000);
 });
