@@ -48,6 +48,31 @@ describe('an installation recorded before anchors (migration 3)', () => {
   });
 });
 
+describe('appends written together', () => {
+  it('writes appends waiting their turn in one statement, and a conflict among them refuses only its own case', async () => {
+    const sql = await openPglite('memory://');
+    const writes: string[] = [];
+    const counted: Sql = { ...sql, query: (text, params) => (text.includes('INSERT INTO audit_anchors') && writes.push(text), sql.query(text, params)) };
+    const keyed = auditHasher(KEY);
+    const [a, b] = [await postgresStore(counted, 'pglite', { hasher: keyed }), await postgresStore(sql, 'pglite', { hasher: keyed })];
+    const refs = ['RES-1', 'RES-2', 'RES-3', 'RES-4', 'RES-5'];
+    for (const ref of refs) await a.append(ref, 0, [message(1)]);
+    // Another instance moves RES-3 on; a still holds it at event 1.
+    await b.append('RES-3', 1, [message(2)]);
+    writes.length = 0;
+    const results = await Promise.all(refs.map((ref) => a.append(ref, 1, [message(2)])));
+    expect(results.map((r) => r.ok)).toEqual([true, true, false, true, true]);
+    expect(results[2]).toMatchObject({ conflict: true });
+    // Fewer statements than appends: they went together (then each again alone after the conflict).
+    expect(writes.length).toBeLessThan(2 * refs.length);
+    expect(writes.some((t) => (t.match(/INSERT INTO case_events/g) ?? []).length > 1)).toBe(true);
+    const report = await verifyAudit(a, keyed);
+    expect(report.chain.breaks).toEqual([]);
+    expect(report.cases).toEqual(refs.map((ref) => ({ ref, ok: true, events: 2 })));
+    await sql.close();
+  });
+});
+
 describe('two stores on one database (two app instances)', () => {
   it('refuses an append made from an old view of the case, and chains the next one to the event the other store wrote', async () => {
     const sql = await openPglite('memory://');

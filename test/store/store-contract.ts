@@ -4,7 +4,7 @@
  * open another store on the same database, and to change stored records behind the store's back
  * as someone with write access to the database but not the key (to prove the audit catches it).
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { auditHasher, eventHash, verifyAudit, verifyChain, type AuditHasher } from '../../src/app/audit.js';
 import type { Store, StoredEvent } from '../../src/app/store.js';
 import type { CaseSummary } from '../../src/app/case-summary.js';
@@ -60,6 +60,8 @@ async function rehash(h: Harness, caseRef: string, seq: number, text: string, sc
 }
 
 export function storeContract(name: string, open: (hasher?: AuditHasher) => Promise<Harness>) {
+  // Opening an embedded store compiles PGlite's WebAssembly: seconds on a busy 2-core machine.
+  jest.setTimeout(120_000);
   describe(`event store contract: ${name}`, () => {
     let h: Harness;
     afterEach(async () => h?.store.close());
