@@ -15,6 +15,11 @@ const Config = z.object({
   DIRECTORY_FILE: z.string().min(1).default('demo/directory.yaml'),
   /** Where the embedded database keeps its files when DATABASE_URL is not set. */
   DATA_DIR: z.string().min(1).default('data'),
+  /**
+   * The key of the audit chain (HMAC-SHA256), so that someone who can write to the database
+   * cannot re-compute it after a rewrite. Required in production; see open-store for development.
+   */
+  AUDIT_KEY: z.string().min(32, 'must be at least 32 characters (e.g. from: openssl rand -hex 32)').optional(),
   /** A postgres:// URL for a PostgreSQL server; empty for the embedded store in DATA_DIR. */
   DATABASE_URL: z.string().min(1).optional(),
   /**
@@ -80,6 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
     // Unauthenticated, anyone who can reach the port could speak for anyone in the directory.
     if (!parsed.data.clientId && !isLoopbackHost(parsed.data.HOST)) {
       return { ok: false, message: `Without clientId the Teams endpoint accepts anyone, so it listens only on this machine: set HOST=127.0.0.1 (or ::1, localhost), or set clientId, clientSecret and tenantId from the Azure Bot registration to listen on ${parsed.data.HOST}.` };
+    }
+    if (parsed.data.NODE_ENV === 'production' && !parsed.data.AUDIT_KEY) {
+      return { ok: false, message: 'In production the audit chain must be keyed: set AUDIT_KEY to a secret of at least 32 characters (e.g. from: openssl rand -hex 32), and keep it safe: records made with it verify only with it.' };
     }
     const slack = [parsed.data.SLACK_SIGNING_SECRET, parsed.data.SLACK_BOT_TOKEN].filter(Boolean).length;
     if (slack === 1) return { ok: false, message: 'Slack needs both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (from the Slack app\'s Basic Information and OAuth & Permissions pages); set both, or neither to run without Slack.' };

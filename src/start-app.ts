@@ -66,6 +66,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   const { store } = opened;
   log.info({ store: store.kind }, 'store ready');
+  if (opened.auditWarning) log.warn(opened.auditWarning);
 
   const settings: JobSettings = {
     ...DEFAULT_JOB_SETTINGS,

@@ -10,11 +10,17 @@
  *   cases at once: mine, my agency's, those due, those at Stage 3 or above.
  * - Documents: small keyed values with an etag, for conversation references (where to send a
  *   proactive message) and the bots' conversation state.
+ * - Audit anchors (src/app/audit.ts): every append records one in the same write as its events,
+ *   chained partnership-wide, so a deleted event or case shows. Adapters hash with the
+ *   AuditHasher they are given (keyed with AUDIT_KEY); tests may leave it plain.
  */
 import type { CaseEvent } from '../domain/escalation/events.js';
 import type { CaseSummary } from './case-summary.js';
 
 export type StoreKind = 'pglite' | 'postgres' | 'mongodb';
+
+/** How an event or anchor was hashed: plain SHA-256 (before AUDIT_KEY, or without one), or keyed. */
+export type AuditScheme = 'sha256' | 'hmac-sha256';
 
 export type StoredEvent = {
   caseRef: string;
@@ -25,6 +31,23 @@ export type StoredEvent = {
   /** The hash of the previous event of the case (null for the first) and of this one. */
   prevHash: string | null;
   hash: string;
+  scheme: AuditScheme;
+};
+
+/** One link of the partnership-wide anchor chain: a case's head as an append left it. */
+export type StoredAnchor = {
+  /** 1 for the first anchor of the partnership, then 2, 3... */
+  seq: number;
+  caseRef: string;
+  /** How many events the case had, and the hash of its last one. */
+  events: number;
+  caseHash: string;
+  /** The MAC of the anchor before (null for the first) and of this one. */
+  prevMac: string | null;
+  mac: string;
+  scheme: AuditScheme;
+  /** The fingerprint of the key it was made with (null when plain). */
+  keyId: string | null;
 };
 
 export type AppendOptions = {
@@ -63,6 +86,13 @@ export interface Store {
   recordedWith(caseRef: string, idempotencyKey: string): Promise<StoredEvent[]>;
   /** Every case reference, for audits. */
   caseRefs(): Promise<string[]>;
+  /** The whole anchor chain, in order, for audits. */
+  anchors(): Promise<StoredAnchor[]>;
+  /**
+   * Anchors a case's events as they stand (null if it has none): for cases recorded before
+   * anchors existed, once their chain has been verified.
+   */
+  anchorCase(caseRef: string): Promise<StoredAnchor | null>;
   /** Summaries matching every condition given, soonest due first, then by reference. */
   findCases(query: CaseQuery): Promise<CaseSummary[]>;
   getDocument<T = unknown>(namespace: string, key: string): Promise<StoredDocument<T> | null>;

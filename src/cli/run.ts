@@ -4,7 +4,7 @@
  * 1 when the answer is "no" (an invalid file), 2 when the command itself is wrong.
  */
 import { parseArgs } from 'node:util';
-import { verifyChain } from '../app/audit.js';
+import { headText, verifyAudit, type AuditReport } from '../app/audit.js';
 import { loadPolicyCatalog, validatePolicyFile } from '../app/policy-catalog.js';
 import { loadConfig } from '../config.js';
 import { openStore } from '../store/open-store.js';
@@ -22,8 +22,12 @@ const USAGE = `Usage: npm run -s cli -- <command>
   deadline --policy <id> --stage <n> --from <ISO instant>
            [--region england-and-wales|scotland|northern-ireland] [--json]
                                         when the stage's response is due
-  audit verify [<case ref>]             re-compute the tamper-evident chain of one case or all
-                                        (exit 1 naming the first broken link)
+  audit verify [<case ref>] [--head <seq>:<mac>]
+                                        check the tamper-evident record of one case or all, and
+                                        the anchor chain (exit 1 naming each break); prints the
+                                        head to note outside; --head checks one noted earlier
+  audit seal                            anchor the cases recorded before anchors existed, once
+                                        their chains are checked
   check-text "<text>" [--field case-ref|free-text] [--json]
                                         whether the text identifies a child, as the chat's guard
                                         judges it (exit 1 with what was found)`;
@@ -39,6 +43,7 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
     if (cmd === 'deadline') return await deadline(argv.slice(1), out);
     if (cmd === 'audit' && sub === 'verify') return await auditVerify(rest, out, err);
     if (cmd === 'check-text') return await checkText(argv.slice(1), out);
+    if (cmd === 'audit' && sub === 'seal') return await auditSeal(rest, out, err);
     if (cmd === 'help' || cmd === '--help' || cmd === undefined) {
       out(USAGE);
       return cmd === undefined ? 2 : 0;
@@ -133,30 +138,70 @@ async function deadline(args: string[], out: (s: string) => void) {
   return 0;
 }
 
-async function auditVerify(args: string[], out: (s: string) => void, err: (s: string) => void) {
-  if (args.length > 1) throw new UsageError('audit verify takes at most one case reference.');
+async function openForAudit() {
   const loaded = loadConfig();
   if (!loaded.ok) throw new Error(loaded.message);
-  const { store } = await openStore(loaded.config);
+  return openStore(loaded.config);
+}
+
+async function auditVerify(args: string[], out: (s: string) => void, err: (s: string) => void) {
+  const { values, positionals } = parseArgs({ args, options: { head: { type: 'string' } }, allowPositionals: true, strict: true });
+  if (positionals.length > 1) throw new UsageError('audit verify takes at most one case reference.');
+  if (values.head !== undefined && !/^\d+:[0-9a-f]{64}$/.test(values.head)) throw new UsageError(`--head must be the head "audit verify" printed, <seq>:<64 hex digits>; got "${values.head}".`);
+  const { store, hasher } = await openForAudit();
   try {
-    const refs = args[0] ? [args[0]] : await store.caseRefs();
-    let broken = 0;
-    for (const ref of refs) {
-      const events = await store.load(ref);
-      if (events.length === 0) {
-        err(`${ref}: no such case`);
-        broken++;
+    const report = await verifyAudit(store, hasher, { ref: positionals[0], notedHead: values.head });
+    return printReport(report, out, err);
+  } finally {
+    await store.close();
+  }
+}
+
+/** One line per case, then the anchor chain and its head; the number of problems. */
+function printReport({ cases, chain }: AuditReport, out: (s: string) => void, err: (s: string) => void) {
+  if (chain.keyProblem) {
+    err(`Cannot verify: ${chain.keyProblem}.`);
+    return 1;
+  }
+  for (const c of cases) {
+    if (c.ok) out(`${c.ref}: ${c.events} events, chain intact`);
+    else err(`${c.ref}: ${c.reason}`);
+  }
+  for (const b of chain.breaks) err(`Anchor chain BROKEN: ${b}`);
+  const head = chain.head;
+  if (!head) {
+    if (cases.length === 0 && chain.breaks.length === 0) out('No cases recorded yet.');
+  } else {
+    const keyed = head.scheme === 'hmac-sha256' ? `keyed (key ${head.keyId})` : 'NOT keyed (plain SHA-256: it shows accidents, not a rewrite by someone who can write to the database; set AUDIT_KEY)';
+    if (chain.breaks.length === 0) out(`Anchor chain: ${head.seq} anchors, intact, ${keyed}`);
+    // The one thing the database cannot show is its newest records vanishing whole.
+    out(`Head: ${headText(head)}\n  Note it outside the database; "audit verify --head ${headText(head)}" later shows whether anything after it was removed.`);
+  }
+  return cases.filter((c) => !c.ok).length + chain.breaks.length ? 1 : 0;
+}
+
+async function auditSeal(args: string[], out: (s: string) => void, err: (s: string) => void) {
+  if (args.length) throw new UsageError('audit seal takes no arguments.');
+  const { store, hasher } = await openForAudit();
+  try {
+    const { cases, chain } = await verifyAudit(store, hasher);
+    if (chain.keyProblem || chain.breaks.length) {
+      err(`Nothing sealed: the anchor chain itself does not verify (${chain.keyProblem ?? chain.breaks[0]}); run "audit verify".`);
+      return 1;
+    }
+    let refused = 0;
+    for (const c of cases) {
+      if (c.ok) continue;
+      if (!c.sealable) {
+        err(`${c.ref}: not sealed: ${c.reason}`);
+        refused++;
         continue;
       }
-      const check = verifyChain(ref, events);
-      if (check.ok) out(`${ref}: ${check.events} events, chain intact`);
-      else {
-        err(`${ref}: BROKEN at event ${check.seq}: ${check.reason}`);
-        broken++;
-      }
+      const anchor = await store.anchorCase(c.ref);
+      if (anchor) out(`${c.ref}: anchored at ${anchor.events} events (anchor ${anchor.seq})`);
     }
-    if (refs.length === 0) out('No cases recorded yet.');
-    return broken ? 1 : 0;
+    if (!refused && cases.every((c) => c.ok)) out('Every case is anchored already.');
+    return refused ? 1 : 0;
   } finally {
     await store.close();
   }

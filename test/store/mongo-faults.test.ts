@@ -29,6 +29,8 @@ import { actorOf } from '../support/people.js';
 import { partiesFor, practitioner, raiserOf } from '../support/walk.js';
 import { FakeDb, lostCommitAck, networkError } from './fake-mongo.js';
 import { message, storeContract } from './store-contract.js';
+import { ANCHORS_COLLECTION } from '../../src/store/mongo/mongo-anchors.js';
+import type { AuditHasher } from '../../src/app/audit.js';
 
 type Line = { level: string; obj: object; msg: string };
 const recorder = () => {
@@ -43,17 +45,37 @@ const TOPOLOGIES = [
   ['replica set', true],
 ] as const;
 
-const open = (db: FakeDb, replicaSet: boolean, log?: StoreLog) => mongoStore(db.asDb, { close: async () => undefined, sessions: replicaSet ? db.sessions : null, log });
+const open = (db: FakeDb, replicaSet: boolean, log?: StoreLog, hasher?: AuditHasher) =>
+  mongoStore(db.asDb, { close: async () => undefined, sessions: replicaSet ? db.sessions : null, log, ...(hasher ? { hasher } : {}) });
 const commitsOf = (db: FakeDb) => db.collection(COLLECTIONS.commits).docs as unknown as CommitDoc[];
 
 for (const [name, replicaSet] of TOPOLOGIES) {
-  storeContract(`MongoDB adapter on an in-memory fake of the driver (${name})`, async () => {
+  storeContract(`MongoDB adapter on an in-memory fake of the driver (${name})`, async (hasher) => {
     const db = new FakeDb();
+    const commits = db.collection(COLLECTIONS.commits);
+    const anchors = db.collection(ANCHORS_COLLECTION);
     return {
-      store: await open(db, replicaSet),
+      store: await open(db, replicaSet, undefined, hasher),
+      reopen: (other) => open(db, replicaSet, undefined, other),
       tamper: async (caseRef, seq, text) => {
         const e = commitsOf(db).flatMap((c) => (c.caseRef === caseRef ? c.events : [])).find((x) => x.seq === seq)!;
         (e.event.data as { text: string }).text = text;
+      },
+      deleteEvents: async (caseRef, fromSeq) => {
+        const kept = commitsOf(db).flatMap((c) => {
+          if (c.caseRef !== caseRef || c.lastSeq < fromSeq) return [c];
+          if (c.firstSeq >= fromSeq) return [];
+          return [{ ...c, events: c.events.filter((e) => e.seq < fromSeq), lastSeq: fromSeq - 1 }];
+        });
+        commits.docs = kept as unknown as typeof commits.docs;
+      },
+      deleteAnchors: async ({ caseRef, fromSeq }) => {
+        anchors.docs = anchors.docs.filter((a) => !((caseRef === undefined || a.caseRef === caseRef) && (a._id as number) >= (fromSeq ?? 1)));
+      },
+      replaceEvent: async ({ caseRef, seq, event, prevHash, hash, scheme }) => {
+        const c = commitsOf(db).find((x) => x.caseRef === caseRef && x.events.some((e) => e.seq === seq))!;
+        c.events = c.events.map((e) => (e.seq === seq ? { seq, event, prevHash, hash } : e));
+        c.scheme = scheme;
       },
     };
   });

@@ -8,6 +8,7 @@ import { afterAll, describe, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { DEFAULT_TIMEOUT_MS, durableDbOptions, topologyOf } from '../../src/store/mongo/connect.js';
+import { ANCHORS_COLLECTION, type AnchorDoc } from '../../src/store/mongo/mongo-anchors.js';
 import { COLLECTIONS, mongoStore, type CommitDoc } from '../../src/store/mongo/mongo-store.js';
 import { storeContract } from './store-contract.js';
 
@@ -20,17 +21,29 @@ if (url) {
     for (const name of databases) await client.db(name).dropDatabase();
     await client.close();
   });
-  storeContract('MongoDB', async () => {
+  storeContract('MongoDB', async (hasher) => {
     const name = `resolve_test_${randomBytes(6).toString('hex')}`;
     databases.push(name);
     const db = client.db(name, durableDbOptions(DEFAULT_TIMEOUT_MS));
-    const topology = topologyOf(await client.db('admin').command({ hello: 1 }));
+    const commits = db.collection<CommitDoc>(COLLECTIONS.commits);
+    const sessions = topologyOf(await client.db('admin').command({ hello: 1 })) === 'standalone' ? null : client;
     // The test owns the client; closing one store must not close it for the next.
-    const store = await mongoStore(db, { close: async () => undefined, sessions: topology === 'standalone' ? null : client });
+    const store = await mongoStore(db, { close: async () => undefined, sessions, ...(hasher ? { hasher } : {}) });
     return {
       store,
+      reopen: (other) => mongoStore(db, { close: async () => undefined, sessions, hasher: other }),
       tamper: async (caseRef, seq, text) => {
-        await db.collection<CommitDoc>(COLLECTIONS.commits).updateOne({ caseRef, 'events.seq': seq }, { $set: { 'events.$.event.data.text': text } });
+        await commits.updateOne({ caseRef, 'events.seq': seq }, { $set: { 'events.$.event.data.text': text } });
+      },
+      deleteEvents: async (caseRef, fromSeq) => {
+        await commits.deleteMany({ caseRef, firstSeq: { $gte: fromSeq } });
+        await commits.updateMany({ caseRef, lastSeq: { $gte: fromSeq } }, { $pull: { events: { seq: { $gte: fromSeq } } }, $set: { lastSeq: fromSeq - 1 } });
+      },
+      deleteAnchors: async ({ caseRef, fromSeq }) => {
+        await db.collection<AnchorDoc>(ANCHORS_COLLECTION).deleteMany({ ...(caseRef ? { caseRef } : {}), _id: { $gte: fromSeq ?? 1 } });
+      },
+      replaceEvent: async ({ caseRef, seq, event, prevHash, hash, scheme }) => {
+        await commits.updateOne({ caseRef, 'events.seq': seq }, { $set: { 'events.$': { seq, event, prevHash, hash }, scheme } });
       },
     };
   });

@@ -3,16 +3,74 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { postgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openPglite, openPool, type Sql } from '../../src/store/postgres/sql.js';
-import { verifyChain } from '../../src/app/audit.js';
-import { message, storeContract } from './store-contract.js';
+import { auditHasher, verifyAudit, verifyChain, type AuditHasher } from '../../src/app/audit.js';
+import { KEY, message, storeContract, type Harness } from './store-contract.js';
 
-const tamperWith = (sql: Sql) => async (caseRef: string, seq: number, text: string) => {
-  await sql.query(`UPDATE case_events SET event = jsonb_set(event, '{data,text}', to_jsonb($3::text)) WHERE case_ref = $1 AND seq = $2`, [caseRef, seq, text]);
-};
+/** A store on `sql`, and the database edited behind its back. */
+const harness = async (sql: Sql, kind: 'pglite' | 'postgres', hasher?: AuditHasher): Promise<Harness> => ({
+  store: await postgresStore(sql, kind, hasher ? { hasher } : {}),
+  reopen: (other) => postgresStore(sql, kind, { hasher: other }),
+  tamper: async (caseRef, seq, text) => {
+    await sql.query(`UPDATE case_events SET event = jsonb_set(event, '{data,text}', to_jsonb($3::text)) WHERE case_ref = $1 AND seq = $2`, [caseRef, seq, text]);
+  },
+  deleteEvents: async (caseRef, fromSeq) => {
+    await sql.query('DELETE FROM case_events WHERE case_ref = $1 AND seq >= $2', [caseRef, fromSeq]);
+  },
+  deleteAnchors: async ({ caseRef, fromSeq }) => {
+    await sql.query('DELETE FROM audit_anchors WHERE ($1::text IS NULL OR case_ref = $1) AND seq >= $2', [caseRef ?? null, fromSeq ?? 1]);
+  },
+  replaceEvent: async (s) => {
+    await sql.query('UPDATE case_events SET event = $3::jsonb, prev_hash = $4, hash = $5, scheme = $6 WHERE case_ref = $1 AND seq = $2', [s.caseRef, s.seq, JSON.stringify(s.event), s.prevHash, s.hash, s.scheme]);
+  },
+});
 
-storeContract('PGlite (embedded)', async () => {
-  const sql = await openPglite('memory://');
-  return { store: await postgresStore(sql, 'pglite'), tamper: tamperWith(sql) };
+storeContract('PGlite (embedded)', async (hasher) => harness(await openPglite('memory://'), 'pglite', hasher));
+
+describe('an installation recorded before anchors (migration 3)', () => {
+  it('keeps its events as plain SHA-256, names its cases unanchored, and verifies once they are sealed and keyed appends follow', async () => {
+    const sql = await openPglite('memory://');
+    const before = await postgresStore(sql, 'pglite');
+    await before.append('RES-OLD', 0, [message(1), message(2)]);
+    // Back to the schema before migration 3, with the rows it held.
+    await sql.exec(`DROP TABLE audit_anchors; ALTER TABLE case_events DROP COLUMN scheme; DELETE FROM schema_migrations WHERE version = 3;`);
+
+    const keyed = auditHasher(KEY);
+    const store = await postgresStore(sql, 'pglite', { hasher: keyed });
+    expect((await store.load('RES-OLD')).map((e) => e.scheme)).toEqual(['sha256', 'sha256']);
+    const first = await verifyAudit(store, keyed);
+    expect(first.cases).toEqual([{ ref: 'RES-OLD', ok: false, sealable: true, reason: expect.stringMatching(/^not anchored: recorded before anchors existed/) as unknown }]);
+    await store.anchorCase('RES-OLD');
+    await store.append('RES-OLD', 2, [message(3)]);
+    const after = await verifyAudit(store, keyed);
+    expect(after.cases).toEqual([{ ref: 'RES-OLD', ok: true, events: 3 }]);
+    expect((await store.anchors()).map((a) => [a.seq, a.events, a.scheme])).toEqual([[1, 2, 'hmac-sha256'], [2, 3, 'hmac-sha256']]);
+    await sql.close();
+  });
+});
+
+describe('appends written together', () => {
+  it('writes appends waiting their turn in one statement, and a conflict among them refuses only its own case', async () => {
+    const sql = await openPglite('memory://');
+    const writes: string[] = [];
+    const counted: Sql = { ...sql, query: (text, params) => (text.includes('INSERT INTO audit_anchors') && writes.push(text), sql.query(text, params)) };
+    const keyed = auditHasher(KEY);
+    const [a, b] = [await postgresStore(counted, 'pglite', { hasher: keyed }), await postgresStore(sql, 'pglite', { hasher: keyed })];
+    const refs = ['RES-1', 'RES-2', 'RES-3', 'RES-4', 'RES-5'];
+    for (const ref of refs) await a.append(ref, 0, [message(1)]);
+    // Another instance moves RES-3 on; a still holds it at event 1.
+    await b.append('RES-3', 1, [message(2)]);
+    writes.length = 0;
+    const results = await Promise.all(refs.map((ref) => a.append(ref, 1, [message(2)])));
+    expect(results.map((r) => r.ok)).toEqual([true, true, false, true, true]);
+    expect(results[2]).toMatchObject({ conflict: true });
+    // Fewer statements than appends: they went together (then each again alone after the conflict).
+    expect(writes.length).toBeLessThan(2 * refs.length);
+    expect(writes.some((t) => (t.match(/INSERT INTO case_events/g) ?? []).length > 1)).toBe(true);
+    const report = await verifyAudit(a, keyed);
+    expect(report.chain.breaks).toEqual([]);
+    expect(report.cases).toEqual(refs.map((ref) => ({ ref, ok: true, events: 2 })));
+    await sql.close();
+  });
 });
 
 describe('two stores on one database (two app instances)', () => {
@@ -41,12 +99,12 @@ if (url) {
     for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
     await admin.close();
   });
-  storeContract('PostgreSQL server', async () => {
+  storeContract('PostgreSQL server', async (hasher) => {
     const schema = `resolve_test_${randomBytes(6).toString('hex')}`;
     schemas.push(schema);
     await admin.query(`CREATE SCHEMA ${schema}`);
     const sql = openPool(url, { schema });
-    return { store: await postgresStore(sql, 'postgres'), tamper: tamperWith(sql) };
+    return harness(sql, 'postgres', hasher);
   });
 } else {
   describe('event store contract: PostgreSQL server', () => {

@@ -15,16 +15,21 @@
  * stored) and the failure is logged. Either way, start-up rebuilds from the events any summary
  * older than its case's last commit.
  *
+ * Each commit's audit anchor (mongo-anchors.ts) is written with it: in the same transaction on a
+ * replica set, just after it on a standalone server (a failure there is logged: `audit verify`
+ * names the events as not anchored until the case's next append anchors its head again).
+ *
  * Nothing is written that BSON would give back changed (see stored-shape.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { MongoError, MongoNetworkError, type ClientSession, type Collection, type Db, type Document, type Filter, type TransactionOptions } from 'mongodb';
-import { eventHash } from '../../app/audit.js';
+import { auditHasher, type AuditHasher } from '../../app/audit.js';
 import { summarise, type CaseSummary } from '../../app/case-summary.js';
-import type { AppendResult, CaseQuery, Store, StoredEvent } from '../../app/store.js';
+import type { AppendResult, AuditScheme, CaseQuery, Store, StoredEvent } from '../../app/store.js';
 import type { CaseEvent } from '../../domain/escalation/events.js';
 import { fold } from '../../domain/escalation/state.js';
 import type { StoreLog } from './connect.js';
+import { mongoAnchors } from './mongo-anchors.js';
 import { assertStorable, fromStoredEvent, toStoredEvent } from './stored-shape.js';
 
 type CommitEvent = { seq: number; event: CaseEvent; prevHash: string | null; hash: string };
@@ -38,6 +43,8 @@ export type CommitDoc = {
   /** Absent when the append had none (a null would take part in the unique index). */
   idempotencyKey?: string | null;
   events: CommitEvent[];
+  /** How its events were hashed; absent on commits made before schemes were recorded (sha256). */
+  scheme?: AuditScheme;
   recordedAt: Date;
 };
 type SummaryDoc = {
@@ -61,9 +68,14 @@ export type MongoStoreOptions = {
   /** The client, on a replica set or sharded cluster (appends are transactions); null on a standalone server. */
   sessions: { startSession(): ClientSession } | null;
   log?: StoreLog | undefined;
+  /** How events and anchors are hashed; plain SHA-256 when omitted (open-store gives the key). */
+  hasher?: AuditHasher | undefined;
 };
 
 const FAR_FUTURE = new Date(8.64e15);
+
+/** How often a transaction is tried again when another writer took the anchor chain's next place. */
+const ANCHOR_TRIES = 20;
 
 /** The commit and its summary, as one transaction: reads and writes on the primary, majority-committed. */
 const TRANSACTION: TransactionOptions = { readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority', journal: true }, readPreference: 'primary' };
@@ -81,11 +93,13 @@ const isTransient = (e: unknown) =>
   e instanceof MongoNetworkError || (e instanceof MongoError && (e.hasErrorLabel('RetryableWriteError') || e.hasErrorLabel('UnknownTransactionCommitResult')));
 
 const toStored = (c: CommitDoc): StoredEvent[] =>
-  c.events.map((e) => ({ caseRef: c.caseRef, seq: e.seq, event: fromStoredEvent(e.event), idempotencyKey: c.idempotencyKey ?? null, prevHash: e.prevHash, hash: e.hash }));
+  c.events.map((e) => ({ caseRef: c.caseRef, seq: e.seq, event: fromStoredEvent(e.event), idempotencyKey: c.idempotencyKey ?? null, prevHash: e.prevHash, hash: e.hash, scheme: c.scheme ?? 'sha256' }));
 
 /** Makes the indexes (idempotent), repairs stale summaries and returns the store. */
 export async function mongoStore(db: Db, options: MongoStoreOptions): Promise<Store> {
   const { sessions, log } = options;
+  const hasher = options.hasher ?? auditHasher();
+  const anchors = mongoAnchors(db, hasher);
   const commits: Collection<CommitDoc> = db.collection(COLLECTIONS.commits);
   const summaries: Collection<SummaryDoc> = db.collection(COLLECTIONS.summaries);
   const documents: Collection<Doc> = db.collection(COLLECTIONS.documents);
@@ -156,8 +170,14 @@ export async function mongoStore(db: Db, options: MongoStoreOptions): Promise<St
    * is logged, not thrown: the events are stored, and start-up repairs the summary.
    */
   const record = async (commit: CommitDoc, summary: CaseSummary | undefined): Promise<'stored' | 'taken'> => {
+    const head = { events: commit.lastSeq, hash: commit.events.at(-1)!.hash };
     if (!sessions) {
       const outcome = await insertCommit(commit);
+      if (outcome === 'stored') {
+        await anchors.record(commit.caseRef, head.events, head.hash).catch((err: unknown) =>
+          log?.error({ err, caseRef: commit.caseRef }, `case ${commit.caseRef}'s change was stored but not anchored; its next change anchors it`),
+        );
+      }
       if (outcome === 'stored' && summary) {
         await writeSummary(summary).catch((err: unknown) =>
           log?.error({ err, caseRef: commit.caseRef }, `the summary of case ${commit.caseRef} was not written (its events are stored); it is rebuilt at the next start`),
@@ -165,20 +185,29 @@ export async function mongoStore(db: Db, options: MongoStoreOptions): Promise<St
       }
       return outcome;
     }
-    const session = sessions.startSession();
-    try {
-      await session.withTransaction(async (s) => {
-        await commits.insertOne(commit, { session: s });
-        if (summary) await writeSummary(summary, s);
-      }, TRANSACTION);
-      return 'stored';
-    } catch (e) {
-      if (isDuplicateKey(e)) return (await landed(commit)) ? 'stored' : 'taken';
-      // A commit whose acknowledgement was lost may have landed after all.
-      if (isTransient(e) && (await landed(commit))) return 'stored';
-      throw e;
-    } finally {
-      await session.endSession();
+    for (let tries = 1; ; tries++) {
+      const session = sessions.startSession();
+      try {
+        await session.withTransaction(async (s) => {
+          await commits.insertOne(commit, { session: s });
+          await anchors.record(commit.caseRef, head.events, head.hash, s);
+          if (summary) await writeSummary(summary, s);
+        }, TRANSACTION);
+        return 'stored';
+      } catch (e) {
+        if (isDuplicateKey(e)) {
+          if (await landed(commit)) return 'stored';
+          if (await commits.findOne({ _id: commit._id }, { projection: { _id: 1 } })) return 'taken';
+          // Another writer took the anchor chain's next place (any case's): the whole
+          // transaction is tried again on the new head.
+          if (tries < ANCHOR_TRIES) continue;
+        }
+        // A commit whose acknowledgement was lost may have landed after all.
+        if (isTransient(e) && (await landed(commit))) return 'stored';
+        throw e;
+      } finally {
+        await session.endSession();
+      }
     }
   };
 
@@ -221,8 +250,8 @@ export async function mongoStore(db: Db, options: MongoStoreOptions): Promise<St
       const stored: StoredEvent[] = events.map((e, i) => {
         const seq = expectedVersion + i + 1;
         const event = plain(e);
-        const hash = eventHash(prev, caseRef, seq, event);
-        const s: StoredEvent = { caseRef, seq, event, idempotencyKey: idempotencyKey ?? null, prevHash: prev, hash };
+        const hash = hasher.eventHash(prev, caseRef, seq, event);
+        const s: StoredEvent = { caseRef, seq, event, idempotencyKey: idempotencyKey ?? null, prevHash: prev, hash, scheme: hasher.scheme };
         prev = hash;
         return s;
       });
@@ -237,8 +266,11 @@ export async function mongoStore(db: Db, options: MongoStoreOptions): Promise<St
         lastSeq: expectedVersion + events.length,
         ...(idempotencyKey ? { idempotencyKey } : {}),
         events: kept,
+        scheme: hasher.scheme,
         recordedAt: new Date(),
       };
+      // Never extend a chain keyed with another key (or keyed, without one).
+      await anchors.check();
       if ((await record(commit, summary)) === 'stored') return { ok: true, stored, duplicate: false };
       // Someone else appended first: the same action again (idempotency key) or another one.
       if (idempotencyKey) {
@@ -256,6 +288,13 @@ export async function mongoStore(db: Db, options: MongoStoreOptions): Promise<St
 
     async caseRefs() {
       return ((await commits.distinct('caseRef')) as string[]).sort();
+    },
+
+    anchors: () => anchors.list(),
+
+    async anchorCase(caseRef) {
+      const head = await headOf(caseRef);
+      return head.hash ? anchors.record(caseRef, head.seq, head.hash) : null;
     },
 
     async findCases(q: CaseQuery) {

@@ -54,6 +54,27 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'audit anchors and hashing schemes',
+    // Events recorded so far were hashed with plain SHA-256, and say so; from now on each append
+    // names its scheme. Every append also adds an anchor (src/app/audit.ts).
+    sql: `
+      ALTER TABLE case_events ADD COLUMN scheme text NOT NULL DEFAULT 'sha256';
+      ALTER TABLE case_events ALTER COLUMN scheme DROP DEFAULT;
+      CREATE TABLE audit_anchors (
+        seq         integer     PRIMARY KEY CHECK (seq >= 1),
+        case_ref    text        NOT NULL,
+        case_events integer     NOT NULL,
+        case_hash   text        NOT NULL,
+        prev_mac    text,
+        mac         text        NOT NULL,
+        scheme      text        NOT NULL,
+        key_id      text,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /** Held (per transaction) by anything that changes the schema, so instances starting together queue. */
