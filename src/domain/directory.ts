@@ -5,15 +5,17 @@
  */
 import { z } from 'zod';
 import { parseDataFile, slug, text } from './data-file.js';
-import { Role } from './policy/schema.js';
+import { AgencyKind, Role } from './policy/schema.js';
 
 
 export const Partnership = z.object({ id: slug, name: text, policyId: slug }).strict();
 export type Partnership = z.infer<typeof Partnership>;
 
-/** The Board itself is the agency of kind `partnership`; the local authority's is `childrens-social-care`. */
-export const AgencyKind = z.enum(['childrens-social-care', 'police', 'health', 'education', 'probation', 'voluntary', 'partnership', 'other']);
-export type AgencyKind = z.infer<typeof AgencyKind>;
+/**
+ * The Board itself is the agency of kind `partnership`; the local authority's is
+ * `childrens-social-care` (the kinds are listed with the policy format, which names roles per kind).
+ */
+export { AgencyKind };
 
 export const Agency = z
   .object({

@@ -9,9 +9,13 @@
  * strategic responsibility for safeguarding (BSCB Stage 3). One person is never put on both sides.
  * When nobody can be found the answer says so plainly, so a person can step in rather than the
  * case silently stalling.
+ *
+ * The roles wanted depend on the kind of agency where the policy says so (rolesByAgencyKind). A
+ * stage raised "via" someone (Derby Stage 6, BSCB Stage 4) matches that person too; they are
+ * told with the informed, after them.
  */
 import { agencyById, childrensSocialCareAgency, partnershipAgency, peopleOf, personById, type Agency, type Directory, type Person } from './directory.js';
-import { ROLES, type Party, type Role, type Scope, type Stage } from './policy/schema.js';
+import { ROLES, rolesFor, type Party, type Policy, type Role, type Scope, type Stage } from './policy/schema.js';
 
 /** A person as recorded on a case: enough to show and reach them, with the role they act in. */
 export type Participant = { personId: string; name: string; agencyId: string; agencyName: string; role: Role };
@@ -56,8 +60,21 @@ export function matchParties(input: MatchInput): Matches {
   // (Derby's Stage 2 is a talk with the practitioner's own manager).
   const raiser = matchParty(input, stage.raisedBy, 'raiser', []);
   const receiver = matchParty(input, stage.receivedBy, 'receiver', raiser.ok ? [raiser.participant.personId] : []);
-  const informed = stage.inform.map((i) => matchParty(input, { roles: [i.role], scope: i.scope, fallbackRoles: [], source: i.source }, 'informed', []));
+  const informed = stage.inform.map((i) => matchParty(input, { roles: [i.role], scope: i.scope, fallbackRoles: [], rolesByAgencyKind: {}, source: i.source }, 'informed', []));
+  const via = stage.raisedBy.via;
+  if (via) informed.push(matchParty(input, via, 'informed', []));
   return { raiser, receiver, informed };
+}
+
+/**
+ * The people the parties may contact at any stage (Worcestershire's Senior Liaison Officer), for
+ * the case's agencies; shown with every stage rather than tied to one.
+ */
+export function matchAdvisers(input: Omit<MatchInput, 'stage'> & { policy: Policy }): { match: Match; why: string }[] {
+  return input.policy.advisers.map((a) => ({
+    why: a.why,
+    match: matchParty({ ...input, stage: input.policy.stages[0]! }, { roles: [a.role], scope: a.scope, fallbackRoles: [], rolesByAgencyKind: {}, source: a.source }, 'informed', []),
+  }));
 }
 
 /** The agency whose people fill a part with this scope. */
@@ -74,7 +91,7 @@ export function agencyForScope(directory: Directory, scope: Scope, escalatingAge
   }
 }
 
-function matchParty(input: MatchInput, party: Party, side: Side, excludePersonIds: string[]): Match {
+function matchParty(input: MatchInput, party: Omit<Party, 'via'>, side: Side, excludePersonIds: string[]): Match {
   const agency = agencyForScope(input.directory, party.scope, input.escalatingAgencyId, input.receivingAgencyId);
   if (!agency) {
     const missing = party.scope === 'escalating-agency' ? input.escalatingAgencyId : party.scope === 'receiving-agency' ? input.receivingAgencyId : undefined;
@@ -88,7 +105,7 @@ function matchParty(input: MatchInput, party: Party, side: Side, excludePersonId
   }
   return resolvePerson(input.directory, {
     agencyId: agency.id,
-    roles: party.roles,
+    roles: rolesFor(party, agency.kind),
     fallbackRoles: party.fallbackRoles,
     requesterId: input.requesterId,
     excludePersonIds,

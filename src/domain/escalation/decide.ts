@@ -368,20 +368,13 @@ function openStage(
         informed: parties.informed,
         responseDue: responseDue?.toISOString() ?? null,
         acknowledgementDue: ackDue?.toISOString() ?? null,
-        forms: formsFrom(state, stage.number),
+        forms: stage.forms.map((f) => f.id),
         reason,
         note,
       }),
       stage: stage.number,
     },
   ]);
-}
-
-/** Forms apply "from" the stage that introduces them on. */
-function formsFrom(state: CaseState, number: number): string[] {
-  const ids = new Set<string>();
-  for (const s of state.policy.stages.slice(0, number)) for (const f of s.forms) ids.add(f.id);
-  return [...ids];
 }
 
 function mayApprove(state: CaseState, stage: Stage, requestedBy: Actor, actor: Actor): { ok: true } | Refusal {

@@ -1,0 +1,145 @@
+/**
+ * The built-in procedures as their documents write them, checked through the engine: who is
+ * matched at each stage on the demo directory, which forms a stage issues, and what a Friday
+ * does to BSCB's "24 hours (1 working day)".
+ */
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { loadDirectoryFile } from '../../src/app/directory-file.js';
+import { loadPolicyCatalog, type PolicyCatalog } from '../../src/app/policy-catalog.js';
+import { dueInstant } from '../../src/domain/calendar.js';
+import { parseDirectory, type Directory } from '../../src/domain/directory.js';
+import { matchAdvisers, matchParties, type Match } from '../../src/domain/matching.js';
+import { Stage, type Policy } from '../../src/domain/policy/schema.js';
+import { CaseDriver } from '../support/case-driver.js';
+import { openCase, reachStage } from '../support/walk.js';
+
+let catalog: PolicyCatalog;
+let directory: Directory;
+beforeAll(async () => {
+  catalog = await loadPolicyCatalog();
+  const r = await loadDirectoryFile('demo/directory.yaml');
+  if (!r.ok) throw new Error(r.errors.join('\n'));
+  directory = r.directory;
+});
+const policy = (id: string): Policy => catalog.get(id)!;
+const who = (m: Match) => (m.ok ? m.participant.personId : `none: ${m.reason}`);
+const match = (id: string, n: number) => matchParties({ directory, stage: policy(id).stages[n - 1]!, escalatingAgencyId: 'health', receivingAgencyId: 'police', requesterId: 'health-hv' });
+
+/** The forms each stage-opened event carries, walking a case to the last stage. */
+function formsIssued(id: string): string[][] {
+  const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+  openCase(d, policy(id));
+  reachStage(d, policy(id), policy(id).stages.length);
+  return d.events.flatMap((e) => (e.type === 'stage-opened' ? [e.data.forms] : []));
+}
+
+describe('BSCB', () => {
+  it('Stage 4: the Board member asks, and the BSCB Service Manager refers the matter to the Chair (and is told)', () => {
+    const m = match('bscb', 4);
+    expect(who(m.raiser)).toBe('health-bm');
+    expect(who(m.receiver)).toBe('board-chair');
+    expect(m.informed.map(who)).toEqual(['board-qa']);
+    expect(policy('bscb').stages[3]!.raisedBy.via?.source).toBe('If concerns continue BSCB Service Manager will refer the situation to the Chair of the BSCB');
+  });
+
+  it('Stage 1: "24 hours (1 working day)" is read as one working day, and says so', () => {
+    const stage1 = policy('bscb').stages[0]!;
+    expect(stage1.response.assumption).toMatch(/working-day reading is used/);
+    // Friday 15:00 is due on Monday 15:00, not Saturday.
+    expect(dueInstant(new Date('2026-11-27T15:00:00Z'), stage1.response, 'england-and-wales')!.toISOString()).toBe('2026-11-30T15:00:00.000Z');
+  });
+
+  it('the urgent route marks the contacts it adds to the document’s words', () => {
+    const route = policy('bscb').urgentRoute;
+    expect(route.guidance).toMatch(/The BSCB procedure adds that the disagreement should then be resolved urgently/);
+    expect(route.assumption).toMatch(/does not say whom to contact/);
+  });
+
+  it('issues the monitoring form at Stage 3 and Stage 4, and not before', () => {
+    expect(formsIssued('bscb')).toEqual([[], [], ['monitoring-form'], ['monitoring-form']]);
+  });
+});
+
+describe('Croydon', () => {
+  it('issues the Escalation Notification Form at Stages 3 and 5 only ("Stages 3, 5, and 5")', () => {
+    expect(formsIssued('croydon')).toEqual([[], [], ['escalation-notification-form'], [], ['escalation-notification-form']]);
+    expect(policy('croydon').stages[2]!.forms[0]!.assumption).toMatch(/read as Stages 3 and 5/);
+  });
+});
+
+describe('Sefton', () => {
+  it('step 4 goes to the Sefton SCP’s representatives, not to a chair the text never names', () => {
+    const m = match('sefton', 4);
+    expect(who(m.receiver)).toBe('board-bm');
+  });
+});
+
+describe('Derby', () => {
+  it('Stage 6 is raised by the manager or named/designated lead, via the agency’s Board representative', () => {
+    const m = match('derby', 6);
+    expect(who(m.raiser)).toBe('health-tm');
+    expect(who(m.receiver)).toBe('board-chair');
+    expect(m.informed.map(who)).toEqual(['health-bm']);
+  });
+});
+
+describe('Worcestershire', () => {
+  it('offers the Senior Liaison Officer at any stage, not at Stages 3 and 4 only', () => {
+    const p = policy('worcestershire');
+    expect(p.stages.flatMap((s) => s.guidance).map((g) => g.text).join(' ')).not.toMatch(/Senior Liaison Officer/);
+    const advisers = matchAdvisers({ directory, policy: p, escalatingAgencyId: 'health', receivingAgencyId: 'police' });
+    expect(advisers.map((a) => who(a.match))).toEqual(['board-slo']);
+  });
+
+  it('covers adults: the urgent question is neutral and Adult Social Care is a contact', () => {
+    const p = policy('worcestershire');
+    expect(p.covers?.adults).toBe(true);
+    expect(p.urgentRoute.question).not.toMatch(/child/i);
+    expect(p.urgentRoute.contacts).toContain('adult-social-care');
+  });
+});
+
+describe('who acts depends on the kind of agency', () => {
+  // A school whose designated safeguarding lead holds only that role, as schools have no team managers.
+  const schoolDirectory = () => {
+    const r = parseDirectory(
+      'school.yaml',
+      `partnership: { id: p, name: P, policyId: bscb }
+agencies:
+  - { id: school, name: Oakfield School, kind: education }
+  - { id: police, name: Police, kind: police }
+  - { id: board, name: Board, kind: partnership }
+people:
+  - { id: teacher, name: T, agencyId: school, roles: [practitioner], lineManagerId: dsl }
+  - { id: dsl, name: D, agencyId: school, roles: [safeguarding-lead] }
+  - { id: ds, name: S, agencyId: police, roles: [team-manager] }
+`,
+    );
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    return r.directory;
+  };
+  const stage = Stage.parse({
+    number: 1,
+    name: 'First-line managers',
+    summary: 's',
+    source: 'q',
+    raisedBy: { roles: ['team-manager'], scope: 'escalating-agency', rolesByAgencyKind: { education: ['safeguarding-lead'] }, source: 'q' },
+    receivedBy: { roles: ['team-manager'], scope: 'receiving-agency', rolesByAgencyKind: { education: ['safeguarding-lead'] }, source: 'q' },
+    response: { kind: 'working-days', days: 1, source: 'q' },
+    outcomes: [{ type: 'resolved', label: 'Resolved', source: 'q' }],
+  });
+
+  it('matches the school’s DSL as its first-line equivalent, and the police’s team manager (a detective sergeant)', () => {
+    const d = schoolDirectory();
+    const m = matchParties({ directory: d, stage, escalatingAgencyId: 'school', receivingAgencyId: 'police', requesterId: 'teacher' });
+    expect([who(m.raiser), who(m.receiver)]).toEqual(['dsl', 'ds']);
+    expect(m.raiser.ok && m.raiser.participant.role).toBe('safeguarding-lead');
+  });
+
+  it('without the per-kind role, finds nobody at the school', () => {
+    const d = schoolDirectory();
+    const plain = Stage.parse({ ...stage, raisedBy: { ...stage.raisedBy, rolesByAgencyKind: {} } });
+    const m = matchParties({ directory: d, stage: plain, escalatingAgencyId: 'school', receivingAgencyId: 'police', requesterId: 'teacher' });
+    expect(m.raiser.ok).toBe(false);
+  });
+});
