@@ -32,6 +32,7 @@ export const STEP = {
   agency: 'other-agency',
   decision: 'decision-challenged',
   area: 'area',
+  localArea: 'local-area',
   aim: 'aim',
   ref: 'child-record-ref',
   startStage: 'start-stage',
@@ -53,6 +54,10 @@ export function intakeSteps(policy: Policy, ctx: IntakeContext, draft: Draft): I
   }
   steps.push(
     { id: STEP.agency, kind: 'choice', prompt: 'Which agency made the decision you disagree with?', choices: ctx.otherAgencies },
+    // A procedure shared by several Boards (Derby City and Derbyshire): whose Board and Children's Social Care act.
+    ...(policy.localAreas.length > 1
+      ? [{ id: STEP.localArea, kind: 'choice' as const, prompt: `Where does the ${policy.covers?.adults ? 'person at risk' : 'child'} live?`, choices: policy.localAreas.map((a) => ({ value: a.id, label: a.name })) }]
+      : []),
     { id: STEP.decision, kind: 'text', prompt: 'What decision or action are you challenging?', optional: false, maxLength: 2000 },
     {
       id: STEP.area,
@@ -165,6 +170,7 @@ export function complete(policy: Policy, ctx: IntakeContext, draft: Draft): Comp
       discussedWithOtherProfessional: urgent || !policy.informalAttempt || draft[STEP.discussed] === true,
       decisionChallenged: text(STEP.decision),
       areaId: text(STEP.area),
+      ...(text(STEP.localArea) ? { localAreaId: text(STEP.localArea) } : {}),
       aim: text(STEP.aim),
       childRecordRef: text(STEP.ref),
       reflections,

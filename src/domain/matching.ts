@@ -45,6 +45,8 @@ export type MatchInput = {
   receivingAgencyId: string;
   /** The practitioner or previous raiser: parts their own agency plays prefer their management chain. */
   requesterId?: string;
+  /** Where the child lives, when the policy has several local areas: whose Board and Children's Social Care act. */
+  localAreaId?: string;
 };
 
 export type Matches = { raiser: Match; receiver: Match; informed: Match[] };
@@ -77,22 +79,31 @@ export function matchAdvisers(input: Omit<MatchInput, 'stage'> & { policy: Polic
   }));
 }
 
+/** A missing Board for the area is a gap to report, not an error. */
+function partnershipAgencyIn(directory: Directory, localAreaId: string): Agency | undefined {
+  try {
+    return partnershipAgency(directory, localAreaId);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The agency whose people fill a part with this scope. */
-export function agencyForScope(directory: Directory, scope: Scope, escalatingAgencyId: string, receivingAgencyId: string): Agency | undefined {
+export function agencyForScope(directory: Directory, scope: Scope, escalatingAgencyId: string, receivingAgencyId: string, localAreaId?: string): Agency | undefined {
   switch (scope) {
     case 'escalating-agency':
       return agencyById(directory, escalatingAgencyId);
     case 'receiving-agency':
       return agencyById(directory, receivingAgencyId);
     case 'partnership':
-      return partnershipAgency(directory);
+      return localAreaId ? partnershipAgencyIn(directory, localAreaId) : partnershipAgency(directory);
     case 'childrens-social-care':
-      return childrensSocialCareAgency(directory);
+      return childrensSocialCareAgency(directory, localAreaId);
   }
 }
 
 function matchParty(input: MatchInput, party: Omit<Party, 'via'>, side: Side, excludePersonIds: string[]): Match {
-  const agency = agencyForScope(input.directory, party.scope, input.escalatingAgencyId, input.receivingAgencyId);
+  const agency = agencyForScope(input.directory, party.scope, input.escalatingAgencyId, input.receivingAgencyId, input.localAreaId);
   if (!agency) {
     const missing = party.scope === 'escalating-agency' ? input.escalatingAgencyId : party.scope === 'receiving-agency' ? input.receivingAgencyId : undefined;
     return {
@@ -100,7 +111,9 @@ function matchParty(input: MatchInput, party: Omit<Party, 'via'>, side: Side, ex
       side,
       scope: party.scope,
       roles: [...party.roles, ...party.fallbackRoles],
-      reason: missing ? `The directory has no agency with id "${missing}".` : `The directory has no ${party.scope.replace(/-/g, ' ')} agency.`,
+      reason: missing
+        ? `The directory has no agency with id "${missing}".`
+        : `The directory has no ${party.scope.replace(/-/g, ' ')} agency${input.localAreaId ? ` for the local area "${input.localAreaId}"` : ''}.`,
     };
   }
   return resolvePerson(input.directory, {

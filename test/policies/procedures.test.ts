@@ -8,6 +8,7 @@ import { loadDirectoryFile } from '../../src/app/directory-file.js';
 import { loadPolicyCatalog, type PolicyCatalog } from '../../src/app/policy-catalog.js';
 import { dueInstant } from '../../src/domain/calendar.js';
 import { parseDirectory, type Directory } from '../../src/domain/directory.js';
+import { answer, complete, intakeSteps, nextStep, STEP, type Draft } from '../../src/domain/intake.js';
 import { matchAdvisers, matchParties, type Match } from '../../src/domain/matching.js';
 import { Stage, type Policy } from '../../src/domain/policy/schema.js';
 import { CaseDriver } from '../support/case-driver.js';
@@ -141,5 +142,66 @@ people:
     const plain = Stage.parse({ ...stage, raisedBy: { ...stage.raisedBy, rolesByAgencyKind: {} } });
     const m = matchParties({ directory: d, stage: plain, escalatingAgencyId: 'school', receivingAgencyId: 'police', requesterId: 'teacher' });
     expect(m.raiser.ok).toBe(false);
+  });
+});
+
+describe('Derby and Derbyshire: two Boards, each with its own chair and Children’s Social Care', () => {
+  const twoBoards = (boardsArea: [string, string] = ['derby-city', 'derbyshire']) =>
+    parseDirectory(
+      'derby.yaml',
+      `partnership: { id: dd, name: Derby and Derbyshire, policyId: derby }
+agencies:
+  - { id: city-board, name: Derby Safeguarding Children Board, kind: partnership, localAreaId: ${boardsArea[0]} }
+  - { id: county-board, name: Derbyshire Safeguarding Children Board, kind: partnership, localAreaId: ${boardsArea[1]} }
+  - { id: city-csc, name: Derby City Children's Social Care, kind: childrens-social-care, localAreaId: derby-city }
+  - { id: county-csc, name: Derbyshire Children's Social Care, kind: childrens-social-care, localAreaId: derbyshire }
+  - { id: health, name: Health, kind: health }
+  - { id: police, name: Police, kind: police }
+people:
+  - { id: city-chair, name: City Chair, agencyId: city-board, roles: [board-chair] }
+  - { id: county-chair, name: County Chair, agencyId: county-board, roles: [board-chair] }
+  - { id: city-cpm, name: City CPM, agencyId: city-csc, roles: [child-protection-manager] }
+  - { id: county-cpm, name: County CPM, agencyId: county-csc, roles: [child-protection-manager] }
+  - { id: hv, name: HV, agencyId: health, roles: [practitioner], lineManagerId: tm }
+  - { id: tm, name: TM, agencyId: health, roles: [team-manager] }
+  - { id: rep, name: Rep, agencyId: health, roles: [board-member] }
+  - { id: ps, name: PS, agencyId: police, roles: [team-manager] }
+`,
+    );
+
+  it('asks where the child lives, and records it with the case', () => {
+    const p = policy('derby');
+    const ctx = { otherAgencies: [{ value: 'police', label: 'Police' }] };
+    let draft: Draft = { [STEP.urgent]: false };
+    const asked: string[] = [];
+    for (let step = nextStep(p, ctx, draft); step; step = nextStep(p, ctx, draft)) {
+      asked.push(step.id);
+      const value = step.id === STEP.localArea ? 'derbyshire' : step.kind === 'yes-no' ? true : step.kind === 'choice' ? step.choices[0]!.value : 'REF-1';
+      if (step.id === STEP.localArea) expect(step).toMatchObject({ prompt: 'Where does the child live?', choices: [{ value: 'derby-city', label: 'Derby City' }, { value: 'derbyshire', label: 'Derbyshire' }] });
+      const r = answer(p, ctx, draft, step.id, value);
+      if (!r.ok) throw new Error(r.message);
+      draft = r.draft;
+    }
+    expect(asked).toContain(STEP.localArea);
+    const done = complete(p, ctx, draft);
+    expect(done?.kind === 'case' && done.intake.localAreaId).toBe('derbyshire');
+    // A procedure with one Board does not ask.
+    expect(intakeSteps(policy('bscb'), ctx, { [STEP.urgent]: false }).map((s) => s.id)).not.toContain(STEP.localArea);
+  });
+
+  it('matches the Child Protection Manager and the Chair of the child’s own area', () => {
+    const r = twoBoards();
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    const at = (n: number, localAreaId: string) => matchParties({ directory: r.directory, stage: policy('derby').stages[n - 1]!, escalatingAgencyId: 'health', receivingAgencyId: 'police', requesterId: 'hv', localAreaId });
+    expect(who(at(4, 'derbyshire').receiver)).toBe('county-cpm');
+    expect(who(at(4, 'derby-city').receiver)).toBe('city-cpm');
+    expect(who(at(6, 'derbyshire').receiver)).toBe('county-chair');
+    expect(who(at(6, 'derby-city').receiver)).toBe('city-chair');
+    expect(at(6, 'derbyshire').informed.map(who)).toEqual(['rep']);
+  });
+
+  it('refuses a directory with two Boards for the same area', () => {
+    const r = twoBoards(['derbyshire', 'derbyshire']);
+    expect(r.ok ? [] : r.errors).toEqual(['derby.yaml: agencies: one agency of kind "partnership" (a Board) per local area: two serve the same one']);
   });
 });

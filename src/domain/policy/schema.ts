@@ -204,6 +204,13 @@ export type UrgentRoute = z.infer<typeof UrgentRoute>;
 export const Region = z.enum(['england-and-wales', 'scotland', 'northern-ireland']);
 export type Region = z.infer<typeof Region>;
 
+/**
+ * One of several Boards or local authorities sharing a procedure (Derby City and Derbyshire), each
+ * with its own chair and Children's Social Care; the one where the child lives is used.
+ */
+export const LocalArea = z.object({ id: slug, name: text, ...Sourced }).strict();
+export type LocalArea = z.infer<typeof LocalArea>;
+
 /** Someone the parties may ask for help at any stage (Worcestershire's Senior Liaison Officer). */
 export const Adviser = z.object({ role: Role, scope: Scope, why: text, ...Sourced }).strict();
 export type Adviser = z.infer<typeof Adviser>;
@@ -232,6 +239,8 @@ export const Policy = z
       .object({ adults: z.boolean(), ...Sourced })
       .strict()
       .optional(),
+    /** Where the procedure is shared by several Boards or local authorities: asked in the walk. */
+    localAreas: z.array(LocalArea).default([]),
     areasOfDisagreement: z.array(Area).min(1),
     preEscalationChecks: z.array(Check).default([]),
     /** The attempt between the two professionals before Stage 1, where the procedure has one. */
@@ -271,6 +280,12 @@ export const Policy = z
     if (p.covers?.adults && !p.urgentRoute.contacts.includes('adult-social-care')) {
       ctx.addIssue({ code: 'custom', path: ['urgentRoute', 'contacts'], message: 'a procedure that covers adults lists adult-social-care among its urgent contacts' });
     }
+    const areaIds = new Set<string>();
+    p.localAreas.forEach((a, i) => {
+      if (areaIds.has(a.id)) ctx.addIssue({ code: 'custom', path: ['localAreas', i, 'id'], message: `duplicate id "${a.id}"` });
+      areaIds.add(a.id);
+    });
+    if (p.localAreas.length === 1) ctx.addIssue({ code: 'custom', path: ['localAreas'], message: 'list two or more local areas, or none' });
     const ids = new Set<string>();
     p.areasOfDisagreement.forEach((a, i) => {
       if (ids.has(a.id)) ctx.addIssue({ code: 'custom', path: ['areasOfDisagreement', i, 'id'], message: `duplicate id "${a.id}"` });
