@@ -56,6 +56,16 @@ export function participantOf(directory: Directory, person: Person, role: Role):
   return { personId: person.id, name: person.name, agencyId: person.agencyId, agencyName: agency?.name ?? person.agencyId, role };
 }
 
+/** What to call a participant's part, for people: their job title in the directory, else the role's name. */
+export function roleTitle(directory: Directory, p: Participant): string {
+  return personById(directory, p.personId)?.jobTitle ?? ROLES[p.role];
+}
+
+/** "between A and B", or "within A" for a stage inside one agency (Derby Stage 2). */
+export function betweenAgencies(a: Participant, b: Participant): string {
+  return a.agencyId === b.agencyId ? `within ${a.agencyName}` : `between ${a.agencyName} and ${b.agencyName}`;
+}
+
 export function matchParties(input: MatchInput): Matches {
   const { stage } = input;
   // The requester's management chain is preferred for any part played by their own agency

@@ -9,7 +9,7 @@ import { loadPolicyCatalog, type PolicyCatalog } from '../../src/app/policy-cata
 import { dueInstant } from '../../src/domain/calendar.js';
 import { parseDirectory, type Directory } from '../../src/domain/directory.js';
 import { answer, complete, intakeSteps, nextStep, STEP, type Draft } from '../../src/domain/intake.js';
-import { matchAdvisers, matchParties, type Match } from '../../src/domain/matching.js';
+import { betweenAgencies, matchAdvisers, matchParties, roleTitle, type Match } from '../../src/domain/matching.js';
 import { Stage, type Policy } from '../../src/domain/policy/schema.js';
 import { CaseDriver } from '../support/case-driver.js';
 import { openCase, reachStage } from '../support/walk.js';
@@ -40,6 +40,8 @@ describe('BSCB', () => {
     expect(who(m.raiser)).toBe('health-bm');
     expect(who(m.receiver)).toBe('board-chair');
     expect(m.informed.map(who)).toEqual(['board-qa']);
+    // People are named by their job title in the directory, not by a role id.
+    expect(m.informed[0]!.ok && roleTitle(directory, m.informed[0]!.participant)).toBe('Quality assurance service manager');
     expect(policy('bscb').stages[3]!.raisedBy.via?.source).toBe('If concerns continue BSCB Service Manager will refer the situation to the Chair of the BSCB');
   });
 
@@ -76,6 +78,15 @@ describe('Sefton', () => {
 });
 
 describe('Derby', () => {
+  it('Stage 2 happens inside one agency, and reads as such', () => {
+    const m = match('derby', 2);
+    if (!m.raiser.ok || !m.receiver.ok) throw new Error('not matched');
+    expect(betweenAgencies(m.raiser.participant, m.receiver.participant)).toBe('within Riverside Health Trust');
+    const s3 = match('derby', 3);
+    if (!s3.raiser.ok || !s3.receiver.ok) throw new Error('not matched');
+    expect(betweenAgencies(s3.raiser.participant, s3.receiver.participant)).toBe('between Riverside Health Trust and County Police');
+  });
+
   it('Stage 6 is raised by the manager or named/designated lead, via the agency’s Board representative', () => {
     const m = match('derby', 6);
     expect(who(m.raiser)).toBe('health-tm');

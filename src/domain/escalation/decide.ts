@@ -7,7 +7,7 @@
  * twice), so retries are harmless.
  */
 import { dueInstant } from '../calendar.js';
-import type { Party, Role, Stage } from '../policy/schema.js';
+import { ROLES, type Party, type Role, type Stage } from '../policy/schema.js';
 import type { Command, Decision, Parties, RefusalCode } from './commands.js';
 import type { Participant } from '../matching.js';
 import type { Actor, AgreedAction, CaseEvent, EscalationReason, PromptKind, Side } from './events.js';
@@ -467,7 +467,7 @@ function sideOf(state: CaseState, actor: Actor): Side | null {
 }
 
 function describeParty(party: Party): string {
-  return party.roles.map((r) => r.replace(/-/g, ' ')).join(' or ');
+  return party.roles.map((r) => ROLES[r].toLowerCase()).join(' or ');
 }
 
 // ---- small helpers -----------------------------------------------------------------------
