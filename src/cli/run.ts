@@ -15,6 +15,7 @@ import { loadConfig } from '../config.js';
 import { openStore } from '../store/open-store.js';
 import { dueInstant, formatHuman, formatIsoLondon } from '../domain/calendar.js';
 import { FORMAT_VERSION, Region } from '../domain/policy/schema.js';
+import { timescale } from '../domain/policy/rules.js';
 import { describePolicy, tracePolicy } from './describe-policy.js';
 
 const USAGE = `Usage: npm run -s cli -- <command>
@@ -162,7 +163,7 @@ async function deadline(args: string[], out: (s: string) => void) {
         region,
         from: formatIsoLondon(from),
         due: due ? formatIsoLondon(due) : null,
-        ...(t.kind === 'working-days' ? { workingDays: t.days } : t.kind === 'hours' ? { hours: t.hours } : { note: t.note }),
+        ...(t.kind === 'working-days' ? { workingDays: t.days } : t.kind === 'calendar-days' ? { calendarDays: t.days } : t.kind === 'hours' ? { hours: t.hours } : { note: t.note }),
       }),
     );
     return 0;
@@ -171,8 +172,8 @@ async function deadline(args: string[], out: (s: string) => void) {
     out(`Stage ${stage.number} (${stage.name}) has no fixed timescale: ${t.kind === 'none' ? t.note : ''}`);
     return 0;
   }
-  const span = t.kind === 'working-days' ? `${t.days} working day${t.days === 1 ? '' : 's'}` : `${t.hours} hours`;
-  out(`${formatIsoLondon(due)}  (${formatHuman(due)}, ${span} after ${formatHuman(from)}, ${region})`);
+  // --from is the instant the timescale counts from (the stage's, the case's or an earlier stage's opening).
+  out(`${formatIsoLondon(due)}  (${formatHuman(due)}, ${timescale(t)} after ${formatHuman(from)}, ${region})`);
   return 0;
 }
 

@@ -61,7 +61,7 @@ describe('a partnership’s own policy', () => {
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   it.each([
     ['a missing field', (p: Record<string, unknown>) => { delete p.name; }, 'name: is required', 'formatVersion: 2'],
-    ['a wrong timescale kind', (p: any) => { p.stages[0].response = { kind: 'fortnights', days: 1, source: 'x' }; }, "stages[0].response.kind: Invalid discriminator value. Expected 'working-days' | 'hours' | 'none'", 'kind: fortnights'],
+    ['a wrong timescale kind', (p: any) => { p.stages[0].response = { kind: 'fortnights', days: 1, source: 'x' }; }, "stages[0].response.kind: Invalid discriminator value. Expected 'working-days' | 'calendar-days' | 'hours' | 'none'", 'kind: fortnights'],
     ['stages out of order', (p: any) => { p.stages[1].number = 3; }, 'stages[1].number: expected stage 2, found 3', 'number: 3'],
     ['an unknown key', (p: any) => { p.stages[0].deadline = 'soon'; }, 'stages[0]: unknown field(s) "deadline"', 'number: 1'],
     ['an unknown role', (p: any) => { p.stages[0].raisedBy.roles = ['wizard']; }, 'stages[0].raisedBy.roles[0]: ', 'wizard'],

@@ -74,7 +74,8 @@ export function party(x: Party | Via): string {
 }
 
 export function timescale(t: Timescale): string {
-  if (t.kind === 'working-days') return `${t.days} working day${t.days === 1 ? '' : 's'}`;
-  if (t.kind === 'hours') return `${t.hours} hours`;
-  return `no fixed timescale (${t.note})`;
+  if (t.kind === 'none') return `no fixed timescale (${t.note})`;
+  const span = t.kind === 'hours' ? `${t.hours} hours` : `${t.days} ${t.kind === 'working-days' ? 'working' : 'calendar'} day${t.days === 1 ? '' : 's'}`;
+  const from = t.countsFrom === 'stage-opened' ? '' : t.countsFrom === 'case-opened' ? ', counted from the opening of the case' : `, counted from the opening of Stage ${t.countsFrom.stage}`;
+  return `${span}${from}`;
 }

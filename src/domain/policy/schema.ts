@@ -95,12 +95,24 @@ export function rolesFor(party: Pick<Party, 'roles' | 'rolesByAgencyKind'>, kind
  * time. `none` records that the procedure sets no fixed time ("without delay"), so no deadline is
  * scheduled and the note is shown instead.
  */
+/**
+ * What a deadline counts from: this stage's opening (the default), the case's opening, or an
+ * earlier stage's opening. Several stages counting from the same stage share one time budget
+ * (e.g. "Stages 3 to 5 within 15 working days").
+ */
+export const CountsFrom = z.union([z.literal('stage-opened'), z.literal('case-opened'), z.object({ stage: z.number().int().min(1) }).strict()]);
+export type CountsFrom = z.infer<typeof CountsFrom>;
+const Counted = { countsFrom: CountsFrom.default('stage-opened') };
+
 export const Timescale = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('working-days'), days: z.number().int().min(1).max(60), ...Sourced }).strict(),
-  z.object({ kind: z.literal('hours'), hours: z.number().int().min(1).max(24 * 60), ...Sourced }).strict(),
+  z.object({ kind: z.literal('working-days'), days: z.number().int().min(1).max(60), ...Counted, ...Sourced }).strict(),
+  /** Calendar days keep the London wall-clock time, across a change of the clocks. */
+  z.object({ kind: z.literal('calendar-days'), days: z.number().int().min(1).max(90), ...Counted, ...Sourced }).strict(),
+  z.object({ kind: z.literal('hours'), hours: z.number().int().min(1).max(24 * 60), ...Counted, ...Sourced }).strict(),
   z.object({ kind: z.literal('none'), note: text, ...Sourced }).strict(),
 ]);
 export type Timescale = z.infer<typeof Timescale>;
+export type TimescaleInput = z.input<typeof Timescale>;
 
 export const OUTCOMES = [
   'resolved',
@@ -269,6 +281,12 @@ export const Policy = z
       const hasNext = s.outcomes.some((o) => o.type === 'next-stage');
       if (last && hasNext) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes'], message: 'the last stage cannot have a next-stage outcome' });
+      }
+      for (const [key, t] of [['response', s.response], ['acknowledgement', s.acknowledgement]] as const) {
+        const from = t && 'countsFrom' in t && typeof t.countsFrom === 'object' ? t.countsFrom.stage : undefined;
+        if (from !== undefined && from > s.number) {
+          ctx.addIssue({ code: 'custom', path: ['stages', i, key, 'countsFrom', 'stage'], message: `Stage ${s.number} cannot count from Stage ${from}, which comes after it` });
+        }
       }
       if (!s.outcomes.some((o) => o.type === 'resolved' || o.binding)) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes'], message: 'every stage needs a way to resolve (a resolved or binding outcome)' });
