@@ -29,7 +29,7 @@ const USAGE = `Usage: npm run -s cli -- <command>
   policies migrate <file>               rewrite a file of an older format in the current one
                                         (only if the result is valid; comments are kept)
   deadline --policy <id> --stage <n> --from <ISO instant>
-           [--region england-and-wales|scotland|northern-ireland] [--json]
+           [--region england-and-wales|scotland|northern-ireland|jersey|guernsey|isle-of-man] [--json]
                                         when the stage's response is due
   audit verify [<case ref>]             re-compute the tamper-evident chain of one case or all
                                         (exit 1 naming the first broken link)`;

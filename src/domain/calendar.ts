@@ -21,7 +21,15 @@ import Holidays from 'date-holidays';
 import type { Region, TimescaleInput } from './policy/schema.js';
 
 const ZONE = 'Europe/London';
-const STATE: Record<Region, string> = { 'england-and-wales': 'ENG', scotland: 'SCT', 'northern-ireland': 'NIR' };
+/** The `date-holidays` country and state of each region. */
+const HOLIDAYS_OF: Record<Region, [string, string?]> = {
+  'england-and-wales': ['GB', 'ENG'],
+  scotland: ['GB', 'SCT'],
+  'northern-ireland': ['GB', 'NIR'],
+  jersey: ['JE'],
+  guernsey: ['GG'],
+  'isle-of-man': ['IM'],
+};
 
 /** A calendar day, as days since 1970-01-01 (so day arithmetic is plain integers). */
 type DayNumber = number;
@@ -74,7 +82,8 @@ function bankHolidays(region: Region, year: number): Set<DayNumber> {
   const key = `${region}:${year}`;
   let set = holidayCache.get(key);
   if (!set) {
-    const hd = new Holidays('GB', STATE[region]);
+    const [country, state] = HOLIDAYS_OF[region];
+    const hd = state ? new Holidays(country, state) : new Holidays(country);
     set = new Set(
       hd
         .getHolidays(year)

@@ -4,6 +4,7 @@
  * does to BSCB's "24 hours (1 working day)".
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { timescaleText } from '../../src/app/case-views.js';
 import { loadDirectoryFile } from '../../src/app/directory-file.js';
 import { loadPolicyCatalog, type PolicyCatalog } from '../../src/app/policy-catalog.js';
 import { dueInstant } from '../../src/domain/calendar.js';
@@ -101,6 +102,10 @@ describe('Worcestershire', () => {
     expect(p.stages.flatMap((s) => s.guidance).map((g) => g.text).join(' ')).not.toMatch(/Senior Liaison Officer/);
     const advisers = matchAdvisers({ directory, policy: p, escalatingAgencyId: 'health', receivingAgencyId: 'police' });
     expect(advisers.map((a) => who(a.match))).toEqual(['board-slo']);
+  });
+
+  it('"without delay" is shown on the cards in the document’s words, not dropped as "no fixed timescale"', () => {
+    expect(policy('worcestershire').stages.slice(2).map((s) => timescaleText(s.response))).toEqual(['Without delay (the procedure sets no fixed time).', 'Without delay (the procedure sets no fixed time).']);
   });
 
   it('covers adults: the urgent question is neutral and Adult Social Care is a contact', () => {

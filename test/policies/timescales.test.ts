@@ -62,3 +62,23 @@ describe('timescales', () => {
     expect(r.ok ? [] : r.errors).toEqual([expect.stringMatching(/^later\.yaml \(line 34, column \d+\): stages\[1\]\.response\.countsFrom\.stage: Stage 2 cannot count from Stage 3, which comes after it$/)]);
   });
 });
+
+describe('a working-day calendar chosen per partnership', () => {
+  it('counts the Isle of Man’s TT Senior Race Day as a holiday for a Manx procedure', () => {
+    const manx = parsePolicy('manx.yaml', readFileSync(FIXTURE, 'utf8').replace('document: timescales.txt', 'document: timescales.txt\nregion: isle-of-man'));
+    if (!manx.ok) throw new Error(manx.errors.join('\n'));
+    const dueOf = (p: Policy) => {
+      // Thursday 11 June 2026; Friday 12th is Senior Race Day on the island only.
+      const d = new CaseDriver(new Date('2026-06-11T09:00:00Z'));
+      openCase(d, p);
+      escalateTo(d, p, 1);
+      d.at('2026-06-11T10:00:00Z');
+      respondDisagree(d, p);
+      escalateTo(d, p, 2);
+      return d.s.current!.responseDue;
+    };
+    // Ten working days from the case's opening: Thursday 25 June in England, Friday 26th on the island.
+    expect(dueOf(policy)).toBe('2026-06-25T09:00:00.000Z');
+    expect(dueOf(manx.policy)).toBe('2026-06-26T09:00:00.000Z');
+  });
+});

@@ -213,7 +213,8 @@ export const UrgentRoute = z
   .strict();
 export type UrgentRoute = z.infer<typeof UrgentRoute>;
 
-export const Region = z.enum(['england-and-wales', 'scotland', 'northern-ireland']);
+/** Whose bank holidays count: the UK's three, or a Crown Dependency's (Jersey's Liberation Day, the Isle of Man's TT race day). */
+export const Region = z.enum(['england-and-wales', 'scotland', 'northern-ireland', 'jersey', 'guernsey', 'isle-of-man']);
 export type Region = z.infer<typeof Region>;
 
 /**
