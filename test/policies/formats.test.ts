@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicyCatalog, validatePolicyFile } from '../../src/app/policy-catalog.js';
-import { FORMAT_VERSION } from '../../src/domain/policy/schema.js';
+import { parse } from 'yaml';
+import { FORMAT_VERSION, type Policy } from '../../src/domain/policy/schema.js';
+import { CaseDriver } from '../support/case-driver.js';
+import { openCaseCommand, reachStage } from '../support/walk.js';
 import { cli } from '../support/cli.js';
 
 // Each test reads and checks whole policies; give them room on a busy machine.
@@ -64,5 +67,23 @@ describe('a policy file in format 1', () => {
     const r = await validatePolicyFile(file);
     expect(r.ok ? [] : r.errors).toEqual([expect.stringMatching(/\(line \d+, column \d+\): formatVersion: must be 2; run "npm run -s cli -- policies migrate <file>"/)]);
     expect(await cli('policies', 'migrate', file)).toMatchObject({ code: 1 });
+  });
+
+  it('pinned on a case recorded before format 2, keeps its meaning: the form is still issued at Stage 4', async () => {
+    // The policy as a case recorded it then: format 1, with no defaults filled in by today's schema.
+    const recorded = parse(readFileSync(FORMAT_1, 'utf8')) as Policy;
+    expect('formatVersion' in recorded).toBe(false);
+    const read = await validatePolicyFile(FORMAT_1);
+    if (!read.ok) throw new Error(read.errors.join('\n'));
+    const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+    d.do(openCaseCommand(recorded));
+    // (The walk helpers pick people by the stages' roles, the same in both readings.)
+    reachStage(d, read.policy, 5);
+    const forms = d.events.flatMap((e) => (e.type === 'stage-opened' ? [e.data.forms] : []));
+    const enf = 'escalation-notification-form';
+    expect(forms).toEqual([[], [], [enf], [enf], [enf]]);
+    // The event keeps the policy exactly as recorded; only the reading of it is migrated.
+    const opened = d.events.find((e) => e.type === 'case-opened');
+    expect(opened?.type === 'case-opened' && 'formatVersion' in opened.data.policy).toBe(false);
   });
 });

@@ -8,8 +8,8 @@
  * Stages 3 and 5 is not issued at 4. Migrating copies each form to every later stage, which keeps
  * what a format-1 file meant; correcting a procedure is then a change to its rules (bump `version`).
  */
-import { isMap, isNode, isSeq, type Document } from 'yaml';
-import { FORMAT_VERSION } from './schema.js';
+import { Document, isMap, isNode, isSeq } from 'yaml';
+import { FORMAT_VERSION, Policy } from './schema.js';
 
 /** The format of the file as written, or undefined when it is not a policy-shaped mapping. */
 export function formatOf(doc: Document): number | undefined {
@@ -23,6 +23,19 @@ export function migratePolicyDocument(doc: Document): number | undefined {
   const from = formatOf(doc);
   if (from === 1) fromFormat1(doc);
   return from;
+}
+
+/**
+ * A policy pinned on a case recorded under an older format, read in the current one with the same
+ * meaning (its forms still issued from their stage on), so the case keeps the procedure it opened
+ * with. A pinned policy that cannot be read so is left as recorded.
+ */
+export function pinnedPolicy(recorded: Policy): Policy {
+  if ((recorded as { formatVersion?: unknown }).formatVersion === FORMAT_VERSION) return recorded;
+  const doc = new Document(recorded);
+  migratePolicyDocument(doc);
+  const read = Policy.safeParse(doc.toJS());
+  return read.success ? read.data : recorded;
 }
 
 function fromFormat1(doc: Document): void {
