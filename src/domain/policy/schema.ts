@@ -91,8 +91,8 @@ export function rolesFor(party: Pick<Party, 'roles' | 'rolesByAgencyKind'>, kind
 }
 
 /**
- * A timescale. Working days follow the region's calendar (see domain/calendar); hours are elapsed
- * time. `none` records that the procedure sets no fixed time ("without delay"), so no deadline is
+ * A timescale. Working days follow the region's calendar (see domain/calendar); calendar days keep
+ * the London wall-clock time; hours are elapsed time. `none` records that the procedure sets no fixed time ("without delay"), so no deadline is
  * scheduled and the note is shown instead.
  */
 /**
