@@ -114,6 +114,15 @@ describe('Worcestershire', () => {
     expect(p.urgentRoute.question).not.toMatch(/child/i);
     expect(p.urgentRoute.contacts).toContain('adult-social-care');
   });
+
+  it('is walked in neutral words: no question speaks of "the child"', () => {
+    const ctx = { otherAgencies: [{ value: 'police', label: 'Police' }] };
+    const words = intakeSteps(policy('worcestershire'), ctx, { [STEP.urgent]: false }).map((s) => `${s.prompt} ${s.help ?? ''}`);
+    expect(words.filter((w) => /\bchild(’s)?\b/i.test(w))).toEqual([]);
+    expect(words).toContain('Your agency’s reference for the person at risk’s record A reference only: never the person at risk’s name, date of birth or NHS number.');
+    // A procedure for children keeps its words.
+    expect(intakeSteps(policy('bscb'), ctx, { [STEP.urgent]: false }).map((s) => s.prompt)).toContain('Your agency’s reference for the child’s record');
+  });
 });
 
 describe('who acts depends on the kind of agency', () => {
