@@ -7,6 +7,7 @@
 import type { CaseState } from '../domain/escalation/state.js';
 import type { EscalationReason } from '../domain/escalation/events.js';
 import type { Directory, Person } from '../domain/directory.js';
+import { betweenAgencies, roleTitle } from '../domain/matching.js';
 import type { Clock } from './clock.js';
 import type { Escalations } from './escalations.js';
 import type { IntakeSessions, IntakeView } from './intake-sessions.js';
@@ -127,7 +128,7 @@ export class CaseFlow implements Notifier {
   private async announceStage(state: CaseState) {
     const cur = state.current!;
     for (const p of cur.informed) {
-      await this.tell(p.personId, `${state.ref}: Stage ${cur.number} has opened between ${cur.raiser.agencyName} and ${cur.receiver.agencyName}; you are informed as ${p.role.replace(/-/g, ' ')}.`, state.ref);
+      await this.tell(p.personId, `${state.ref}: Stage ${cur.number} has opened ${betweenAgencies(cur.raiser, cur.receiver)}; you are informed as ${roleTitle(this.deps.directory, p)}.`, state.ref);
     }
     const board = this.deps.directory.agencies.find((a) => a.kind === 'partnership');
     if (cur.informed.some((p) => p.agencyId === board?.id)) await this.deps.messenger.postToBoard(boardNoticeView(state, this.deps.clock.now()), state.ref);

@@ -49,8 +49,10 @@ export const notice = (title: string, text: string): CardView => ({ card: 'notic
 /** The stage's timescale in the procedure's own terms (working days, hours). */
 export function timescaleText(t: Timescale): string {
   if (t.kind === 'working-days') return t.days === 1 ? '1 working day' : `${t.days} working days`;
+  if (t.kind === 'calendar-days') return t.days === 1 ? '1 day' : `${t.days} days`;
   if (t.kind === 'hours') return `${t.hours} hours`;
-  return 'no fixed timescale';
+  // "Without delay", "immediately": the document's words are shown, not dropped.
+  return t.note;
 }
 
 export function historyOf(events: CaseEvent[]): HistoryLine[] {

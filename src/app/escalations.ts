@@ -32,7 +32,7 @@ export class Escalations {
   parties(state: CaseState, stageNumber: number, requesterId: string): { ok: true; parties: Parties } | { ok: false; message: string } {
     const stage = stageOf(state, stageNumber);
     if (!stage) return { ok: false, message: `${state.policy.name} has no Stage ${stageNumber}.` };
-    const m = matchParties({ directory: this.deps.directory, stage, escalatingAgencyId: state.escalatingAgency.id, receivingAgencyId: state.receivingAgency.id, requesterId });
+    const m = matchParties({ directory: this.deps.directory, stage, escalatingAgencyId: state.escalatingAgency.id, receivingAgencyId: state.receivingAgency.id, requesterId, localAreaId: state.intake.localAreaId });
     if (!m.raiser.ok) return { ok: false, message: m.raiser.reason };
     if (!m.receiver.ok) return { ok: false, message: m.receiver.reason };
     const informed: Participant[] = m.informed.flatMap((i) => (i.ok ? [i.participant] : []));

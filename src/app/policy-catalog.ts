@@ -12,8 +12,9 @@ import type { Policy } from '../domain/policy/schema.js';
 import { readTextFile } from './read-text-file.js';
 
 export const BUILT_IN_DIR = fileURLToPath(new URL('../../policies/', import.meta.url));
-/** The order the built-ins are listed in; extra policies follow, by id. */
-const BUILT_IN_ORDER = ['bscb', 'sefton', 'croydon', 'worcestershire', 'derby'];
+/** The built-ins, in the order they are listed; extra policies follow, by id. */
+export const BUILT_IN_IDS = ['bscb', 'sefton', 'croydon', 'worcestershire', 'derby'];
+const BUILT_IN_ORDER = BUILT_IN_IDS;
 const POLICY_FILE = /\.(ya?ml|json)$/;
 
 export type PolicyCatalog = { list(): Policy[]; get(id: string): Policy | undefined };

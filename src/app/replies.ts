@@ -20,7 +20,7 @@ export const PHASES: Record<CaseSummary['phase'], string> = {
   closed: 'closed',
 };
 
-const CONTACTS = { 'childrens-social-care': "Children's Social Care", police: 'the police (999 in an emergency)' } as const;
+const CONTACTS = { 'childrens-social-care': "Children's Social Care", 'adult-social-care': 'Adult Social Care', police: 'the police (999 in an emergency)' } as const;
 
 /** The urgent route's guidance and whom to contact now. */
 export function urgentText(guidance: string, contacts: (keyof typeof CONTACTS)[]): string {

@@ -3,24 +3,35 @@
  * the same code the bot uses. Errors are one plain line on stderr and a non-zero exit code:
  * 1 when the answer is "no" (an invalid file), 2 when the command itself is wrong.
  */
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { parseDocument } from 'yaml';
 import { headText, verifyAudit, type AuditReport } from '../app/audit.js';
 import { loadPolicyCatalog, validatePolicyFile } from '../app/policy-catalog.js';
+import { readTextFile } from '../app/read-text-file.js';
+import { migratePolicyDocument } from '../domain/policy/migrate.js';
+import { parsePolicy } from '../domain/policy/parse.js';
 import { loadConfig } from '../config.js';
 import { openStore } from '../store/open-store.js';
 import { dueInstant, formatHuman, formatIsoLondon } from '../domain/calendar.js';
-import { Region } from '../domain/policy/schema.js';
+import { FORMAT_VERSION, Region } from '../domain/policy/schema.js';
+import { timescale } from '../domain/policy/rules.js';
 import { describeFindings, directoryAllowList, findIdentifying, type TextField } from '../domain/personal-data.js';
 import { loadDirectoryFile } from '../app/directory-file.js';
-import { describePolicy } from './describe-policy.js';
+import { describePolicy, tracePolicy } from './describe-policy.js';
 
 const USAGE = `Usage: npm run -s cli -- <command>
 
   policies list                         one line per policy: id, name, number of stages
   policies show <id>                    the whole procedure, with the source of every rule
-  policies validate <file>              check a policy file (exit 1 with the problems)
+  policies trace <id>                   rule by rule: the document's sentence, what it is encoded
+                                        as, and any assumption (the docs/procedures page)
+  policies validate <file>              check a policy file (exit 1 with the problems, each with
+                                        its line and column)
+  policies migrate <file>               rewrite a file of an older format in the current one
+                                        (only if the result is valid; comments are kept)
   deadline --policy <id> --stage <n> --from <ISO instant>
-           [--region england-and-wales|scotland|northern-ireland] [--json]
+           [--region england-and-wales|scotland|northern-ireland|jersey|guernsey|isle-of-man] [--json]
                                         when the stage's response is due
   audit verify [<case ref>] [--head <seq>:<mac>]
                                         check the tamper-evident record of one case or all, and
@@ -39,7 +50,9 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
     const [cmd, sub, ...rest] = argv;
     if (cmd === 'policies' && sub === 'list') return await policiesList(out);
     if (cmd === 'policies' && sub === 'show') return await policiesShow(rest, out);
+    if (cmd === 'policies' && sub === 'trace') return await policiesShow(rest, out, tracePolicy);
     if (cmd === 'policies' && sub === 'validate') return await policiesValidate(rest, out, err);
+    if (cmd === 'policies' && sub === 'migrate') return await policiesMigrate(rest, out, err);
     if (cmd === 'deadline') return await deadline(argv.slice(1), out);
     if (cmd === 'audit' && sub === 'verify') return await auditVerify(rest, out, err);
     if (cmd === 'check-text') return await checkText(argv.slice(1), out);
@@ -67,13 +80,13 @@ async function policiesList(out: (s: string) => void) {
   return 0;
 }
 
-async function policiesShow(args: string[], out: (s: string) => void) {
+async function policiesShow(args: string[], out: (s: string) => void, render = describePolicy) {
   const id = args[0];
   if (!id) throw new UsageError('Which policy? Give its id, e.g. "policies show bscb".');
   const catalog = await loadPolicyCatalog(extraDirs());
   const policy = catalog.get(id);
   if (!policy) throw new UsageError(`No policy "${id}". Known: ${catalog.list().map((p) => p.id).join(', ')}.`);
-  out(describePolicy(policy));
+  out(render(policy));
   return 0;
 }
 
@@ -86,6 +99,43 @@ async function policiesValidate(args: string[], out: (s: string) => void, err: (
     return 1;
   }
   out(`${file}: valid policy "${result.policy.id}" version ${result.policy.version} (${result.policy.stages.length} stages)`);
+  return 0;
+}
+
+/** Rewrites the file in place, only when the migrated policy is valid: a failed migration changes nothing. */
+async function policiesMigrate(args: string[], out: (s: string) => void, err: (s: string) => void) {
+  const file = args[0];
+  if (!file) throw new UsageError('Which file? e.g. "policies migrate my-partnership.yaml".');
+  const read = await readTextFile(file);
+  if (!read.ok) {
+    for (const m of read.errors) err(m);
+    return 1;
+  }
+  const doc = parseDocument(read.text);
+  if (doc.errors.length) {
+    // parsePolicy words the YAML error with its line and column.
+    const r = parsePolicy(file, read.text);
+    for (const m of r.ok ? [`${file}: not valid YAML`] : r.errors) err(m);
+    return 1;
+  }
+  const from = migratePolicyDocument(doc);
+  if (from === FORMAT_VERSION) {
+    out(`${file}: already in format ${FORMAT_VERSION}; nothing to do.`);
+    return 0;
+  }
+  if (from === undefined || from > FORMAT_VERSION) {
+    err(`${file}: formatVersion: not a format this version knows (it knows 1 to ${FORMAT_VERSION}); the file is unchanged.`);
+    return 1;
+  }
+  const text = file.endsWith('.json') ? `${JSON.stringify(doc.toJS(), null, 2)}\n` : doc.toString({ lineWidth: 0 });
+  const checked = parsePolicy(file, text);
+  if (!checked.ok) {
+    for (const m of checked.errors) err(m);
+    err(`${file}: the migrated policy is not valid, so the file is unchanged.`);
+    return 1;
+  }
+  await writeFile(file, text, 'utf8');
+  out(`${file}: migrated from format ${from} to ${FORMAT_VERSION} (policy "${checked.policy.id}" version ${checked.policy.version}).`);
   return 0;
 }
 
@@ -124,7 +174,7 @@ async function deadline(args: string[], out: (s: string) => void) {
         region,
         from: formatIsoLondon(from),
         due: due ? formatIsoLondon(due) : null,
-        ...(t.kind === 'working-days' ? { workingDays: t.days } : t.kind === 'hours' ? { hours: t.hours } : { note: t.note }),
+        ...(t.kind === 'working-days' ? { workingDays: t.days } : t.kind === 'calendar-days' ? { calendarDays: t.days } : t.kind === 'hours' ? { hours: t.hours } : { note: t.note }),
       }),
     );
     return 0;
@@ -133,8 +183,8 @@ async function deadline(args: string[], out: (s: string) => void) {
     out(`Stage ${stage.number} (${stage.name}) has no fixed timescale: ${t.kind === 'none' ? t.note : ''}`);
     return 0;
   }
-  const span = t.kind === 'working-days' ? `${t.days} working day${t.days === 1 ? '' : 's'}` : `${t.hours} hours`;
-  out(`${formatIsoLondon(due)}  (${formatHuman(due)}, ${span} after ${formatHuman(from)}, ${region})`);
+  // --from is the instant the timescale counts from (the stage's, the case's or an earlier stage's opening).
+  out(`${formatIsoLondon(due)}  (${formatHuman(due)}, ${timescale(t)} after ${formatHuman(from)}, ${region})`);
   return 0;
 }
 

@@ -9,7 +9,8 @@
  * - N working days from instant t are due at the same London wall-clock time on the N-th working
  *   day after t's London calendar day. t's own day never counts, even when it is a working day,
  *   and a concern raised at the weekend starts counting on the next day.
- * - A timescale in hours is elapsed time, whatever the clocks do.
+ * - A timescale in hours is elapsed time, whatever the clocks do; one in calendar days keeps the
+ *   London wall-clock time on the N-th calendar day, across a change of the clocks.
  * - Clocks change on Sundays, which are never working days, so a due wall-clock time always
  *   exists. For safety the conversion still has a rule: a time inside the spring-forward gap is
  *   moved forward by the gap, and an ambiguous autumn time takes its first (BST) occurrence.
@@ -17,10 +18,18 @@
  * Pure: no clock and no I/O; the holiday sets are computed lazily and cached per region and year.
  */
 import Holidays from 'date-holidays';
-import type { Region, Timescale } from './policy/schema.js';
+import type { Region, TimescaleInput } from './policy/schema.js';
 
 const ZONE = 'Europe/London';
-const STATE: Record<Region, string> = { 'england-and-wales': 'ENG', scotland: 'SCT', 'northern-ireland': 'NIR' };
+/** The `date-holidays` country and state of each region. */
+const HOLIDAYS_OF: Record<Region, [string, string?]> = {
+  'england-and-wales': ['GB', 'ENG'],
+  scotland: ['GB', 'SCT'],
+  'northern-ireland': ['GB', 'NIR'],
+  jersey: ['JE'],
+  guernsey: ['GG'],
+  'isle-of-man': ['IM'],
+};
 
 /** A calendar day, as days since 1970-01-01 (so day arithmetic is plain integers). */
 type DayNumber = number;
@@ -73,7 +82,8 @@ function bankHolidays(region: Region, year: number): Set<DayNumber> {
   const key = `${region}:${year}`;
   let set = holidayCache.get(key);
   if (!set) {
-    const hd = new Holidays('GB', STATE[region]);
+    const [country, state] = HOLIDAYS_OF[region];
+    const hd = state ? new Holidays(country, state) : new Holidays(country);
     set = new Set(
       hd
         .getHolidays(year)
@@ -130,15 +140,24 @@ export function atLondonTime(isoDate: string, hour: number, minute = 0): Date {
   return fromLondon({ year: year!, month: month!, day: day!, hour, minute, second: 0, ms: 0 });
 }
 
+/** Same London wall-clock time N calendar days later (so 10:00 stays 10:00 across a clock change). */
+export function addCalendarDays(from: Date, days: number): Date {
+  const p = londonParts(from);
+  return fromLondon({ ...p, ...dateOfDay(dayOf(p) + days) });
+}
+
 export function addHours(from: Date, hours: number): Date {
   return new Date(from.getTime() + hours * 3_600_000);
 }
 
 /** When a timescale that starts at `from` is due; null where the procedure sets no fixed time. */
-export function dueInstant(from: Date, timescale: Timescale, region: Region): Date | null {
+/** (What the timescale counts from is the caller's business: see ./deadlines.) */
+export function dueInstant(from: Date, timescale: TimescaleInput, region: Region): Date | null {
   switch (timescale.kind) {
     case 'working-days':
       return addWorkingDays(from, timescale.days, region);
+    case 'calendar-days':
+      return addCalendarDays(from, timescale.days);
     case 'hours':
       return addHours(from, timescale.hours);
     case 'none':

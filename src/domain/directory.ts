@@ -5,21 +5,28 @@
  */
 import { z } from 'zod';
 import { parseDataFile, slug, text } from './data-file.js';
-import { Role } from './policy/schema.js';
+import { AgencyKind, Role } from './policy/schema.js';
 
 
 export const Partnership = z.object({ id: slug, name: text, policyId: slug }).strict();
 export type Partnership = z.infer<typeof Partnership>;
 
-/** The Board itself is the agency of kind `partnership`; the local authority's is `childrens-social-care`. */
-export const AgencyKind = z.enum(['childrens-social-care', 'police', 'health', 'education', 'probation', 'voluntary', 'partnership', 'other']);
-export type AgencyKind = z.infer<typeof AgencyKind>;
+/**
+ * The Board itself is the agency of kind `partnership`; the local authority's is
+ * `childrens-social-care` (the kinds are listed with the policy format, which names roles per kind).
+ */
+export { AgencyKind };
 
 export const Agency = z
   .object({
     id: slug,
     name: text,
     kind: AgencyKind,
+    /**
+     * For a Board or Children's Social Care in a partnership of several local areas (Derby City
+     * and Derbyshire): the area it serves, as the policy's localAreas name it.
+     */
+    localAreaId: slug.optional(),
     /** Who manages a concern when nobody in the agency holds the role a stage names. */
     strategicSafeguardingLeadId: slug.optional(),
   })
@@ -68,9 +75,13 @@ export const Directory = z
       if (people.has(p.id)) ctx.addIssue({ code: 'custom', path: ['people', i, 'id'], message: `duplicate person id "${p.id}"` });
       people.add(p.id);
     });
-    const partnerships = d.agencies.filter((a) => a.kind === 'partnership').length;
-    if (partnerships !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['agencies'], message: `exactly one agency must be of kind "partnership" (the Board); found ${partnerships}` });
+    const boards = d.agencies.filter((a) => a.kind === 'partnership');
+    const byArea = new Map<string, number>();
+    for (const b of boards) byArea.set(b.localAreaId ?? '', (byArea.get(b.localAreaId ?? '') ?? 0) + 1);
+    if (boards.length === 0 || (boards.every((b) => !b.localAreaId) && boards.length !== 1)) {
+      ctx.addIssue({ code: 'custom', path: ['agencies'], message: `exactly one agency must be of kind "partnership" (the Board); found ${boards.length}` });
+    } else if ([...byArea.values()].some((n) => n > 1)) {
+      ctx.addIssue({ code: 'custom', path: ['agencies'], message: 'one agency of kind "partnership" (a Board) per local area: two serve the same one' });
     }
     d.agencies.forEach((a, i) => {
       if (a.strategicSafeguardingLeadId && !people.has(a.strategicSafeguardingLeadId)) {
@@ -117,16 +128,22 @@ export function agencyById(d: Directory, id: string): Agency | undefined {
   return d.agencies.find((a) => a.id === id);
 }
 
-/** The Board's own agency (a valid directory has exactly one). */
-export function partnershipAgency(d: Directory): Agency {
-  const board = d.agencies.find((a) => a.kind === 'partnership');
-  if (!board) throw new Error('the directory has no partnership agency');
+/** The agency of a kind that serves the local area; one with no area serves every area. */
+function ofKindIn(d: Directory, kind: Agency['kind'], localAreaId: string | undefined): Agency | undefined {
+  const all = d.agencies.filter((a) => a.kind === kind);
+  return (localAreaId ? all.find((a) => a.localAreaId === localAreaId) : undefined) ?? all.find((a) => !a.localAreaId) ?? (localAreaId ? undefined : all[0]);
+}
+
+/** The Board's own agency (a valid directory has one, or one per local area). */
+export function partnershipAgency(d: Directory, localAreaId?: string): Agency {
+  const board = ofKindIn(d, 'partnership', localAreaId);
+  if (!board) throw new Error(localAreaId ? `the directory has no partnership agency for the local area "${localAreaId}"` : 'the directory has no partnership agency');
   return board;
 }
 
-/** The local authority's children's social care, where the directory has one. */
-export function childrensSocialCareAgency(d: Directory): Agency | undefined {
-  return d.agencies.find((a) => a.kind === 'childrens-social-care');
+/** The local authority's children's social care (of the child's local area), where the directory has one. */
+export function childrensSocialCareAgency(d: Directory, localAreaId?: string): Agency | undefined {
+  return ofKindIn(d, 'childrens-social-care', localAreaId);
 }
 
 /** The people of one agency, in directory order. */

@@ -38,6 +38,7 @@ export const STEP = {
   agency: 'other-agency',
   decision: 'decision-challenged',
   area: 'area',
+  localArea: 'local-area',
   aim: 'aim',
   ref: 'child-record-ref',
   startStage: 'start-stage',
@@ -46,8 +47,12 @@ export const STEP = {
 const checkId = (id: string) => `check:${id}`;
 const reflectId = (i: number) => `reflect:${i}`;
 
+/** Whom the walk speaks of: a procedure that also covers adults is walked in neutral words. */
+const subjectOf = (policy: Policy) => (policy.covers?.adults ? 'person at risk' : 'child');
+
 /** Every step the walk asks, given the answers so far (the urgent answer changes the walk). */
 export function intakeSteps(policy: Policy, ctx: IntakeContext, draft: Draft): IntakeStep[] {
+  const subject = subjectOf(policy);
   const steps: IntakeStep[] = [{ id: STEP.urgent, kind: 'yes-no', prompt: policy.urgentRoute.question }];
   const urgent = draft[STEP.urgent] === true;
   if (urgent && !policy.urgentRoute.opensCase) return steps;
@@ -59,6 +64,10 @@ export function intakeSteps(policy: Policy, ctx: IntakeContext, draft: Draft): I
   }
   steps.push(
     { id: STEP.agency, kind: 'choice', prompt: 'Which agency made the decision you disagree with?', choices: ctx.otherAgencies },
+    // A procedure shared by several Boards (Derby City and Derbyshire): whose Board and Children's Social Care act.
+    ...(policy.localAreas.length > 1
+      ? [{ id: STEP.localArea, kind: 'choice' as const, prompt: `Where does the ${subject} live?`, choices: policy.localAreas.map((a) => ({ value: a.id, label: a.name })) }]
+      : []),
     { id: STEP.decision, kind: 'text', prompt: 'What decision or action are you challenging?', optional: false, maxLength: 2000 },
     {
       id: STEP.area,
@@ -70,8 +79,8 @@ export function intakeSteps(policy: Policy, ctx: IntakeContext, draft: Draft): I
     {
       id: STEP.ref,
       kind: 'text',
-      prompt: 'Your agency’s reference for the child’s record',
-      help: 'A reference only: never the child’s name, date of birth or NHS number.',
+      prompt: `Your agency’s reference for the ${subject}’s record`,
+      help: `A reference only: never the ${subject}’s name, date of birth or NHS number.`,
       optional: false,
       maxLength: 64,
     },
@@ -80,7 +89,7 @@ export function intakeSteps(policy: Policy, ctx: IntakeContext, draft: Draft): I
     steps.push({
       id: STEP.startStage,
       kind: 'choice',
-      prompt: 'The child may be at risk of immediate harm, so the concern can go straight to a higher stage. Where should it start?',
+      prompt: `The ${subject} may be at risk of immediate harm, so the concern can go straight to a higher stage. Where should it start?`,
       choices: policy.stages
         .slice(0, policy.urgentRoute.maxStartStage)
         .map((s) => ({ value: String(s.number), label: `Stage ${s.number}: ${s.name}` })),
@@ -171,6 +180,7 @@ export function complete(policy: Policy, ctx: IntakeContext, draft: Draft): Comp
       discussedWithOtherProfessional: urgent || !policy.informalAttempt || draft[STEP.discussed] === true,
       decisionChallenged: text(STEP.decision),
       areaId: text(STEP.area),
+      ...(text(STEP.localArea) ? { localAreaId: text(STEP.localArea) } : {}),
       aim: text(STEP.aim),
       childRecordRef: text(STEP.ref),
       reflections,

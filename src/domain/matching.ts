@@ -9,9 +9,13 @@
  * strategic responsibility for safeguarding (BSCB Stage 3). One person is never put on both sides.
  * When nobody can be found the answer says so plainly, so a person can step in rather than the
  * case silently stalling.
+ *
+ * The roles wanted depend on the kind of agency where the policy says so (rolesByAgencyKind). A
+ * stage raised "via" someone (Derby Stage 6, BSCB Stage 4) matches that person too; they are
+ * told with the informed, after them.
  */
 import { agencyById, childrensSocialCareAgency, partnershipAgency, peopleOf, personById, type Agency, type Directory, type Person } from './directory.js';
-import { ROLES, type Party, type Role, type Scope, type Stage } from './policy/schema.js';
+import { ROLES, rolesFor, type Party, type Policy, type Role, type Scope, type Stage } from './policy/schema.js';
 
 /** A person as recorded on a case: enough to show and reach them, with the role they act in. */
 export type Participant = { personId: string; name: string; agencyId: string; agencyName: string; role: Role };
@@ -41,6 +45,8 @@ export type MatchInput = {
   receivingAgencyId: string;
   /** The practitioner or previous raiser: parts their own agency plays prefer their management chain. */
   requesterId?: string;
+  /** Where the child lives, when the policy has several local areas: whose Board and Children's Social Care act. */
+  localAreaId?: string;
 };
 
 export type Matches = { raiser: Match; receiver: Match; informed: Match[] };
@@ -50,32 +56,64 @@ export function participantOf(directory: Directory, person: Person, role: Role):
   return { personId: person.id, name: person.name, agencyId: person.agencyId, agencyName: agency?.name ?? person.agencyId, role };
 }
 
+/** What to call a participant's part, for people: their job title in the directory, else the role's name. */
+export function roleTitle(directory: Directory, p: Participant): string {
+  return personById(directory, p.personId)?.jobTitle ?? ROLES[p.role];
+}
+
+/** "between A and B", or "within A" for a stage inside one agency (Derby Stage 2). */
+export function betweenAgencies(a: Participant, b: Participant): string {
+  return a.agencyId === b.agencyId ? `within ${a.agencyName}` : `between ${a.agencyName} and ${b.agencyName}`;
+}
+
 export function matchParties(input: MatchInput): Matches {
   const { stage } = input;
   // The requester's management chain is preferred for any part played by their own agency
   // (Derby's Stage 2 is a talk with the practitioner's own manager).
   const raiser = matchParty(input, stage.raisedBy, 'raiser', []);
   const receiver = matchParty(input, stage.receivedBy, 'receiver', raiser.ok ? [raiser.participant.personId] : []);
-  const informed = stage.inform.map((i) => matchParty(input, { roles: [i.role], scope: i.scope, fallbackRoles: [], source: i.source }, 'informed', []));
+  const informed = stage.inform.map((i) => matchParty(input, { roles: [i.role], scope: i.scope, fallbackRoles: [], rolesByAgencyKind: {}, source: i.source }, 'informed', []));
+  const via = stage.raisedBy.via;
+  if (via) informed.push(matchParty(input, via, 'informed', []));
   return { raiser, receiver, informed };
 }
 
+/**
+ * The people the parties may contact at any stage (Worcestershire's Senior Liaison Officer), for
+ * the case's agencies; shown with every stage rather than tied to one.
+ */
+export function matchAdvisers(input: Omit<MatchInput, 'stage'> & { policy: Policy }): { match: Match; why: string }[] {
+  return input.policy.advisers.map((a) => ({
+    why: a.why,
+    match: matchParty({ ...input, stage: input.policy.stages[0]! }, { roles: [a.role], scope: a.scope, fallbackRoles: [], rolesByAgencyKind: {}, source: a.source }, 'informed', []),
+  }));
+}
+
+/** A missing Board for the area is a gap to report, not an error. */
+function partnershipAgencyIn(directory: Directory, localAreaId: string): Agency | undefined {
+  try {
+    return partnershipAgency(directory, localAreaId);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The agency whose people fill a part with this scope. */
-export function agencyForScope(directory: Directory, scope: Scope, escalatingAgencyId: string, receivingAgencyId: string): Agency | undefined {
+export function agencyForScope(directory: Directory, scope: Scope, escalatingAgencyId: string, receivingAgencyId: string, localAreaId?: string): Agency | undefined {
   switch (scope) {
     case 'escalating-agency':
       return agencyById(directory, escalatingAgencyId);
     case 'receiving-agency':
       return agencyById(directory, receivingAgencyId);
     case 'partnership':
-      return partnershipAgency(directory);
+      return localAreaId ? partnershipAgencyIn(directory, localAreaId) : partnershipAgency(directory);
     case 'childrens-social-care':
-      return childrensSocialCareAgency(directory);
+      return childrensSocialCareAgency(directory, localAreaId);
   }
 }
 
-function matchParty(input: MatchInput, party: Party, side: Side, excludePersonIds: string[]): Match {
-  const agency = agencyForScope(input.directory, party.scope, input.escalatingAgencyId, input.receivingAgencyId);
+function matchParty(input: MatchInput, party: Omit<Party, 'via'>, side: Side, excludePersonIds: string[]): Match {
+  const agency = agencyForScope(input.directory, party.scope, input.escalatingAgencyId, input.receivingAgencyId, input.localAreaId);
   if (!agency) {
     const missing = party.scope === 'escalating-agency' ? input.escalatingAgencyId : party.scope === 'receiving-agency' ? input.receivingAgencyId : undefined;
     return {
@@ -83,12 +121,14 @@ function matchParty(input: MatchInput, party: Party, side: Side, excludePersonId
       side,
       scope: party.scope,
       roles: [...party.roles, ...party.fallbackRoles],
-      reason: missing ? `The directory has no agency with id "${missing}".` : `The directory has no ${party.scope.replace(/-/g, ' ')} agency.`,
+      reason: missing
+        ? `The directory has no agency with id "${missing}".`
+        : `The directory has no ${party.scope.replace(/-/g, ' ')} agency${input.localAreaId ? ` for the local area "${input.localAreaId}"` : ''}.`,
     };
   }
   return resolvePerson(input.directory, {
     agencyId: agency.id,
-    roles: party.roles,
+    roles: rolesFor(party, agency.kind),
     fallbackRoles: party.fallbackRoles,
     requesterId: input.requesterId,
     excludePersonIds,

@@ -23,6 +23,15 @@ describe('policies', () => {
     expect(out).toMatch(/5 working days/);
   });
 
+  it('shows the document’s words once: no label added twice, and the document by its title', async () => {
+    for (const id of ['bscb', 'croydon']) {
+      const { out } = await cli('policies', 'show', id);
+      expect(out).not.toMatch(/\((binding|informal|formal)\)[^\n]*\(\1\)/i);
+    }
+    expect((await cli('policies', 'show', 'croydon')).out).toContain('Stage 1: Practitioners (informal):');
+    expect((await cli('policies', 'show', 'bscb')).out).toContain('Source: BSCB Escalation Procedures - Resolution of Professional Disagreements');
+  });
+
   it('says which ids exist when asked for an unknown one', async () => {
     const { code, err } = await cli('policies', 'show', 'nowhere');
     expect(code).toBe(2);
@@ -38,7 +47,7 @@ describe('policies', () => {
     writeFileSync(bad, 'id: Bad Id\nversion: 1\n');
     const result = await cli('policies', 'validate', bad);
     expect(result.code).toBe(1);
-    expect(result.err).toContain(`${bad}: id:`);
+    expect(result.err).toContain(`${bad} (line 1, column 5): id: must be lower-case`);
     expect(result.err).toMatch(/stages: is required/);
   });
 });

@@ -58,22 +58,34 @@ describe('a partnership’s own policy', () => {
     await expect(loadPolicyCatalog({ extraDirs: [dir] })).rejects.toThrow(`${join(dir, 'copy.yaml')}: id: "bscb" is already defined in ${join(BUILT_IN_DIR, 'bscb.yaml')}`);
   });
 
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   it.each([
-    ['a missing field', (p: Record<string, unknown>) => { delete p.name; }, 'name: is required'],
-    ['a wrong timescale kind', (p: any) => { p.stages[0].response = { kind: 'fortnights', days: 1, source: 'x' }; }, "stages[0].response.kind: Invalid discriminator value. Expected 'working-days' | 'hours' | 'none'"],
-    ['stages out of order', (p: any) => { p.stages[1].number = 3; }, 'stages[1].number: expected stage 2, found 3'],
-    ['an unknown key', (p: any) => { p.stages[0].deadline = 'soon'; }, 'stages[0]: unknown field(s) "deadline"'],
-    ['an unknown role', (p: any) => { p.stages[0].raisedBy.roles = ['wizard']; }, 'stages[0].raisedBy.roles[0]: '],
-    ['a panel without its composition', (p: any) => { delete p.stages[3].outcomes[1].panel; }, 'stages[3].outcomes[1].panel: a resolution panel needs its composition rule'],
-  ])('is refused with a message naming the file and path: %s', async (_what, spoil, message) => {
+    ['a missing field', (p: Record<string, unknown>) => { delete p.name; }, 'name: is required', 'formatVersion: 2'],
+    ['a wrong timescale kind', (p: any) => { p.stages[0].response = { kind: 'fortnights', days: 1, source: 'x' }; }, "stages[0].response.kind: Invalid discriminator value. Expected 'working-days' | 'calendar-days' | 'hours' | 'none'", 'kind: fortnights'],
+    ['stages out of order', (p: any) => { p.stages[1].number = 3; }, 'stages[1].number: expected stage 2, found 3', 'number: 3'],
+    ['an unknown key', (p: any) => { p.stages[0].deadline = 'soon'; }, 'stages[0]: unknown field(s) "deadline"', 'number: 1'],
+    ['an unknown role', (p: any) => { p.stages[0].raisedBy.roles = ['wizard']; }, 'stages[0].raisedBy.roles[0]: ', 'wizard'],
+    ['a panel without its composition', (p: any) => { delete p.stages[3].outcomes[1].panel; }, 'stages[3].outcomes[1].panel: a resolution panel needs its composition rule', 'type: resolution-panel'],
+    ['a format this version does not know', (p: any) => { p.formatVersion = 3; }, 'formatVersion: must be 2; run "npm run -s cli -- policies migrate <file>"', 'formatVersion: 3'],
+    ['an unknown agency kind for a role', (p: any) => { p.stages[0].raisedBy.rolesByAgencyKind = { school: ['safeguarding-lead'] }; }, 'stages[0].raisedBy.rolesByAgencyKind: unknown field(s) "school"', 'school:'],
+    ['an unknown role to raise a stage via', (p: any) => { p.stages[3].raisedBy.via.roles = ['service-manager']; }, 'stages[3].raisedBy.via.roles[0]: ', 'service-manager'],
+    ['a procedure for adults without Adult Social Care to call', (p: any) => { p.covers = { adults: true, source: 'individual at risk' }; }, 'urgentRoute.contacts: a procedure that covers adults lists adult-social-care', '- childrens-social-care'],
+    ['an adviser in an unknown scope', (p: any) => { p.advisers = [{ role: 'senior-liaison-officer', scope: 'county', why: 'help', source: 'x' }]; }, 'advisers[0].scope: ', 'scope: county'],
+  ])('is refused with a message naming the file, line, column and path: %s', async (_what, spoil, message, onLine) => {
     const file = join(tmp(), 'bad.yaml');
     const data = bscbYaml();
     spoil(data);
-    writeFileSync(file, stringify(data));
+    const text = stringify(data);
+    writeFileSync(file, text);
     const result = await validatePolicyFile(file);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors).toEqual(expect.arrayContaining([expect.stringContaining(`${file}: ${message}`)]));
+    const pattern = new RegExp(`^${escape(file)} \\(line (\\d+), column (\\d+)\\): ${escape(message)}`);
+    const error = result.errors.find((e) => pattern.test(e));
+    expect({ errors: result.errors, found: Boolean(error) }).toMatchObject({ found: true });
+    // The line named is the one that holds the mistake (or the mapping that lacks the field).
+    const line = Number(pattern.exec(error!)![1]);
+    expect(text.split('\n')[line - 1]).toContain(onLine);
   });
 
   it('is refused with a line number when the YAML is malformed', async () => {
@@ -87,6 +99,6 @@ describe('a partnership’s own policy', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'a.yaml'), 'id: a\n');
     writeFileSync(join(dir, 'b.json'), '{ not json');
-    await expect(loadPolicyCatalog({ extraDirs: [dir] })).rejects.toThrow(/a\.yaml: version: is required[\s\S]*b\.json: not valid JSON/);
+    await expect(loadPolicyCatalog({ extraDirs: [dir] })).rejects.toThrow(/a\.yaml \(line 1, column 1\): version: is required[\s\S]*b\.json: not valid JSON/);
   });
 });

@@ -99,7 +99,7 @@ describe.each(['chosen', 'configured'] as const)('a lapsed response in Teams (Bo
     expect(JSON.stringify(notice)).toContain(ref);
     expect(JSON.stringify(notice)).toContain('"title":"Stage reached","value":"3"');
     expect(h.sent.slice(toBoard).filter((s) => s.path.includes(`personal-${NADIA}`)).map((s) => s.body.text)).toEqual([
-      `${ref}: Stage 3 has opened between Children's Social Care and County Police; you are informed as board business manager.`,
+      `${ref}: Stage 3 has opened between Children's Social Care and County Police; you are informed as Board business manager.`,
     ]);
     // Nadia opens the timeline from the notice.
     const timeline = await h.click('case.timeline', { caseRef: ref }, NADIA);

@@ -6,8 +6,8 @@
  * An empty event list is a valid answer: it means "already done" (a deadline job that fires
  * twice), so retries are harmless.
  */
-import { dueInstant } from '../calendar.js';
-import type { Party, Role, Stage } from '../policy/schema.js';
+import { dueFor } from '../deadlines.js';
+import { ROLES, type Party, type Role, type Stage } from '../policy/schema.js';
 import type { Command, Decision, Parties, RefusalCode } from './commands.js';
 import type { Participant } from '../matching.js';
 import type { Actor, AgreedAction, CaseEvent, EscalationReason, PromptKind, Side } from './events.js';
@@ -348,9 +348,8 @@ function openStage(
     return refuse('invalid', `At Stage ${stage.number} the concern goes to ${state.receivingAgency.name}.`);
   }
   if (parties.receiver.personId === parties.raiser.personId) return refuse('invalid', 'The raiser and the receiver must be different people.');
-  const region = state.policy.region;
   const urgentTimescale = state.urgent ? state.policy.urgentRoute.responseTimescale : undefined;
-  let responseDue = dueInstant(now, urgentTimescale ?? stage.response, region);
+  let responseDue = dueFor(state, stage.number, urgentTimescale ?? stage.response, now);
   if (requestedDue !== undefined) {
     const asked = parseInstant(requestedDue);
     if (!asked || asked <= now) return refuse('invalid', 'The requested response date must be a date and time in the future.');
@@ -359,7 +358,7 @@ function openStage(
     }
     responseDue = asked;
   }
-  const ackDue = stage.acknowledgement ? dueInstant(now, stage.acknowledgement, region) : null;
+  const ackDue = stage.acknowledgement ? dueFor(state, stage.number, stage.acknowledgement, now) : null;
   return ok([
     {
       ...ev('stage-opened', {
@@ -368,20 +367,13 @@ function openStage(
         informed: parties.informed,
         responseDue: responseDue?.toISOString() ?? null,
         acknowledgementDue: ackDue?.toISOString() ?? null,
-        forms: formsFrom(state, stage.number),
+        forms: stage.forms.map((f) => f.id),
         reason,
         note,
       }),
       stage: stage.number,
     },
   ]);
-}
-
-/** Forms apply "from" the stage that introduces them on. */
-function formsFrom(state: CaseState, number: number): string[] {
-  const ids = new Set<string>();
-  for (const s of state.policy.stages.slice(0, number)) for (const f of s.forms) ids.add(f.id);
-  return [...ids];
 }
 
 function mayApprove(state: CaseState, stage: Stage, requestedBy: Actor, actor: Actor): { ok: true } | Refusal {
@@ -474,7 +466,7 @@ function sideOf(state: CaseState, actor: Actor): Side | null {
 }
 
 function describeParty(party: Party): string {
-  return party.roles.map((r) => r.replace(/-/g, ' ')).join(' or ');
+  return party.roles.map((r) => ROLES[r].toLowerCase()).join(' or ');
 }
 
 // ---- small helpers -----------------------------------------------------------------------

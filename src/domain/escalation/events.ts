@@ -23,6 +23,8 @@ export type IntakeAnswers = {
   discussedWithOtherProfessional: boolean;
   decisionChallenged: string;
   areaId: string;
+  /** Where the child lives, when the policy is shared by several local areas (its localAreas). */
+  localAreaId?: string;
   aim: string;
   /** The agency's reference for the child's record: a reference, never a name. */
   childRecordRef: string;

@@ -3,6 +3,7 @@
  * remembers what the events say, in the shape `decide` needs to check the next command.
  */
 import type { Participant } from '../matching.js';
+import { pinnedPolicy } from '../policy/migrate.js';
 import type { Stage } from '../policy/schema.js';
 import type {
   Actor,
@@ -73,7 +74,8 @@ export function stageOf(state: CaseState, number: number): Stage | undefined {
 
 export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
   if (event.type === 'case-opened') {
-    const { policyId: _id, policyVersion: _version, ...d } = event.data;
+    const { policyId: _id, policyVersion: _version, ...recorded } = event.data;
+    const d = { ...recorded, policy: pinnedPolicy(recorded.policy) };
     return {
       ...d,
       openedAt: event.at,

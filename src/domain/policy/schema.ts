@@ -9,6 +9,12 @@
 import { z } from 'zod';
 import { slug, text } from '../data-file.js';
 
+/**
+ * The version of the format itself (not of one procedure's rules, which is `version`). A file
+ * without it is read as format 1 and migrated in memory (see ./migrate); `policies migrate`
+ * rewrites the file.
+ */
+export const FORMAT_VERSION = 2;
 
 export const SourceRef = z.union([
   text,
@@ -36,6 +42,11 @@ export const ROLES = {
   'child-protection-manager': 'Local Child Protection Manager',
   'senior-liaison-officer': 'Board senior liaison officer',
 } as const;
+/** What an agency is; some procedures name a different role for the same step in each kind. */
+export const AGENCY_KINDS = ['childrens-social-care', 'adult-social-care', 'police', 'health', 'education', 'probation', 'voluntary', 'partnership', 'other'] as const;
+export const AgencyKind = z.enum(AGENCY_KINDS);
+export type AgencyKind = z.infer<typeof AgencyKind>;
+
 export const Role = z.enum(Object.keys(ROLES) as [keyof typeof ROLES, ...(keyof typeof ROLES)[]]);
 export type Role = z.infer<typeof Role>;
 
@@ -47,29 +58,61 @@ export type Role = z.infer<typeof Role>;
 export const Scope = z.enum(['escalating-agency', 'receiving-agency', 'partnership', 'childrens-social-care']);
 export type Scope = z.infer<typeof Scope>;
 
+const PartyFields = {
+  /** Roles in order of preference: the first role someone holds is used. */
+  roles: z.array(Role).min(1),
+  scope: Scope,
+  /** Roles to try when nobody holds any of `roles` (e.g. strategic safeguarding lead). */
+  fallbackRoles: z.array(Role).default([]),
+  /**
+   * The roles that play this part in an agency of a given kind, where they differ from `roles`
+   * ("the equivalent of a team manager" is a designated safeguarding lead in a school).
+   */
+  rolesByAgencyKind: z.partialRecord(AgencyKind, z.array(Role).min(1)).default({}),
+  ...Sourced,
+};
+
+/** Someone through whom a stage is raised (Derby Stage 6: "via the agency representative for the Board"). */
+export const Via = z.object(PartyFields).strict();
+export type Via = z.infer<typeof Via>;
+
 export const Party = z
   .object({
-    /** Roles in order of preference: the first role someone holds is used. */
-    roles: z.array(Role).min(1),
-    scope: Scope,
-    /** Roles to try when nobody holds any of `roles` (e.g. strategic safeguarding lead). */
-    fallbackRoles: z.array(Role).default([]),
-    ...Sourced,
+    ...PartyFields,
+    /** The stage is raised through this person, who is matched and told, but is not the raiser. */
+    via: Via.optional(),
   })
   .strict();
 export type Party = z.infer<typeof Party>;
 
+/** The roles that play a part in an agency of this kind, in order of preference. */
+export function rolesFor(party: Pick<Party, 'roles' | 'rolesByAgencyKind'>, kind: AgencyKind | undefined): Role[] {
+  return (kind && party.rolesByAgencyKind[kind]) || party.roles;
+}
+
 /**
- * A timescale. Working days follow the region's calendar (see domain/calendar); hours are elapsed
- * time. `none` records that the procedure sets no fixed time ("without delay"), so no deadline is
+ * A timescale. Working days follow the region's calendar (see domain/calendar); calendar days keep
+ * the London wall-clock time; hours are elapsed time. `none` records that the procedure sets no fixed time ("without delay"), so no deadline is
  * scheduled and the note is shown instead.
  */
+/**
+ * What a deadline counts from: this stage's opening (the default), the case's opening, or an
+ * earlier stage's opening. Several stages counting from the same stage share one time budget
+ * (e.g. "Stages 3 to 5 within 15 working days").
+ */
+export const CountsFrom = z.union([z.literal('stage-opened'), z.literal('case-opened'), z.object({ stage: z.number().int().min(1) }).strict()]);
+export type CountsFrom = z.infer<typeof CountsFrom>;
+const Counted = { countsFrom: CountsFrom.default('stage-opened') };
+
 export const Timescale = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('working-days'), days: z.number().int().min(1).max(60), ...Sourced }).strict(),
-  z.object({ kind: z.literal('hours'), hours: z.number().int().min(1).max(24 * 60), ...Sourced }).strict(),
+  z.object({ kind: z.literal('working-days'), days: z.number().int().min(1).max(60), ...Counted, ...Sourced }).strict(),
+  /** Calendar days keep the London wall-clock time, across a change of the clocks. */
+  z.object({ kind: z.literal('calendar-days'), days: z.number().int().min(1).max(90), ...Counted, ...Sourced }).strict(),
+  z.object({ kind: z.literal('hours'), hours: z.number().int().min(1).max(24 * 60), ...Counted, ...Sourced }).strict(),
   z.object({ kind: z.literal('none'), note: text, ...Sourced }).strict(),
 ]);
 export type Timescale = z.infer<typeof Timescale>;
+export type TimescaleInput = z.input<typeof Timescale>;
 
 export const OUTCOMES = [
   'resolved',
@@ -135,7 +178,7 @@ export const Stage = z
     response: Timescale,
     acknowledgement: Timescale.optional(),
     inform: z.array(Inform).default([]),
-    /** Forms that must be issued from this stage on. */
+    /** Forms issued at this stage (and only this one: a form used at Stages 3 and 5 is listed at both). */
     forms: z.array(Form).default([]),
     guidance: z.array(Guidance).default([]),
     reflectiveQuestions: z.array(QuestionGroup).default([]),
@@ -158,7 +201,7 @@ export const UrgentRoute = z
     /** Asked first in every walk. */
     question: text,
     guidance: text,
-    contacts: z.array(z.enum(['childrens-social-care', 'police'])).min(1),
+    contacts: z.array(z.enum(['childrens-social-care', 'adult-social-care', 'police'])).min(1),
     /** Whether, besides the guidance, a case is opened and run urgently. */
     opensCase: z.boolean(),
     /** The highest stage an urgent case may open at directly (skipping earlier stages). */
@@ -170,11 +213,26 @@ export const UrgentRoute = z
   .strict();
 export type UrgentRoute = z.infer<typeof UrgentRoute>;
 
-export const Region = z.enum(['england-and-wales', 'scotland', 'northern-ireland']);
+/** Whose bank holidays count: the UK's three, or a Crown Dependency's (Jersey's Liberation Day, the Isle of Man's TT race day). */
+export const Region = z.enum(['england-and-wales', 'scotland', 'northern-ireland', 'jersey', 'guernsey', 'isle-of-man']);
 export type Region = z.infer<typeof Region>;
+
+/**
+ * One of several Boards or local authorities sharing a procedure (Derby City and Derbyshire), each
+ * with its own chair and Children's Social Care; the one where the child lives is used.
+ */
+export const LocalArea = z.object({ id: slug, name: text, ...Sourced }).strict();
+export type LocalArea = z.infer<typeof LocalArea>;
+
+/** Someone the parties may ask for help at any stage (Worcestershire's Senior Liaison Officer). */
+export const Adviser = z.object({ role: Role, scope: Scope, why: text, ...Sourced }).strict();
+export type Adviser = z.infer<typeof Adviser>;
 
 export const Policy = z
   .object({
+    // Files are migrated before they are checked (a file without it is format 1); the default is
+    // for policies built in code.
+    formatVersion: z.literal(FORMAT_VERSION, { error: `must be ${FORMAT_VERSION}; run "npm run -s cli -- policies migrate <file>" to rewrite an older file` }).default(FORMAT_VERSION),
     id: slug,
     /** Bumped whenever a rule changes; cases pin the version they opened under. */
     version: z.number().int().min(1),
@@ -182,8 +240,20 @@ export const Policy = z
     partnership: text,
     /** The seed file this policy encodes; plain-string sources quote it. */
     document: text,
+    /** The document's own title, shown to people where a file name would mean nothing to them. */
+    documentTitle: text.optional(),
     region: Region.default('england-and-wales'),
     timeZone: z.literal('Europe/London').default('Europe/London'),
+    /**
+     * Whom the procedure protects. A procedure that also covers adults ("individual at risk") is
+     * walked in neutral words, and Adult Social Care is among its urgent contacts.
+     */
+    covers: z
+      .object({ adults: z.boolean(), ...Sourced })
+      .strict()
+      .optional(),
+    /** Where the procedure is shared by several Boards or local authorities: asked in the walk. */
+    localAreas: z.array(LocalArea).default([]),
     areasOfDisagreement: z.array(Area).min(1),
     preEscalationChecks: z.array(Check).default([]),
     /** The attempt between the two professionals before Stage 1, where the procedure has one. */
@@ -195,6 +265,8 @@ export const Policy = z
     reflectiveQuestions: z.array(QuestionGroup).default([]),
     urgentRoute: UrgentRoute,
     stages: z.array(Stage).min(1),
+    /** People the parties may contact at any stage, not only at one. */
+    advisers: z.array(Adviser).default([]),
     /** Recording duties (the child's record, written confirmation of outcomes). */
     recording: z.array(Guidance).default([]),
     /** What is reported to the Board, and debrief and learning after resolution. */
@@ -211,6 +283,12 @@ export const Policy = z
       if (last && hasNext) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes'], message: 'the last stage cannot have a next-stage outcome' });
       }
+      for (const [key, t] of [['response', s.response], ['acknowledgement', s.acknowledgement]] as const) {
+        const from = t && 'countsFrom' in t && typeof t.countsFrom === 'object' ? t.countsFrom.stage : undefined;
+        if (from !== undefined && from > s.number) {
+          ctx.addIssue({ code: 'custom', path: ['stages', i, key, 'countsFrom', 'stage'], message: `Stage ${s.number} cannot count from Stage ${from}, which comes after it` });
+        }
+      }
       if (!s.outcomes.some((o) => o.type === 'resolved' || o.binding)) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes'], message: 'every stage needs a way to resolve (a resolved or binding outcome)' });
       }
@@ -218,6 +296,15 @@ export const Policy = z
     if (p.urgentRoute.maxStartStage > p.stages.length) {
       ctx.addIssue({ code: 'custom', path: ['urgentRoute', 'maxStartStage'], message: `there are only ${p.stages.length} stages` });
     }
+    if (p.covers?.adults && !p.urgentRoute.contacts.includes('adult-social-care')) {
+      ctx.addIssue({ code: 'custom', path: ['urgentRoute', 'contacts'], message: 'a procedure that covers adults lists adult-social-care among its urgent contacts' });
+    }
+    const areaIds = new Set<string>();
+    p.localAreas.forEach((a, i) => {
+      if (areaIds.has(a.id)) ctx.addIssue({ code: 'custom', path: ['localAreas', i, 'id'], message: `duplicate id "${a.id}"` });
+      areaIds.add(a.id);
+    });
+    if (p.localAreas.length === 1) ctx.addIssue({ code: 'custom', path: ['localAreas'], message: 'list two or more local areas, or none' });
     const ids = new Set<string>();
     p.areasOfDisagreement.forEach((a, i) => {
       if (ids.has(a.id)) ctx.addIssue({ code: 'custom', path: ['areasOfDisagreement', i, 'id'], message: `duplicate id "${a.id}"` });
