@@ -1,5 +1,6 @@
 /**
- * The process: reads settings, starts the app, and stops it cleanly on SIGTERM or SIGINT
+ * The process: reads settings (the environment, then a `.env` file in the current directory for
+ * anything the environment does not set), starts the app, and stops it cleanly on SIGTERM or SIGINT
  * (running jobs drain first). A problem at start-up is one clear line on stderr and exit code 1,
  * never a stack trace.
  */
@@ -10,6 +11,12 @@ import { StartError, startApp } from './start-app.js';
 const STOP_TIMEOUT_MS = 9000;
 
 async function main(): Promise<void> {
+  try {
+    // Node's own reader: a variable already in the environment is never replaced by the file's.
+    process.loadEnvFile('.env');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return fail(`.env cannot be read: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const loaded = loadConfig();
   if (!loaded.ok) return fail(loaded.message);
   let app;
