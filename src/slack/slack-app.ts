@@ -25,6 +25,8 @@ import { homeView } from './home-view.js';
 import { intakeModal } from './intake-modals.js';
 import { slackChannel, THREAD_CASES, type SlackChannel } from './slack-channel.js';
 import { SlackHttpReceiver } from './slack-receiver.js';
+import { setTurnStep } from '../http/request-context.js';
+import { typedStep } from '../http/metrics.js';
 
 const { App, SocketModeReceiver } = bolt;
 
@@ -103,6 +105,7 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
   };
   /** Work after ack: a failure is logged and the person told, never left silent. */
   const guard = async (person: Person, what: string, work: () => Promise<unknown>) => {
+    setTurnStep(what);
     try {
       await work();
     } catch (err) {
@@ -257,6 +260,7 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
     const person = await personOf(body.team_id ?? e.team, e.user);
     if (!person) return void (await client.chat.postMessage({ channel: e.channel, text: NOT_IN_DIRECTORY }));
     const text = e.text.replace(/<@[A-Z0-9]+>/g, '').trim();
+    setTurnStep(typedStep(text));
     await guard(person, 'message', async () => {
       const inThread = typeof e.thread_ts === 'string' && e.thread_ts !== e.ts ? e.thread_ts : undefined;
       const ref = inThread ? (await store.getDocument<string>(THREAD_CASES, `${e.channel}/${inThread}`))?.value : undefined;

@@ -21,6 +21,8 @@ import type { AdaptiveCard } from '../cards/render-card.js';
 import { adaptiveCardOf } from './case-cards.js';
 import { intakeCard } from './intake-cards.js';
 import { BOARD_CHANNEL, CHANNELS, CONVERSATIONS } from './teams-channel.js';
+import { setTurnStep } from '../http/request-context.js';
+import { typedStep } from '../http/metrics.js';
 
 export type TeamsCredentials = { clientId?: string | undefined; clientSecret?: string | undefined; tenantId?: string | undefined };
 
@@ -102,6 +104,7 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
   // Card buttons. Each answers with the card that replaces the one clicked.
   const onCard = (verb: string, run: (person: Person, data: Record<string, unknown>) => Promise<AdaptiveCard>) =>
     app.adaptiveCards.actionExecute<Record<string, unknown>>(verb, async (context, _state, action) => {
+      setTurnStep(verb);
       const person = personOf(context);
       if (!person) return adaptiveCardOf(notice('Not in the directory', "I can't find you in this partnership's directory, so I can't act for you."), null);
       await remember(context, person);
@@ -136,6 +139,7 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
     }
     await remember(context, person);
     const text = (context.activity.text ?? '').replace(/<at>[^<]*<\/at>/g, '');
+    setTurnStep(typedStep(text));
     await answer(context, await flow.command(person, text), person);
   });
 

@@ -189,6 +189,7 @@ export async function mongoStore(db: Db, close: () => Promise<void>): Promise<St
       await documents.deleteOne({ namespace, key });
     },
 
+    ping: async () => void (await db.command({ ping: 1 })),
     close,
   };
 }
