@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { observeTurn, registry, type TurnChannel } from './metrics.js';
+import { observeTurn, registry, stepLabel, type TurnChannel } from './metrics.js';
 import { requestIdFrom, runInRequest } from './request-context.js';
 
 /** Whether the app can take work: each check is "ok" or what is wrong, in plain words; details are for people. */
@@ -42,18 +42,23 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: Deps, ste
     res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
     return void res.end(await registry.metrics());
   }
-  if (path === '/api/messages' && req.method === 'POST' && deps.teams) return turn('teams', deps.teams, req, res, step);
-  if (path === '/slack/events' && req.method === 'POST' && deps.slack) return turn('slack', deps.slack, req, res, step);
+  if (path === '/api/messages' && req.method === 'POST' && deps.teams) return turn('teams', deps.teams, res, deps.log, step);
+  if (path === '/slack/events' && req.method === 'POST' && deps.slack) return turn('slack', deps.slack, res, deps.log, step);
   send(res, 404, { error: 'Not found' });
 }
 
-/** A door's whole handling of one request, including any work after it has answered. */
-async function turn(channel: TurnChannel, door: Handler, req: IncomingMessage, res: ServerResponse, step: () => string | null) {
+/**
+ * A door's whole handling of one request, including any work after it has answered, timed and
+ * logged as one line: channel, step, status and time, never what was said or who said it.
+ */
+async function turn(channel: TurnChannel, door: Handler, res: ServerResponse, log: Logger, step: () => string | null) {
   const started = performance.now();
   try {
-    await door(req, res);
+    await door(res.req, res);
   } finally {
-    observeTurn(channel, step(), (performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    observeTurn(channel, step(), seconds);
+    log.info({ channel, step: stepLabel(step()), status: res.statusCode, ms: Math.round(seconds * 1000) }, 'turn handled');
   }
 }
 
