@@ -15,6 +15,8 @@ import { loadConfig } from '../../src/config.js';
 import type { CaseEvent } from '../../src/domain/escalation/events.js';
 import { typedStep } from '../../src/http/metrics.js';
 import { appLog, startApp, type RunningApp } from '../../src/start-app.js';
+import { slashCommand } from '../slack/support-slack-api.js';
+import { OWEN, slackHarness } from '../slack/support.js';
 import { SAM } from '../teams/support.js';
 
 type Line = Record<string, unknown>;
@@ -166,6 +168,26 @@ describe('on the embedded store', () => {
     // Liveness is not readiness: the process still serves.
     expect((await running.get('/healthz')).status).toBe(200);
   });
+});
+
+describe('with Slack on', () => {
+  it('counts a Slack request under the slack channel and its command, once its work is done', async () => {
+    const h = await slackHarness();
+    try {
+      const metrics = async () => (await fetch(`http://127.0.0.1:${h.teams.app.port}/metrics`)).text();
+      const turns = (text: string) => sample(text, 'resolve_turn_duration_seconds_count', { channel: 'slack', step: '/resolve-cases' });
+      const before = turns(await metrics()) ?? 0;
+      await h.send(slashCommand({ userId: OWEN, command: '/resolve-cases' }), (calls) => calls.some((c) => c.method === 'chat.postMessage'));
+      // Slack was answered at the ack; the turn is timed until the answer in the DM has been sent.
+      const until = Date.now() + 20_000;
+      while ((turns(await metrics()) ?? 0) === before && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(turns(await metrics())).toBe(before + 1);
+      const ready = (await (await fetch(`http://127.0.0.1:${h.teams.app.port}/readyz`)).json()) as Record<string, unknown>;
+      expect(ready).toMatchObject({ status: 'ready', checks: { slack: 'ok' }, slack: 'http', channels: ['Teams', 'Slack'] });
+    } finally {
+      await h.stop();
+    }
+  }, 60_000);
 });
 
 /** A TCP proxy to the PostgreSQL server that the test can cut (every connection) and restore. */
