@@ -9,6 +9,8 @@
  * - Job lateness: 50,000 jobs pending in the table (spread over the next 30 days), then deadline
  *   jobs coming due every 100 ms through the app's queue; lateness = start of the handler minus
  *   the job's time.
+ * - Start-up: the built app as a process, until /readyz answers (bench/start-up.ts); BENCH_START_RUNS
+ *   runs (default 5). `npm run bench -- start-up` measures only this.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { postgresJobBackend } from '../src/jobs/agenda-backend.js';
 import { agendaJobQueue } from '../src/jobs/agenda-queue.js';
 import { postgresStore } from '../src/store/postgres/postgres-store.js';
 import { openPglite, openPool, type Sql } from '../src/store/postgres/sql.js';
+import { benchStartUp } from './start-up.js';
 
 const CASES = 50;
 const APPENDS_PER_CASE = Number(process.env.BENCH_APPENDS_PER_CASE ?? 40);
@@ -133,14 +136,16 @@ const targets: Target[] = [
   },
 ];
 
-const lines: string[] = [
+const onlyStartUp = process.argv.slice(2).includes('start-up');
+const machine = `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`;
+const lines: string[] = onlyStartUp ? [machine] : [
   `${CASES} cases × ${APPENDS_PER_CASE} appends in each run; ${PENDING.toLocaleString('en-GB')} jobs pending, ${DUE_JOBS} falling due 100 ms apart, polled every ${POLL_MS} ms.`,
-  `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+  machine,
   '',
   `| store | flat out: appends/s | p50 | p99 | one append per case every ${PACE_MS} ms: appends/s | p50 | p99 | jobs pending | due jobs run | lateness p50 | lateness p99 | lateness max |`,
   '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
-for (const target of targets) {
+for (const target of onlyStartUp ? [] : targets) {
   let opened;
   try {
     opened = await target.open();
@@ -162,4 +167,5 @@ for (const target of targets) {
     await opened.cleanup();
   }
 }
+lines.push('', ...(await benchStartUp(Number(process.env.BENCH_START_RUNS ?? 5))));
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -2,6 +2,7 @@
  * Settings, from the environment only (secrets never live in files the app reads). Every setting
  * has a safe default so `npm start` works with none; `.env.example` documents each one.
  */
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const Config = z.object({
@@ -11,8 +12,8 @@ const Config = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A folder of extra policy files (YAML or JSON) loaded beside the built-in procedures. */
   POLICY_DIR: z.string().min(1).optional(),
-  /** The directory of agencies and people; the demo directory by default. */
-  DIRECTORY_FILE: z.string().min(1).default('demo/directory.yaml'),
+  /** The directory of agencies and people; the demo directory shipped with the app by default (found from src/ or dist/ alike). */
+  DIRECTORY_FILE: z.string().min(1).default(fileURLToPath(new URL('../demo/directory.yaml', import.meta.url))),
   /** Where the embedded database keeps its files when DATABASE_URL is not set. */
   DATA_DIR: z.string().min(1).default('data'),
   /**

@@ -1,15 +1,29 @@
 /**
- * The process: reads settings, starts the app, and stops it cleanly on SIGTERM or SIGINT
+ * The process: reads settings (the environment, then a `.env` file in the current directory for
+ * anything the environment does not set), starts the app, and stops it cleanly on SIGTERM or SIGINT
  * (running jobs drain first). A problem at start-up is one clear line on stderr and exit code 1,
  * never a stack trace.
  */
-import { loadConfig } from './config.js';
-import { StartError, startApp } from './start-app.js';
+import { enableCompileCache } from 'node:module';
+
+// Node keeps the code it compiles for each module in a cache (in the system's temporary
+// directory, or NODE_COMPILE_CACHE), so later starts skip compiling the app and its SDKs again:
+// about a sixth of the time spent importing them. It must be on before they are imported, hence
+// the dynamic imports below.
+enableCompileCache();
+const { loadConfig } = await import('./config.js');
+const { StartError, startApp } = await import('./start-app.js');
 
 /** Longer than the scheduler's drain, shorter than a supervisor's patience. */
 const STOP_TIMEOUT_MS = 9000;
 
 async function main(): Promise<void> {
+  try {
+    // Node's own reader: a variable already in the environment is never replaced by the file's.
+    process.loadEnvFile('.env');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return fail(`.env cannot be read: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const loaded = loadConfig();
   if (!loaded.ok) return fail(loaded.message);
   let app;

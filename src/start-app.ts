@@ -3,7 +3,7 @@
  * HTTP server. `main.ts` runs it as a process; tests run it in-process with their own clock,
  * notifier and logger, and stop and start it again on the same data.
  */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { CaseFlow } from './app/case-flow.js';
 import { Cases } from './app/cases.js';
 import { systemClock, type Clock } from './app/clock.js';
@@ -20,11 +20,14 @@ import type { Store } from './app/store.js';
 import type { Config } from './config.js';
 import type { Directory } from './domain/directory.js';
 import { directoryAllowList } from './domain/personal-data.js';
-import { createHttpServer, listen } from './http/server.js';
+import { closeGracefully, createHttpServer, listen } from './http/server.js';
+import { observeAppend, watchJobs } from './http/metrics.js';
+import { currentRequest } from './http/request-context.js';
+import { timedStore } from './app/timed-store.js';
 import { agendaJobQueue } from './jobs/agenda-queue.js';
 import { teamsAdapter, teamsBot } from './teams/teams-bot.js';
 import { teamsChannel } from './teams/teams-channel.js';
-import { createSlack, type SlackDoor } from './slack/slack-app.js';
+import type { SlackDoor } from './slack/slack-app.js';
 import { openStore } from './store/open-store.js';
 
 export type AppOptions = { clock?: Clock; notifier?: Notifier; log?: Logger; instanceName?: string };
@@ -43,11 +46,35 @@ export type RunningApp = {
   stop(): Promise<void>;
 };
 
+/** How long a stop waits for requests in progress before cutting them (main.ts allows 9 s in all). */
+const REQUEST_GRACE_MS = 5000;
+/** How long /readyz waits for the store's answer. */
+const PING_TIMEOUT_MS = 2000;
+
+/**
+ * The app's logger: JSON lines, each written while handling an HTTP request carrying that
+ * request's id (never its body, a message's text or anything about a person).
+ */
+export function appLog(level: string, destination?: DestinationStream): Logger {
+  const mixin = () => {
+    const request = currentRequest();
+    return request ? { requestId: request.requestId } : {};
+  };
+  return destination ? pino({ level, base: { app: 'resolve' }, mixin }, destination) : pino({ level, base: { app: 'resolve' }, mixin });
+}
+
 /** A start-up problem the person running the app can fix: shown as one line, no stack trace. */
 export class StartError extends Error {}
 
+/** The store's round-trip, or a rejection when it takes longer than PING_TIMEOUT_MS. */
+function ping(store: Store): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS / 1000} s`)), PING_TIMEOUT_MS)));
+  return Promise.race([store.ping(), late]).finally(() => clearTimeout(timer));
+}
+
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
-  const log = options.log ?? pino({ level: config.LOG_LEVEL, base: { app: 'resolve' } });
+  const log = options.log ?? appLog(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
 
   const catalog = await loadPolicyCatalog({ extraDirs: config.POLICY_DIR ? [config.POLICY_DIR] : [] }).catch((e: unknown) => {
@@ -64,7 +91,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const opened = await openStore(config, log).catch((e: unknown) => {
     throw new StartError(e instanceof Error ? e.message : String(e));
   });
-  const { store } = opened;
+  // Every append is timed for /metrics; the rest of the store is its own.
+  const store = timedStore(opened.store, observeAppend);
   log.info({ store: store.kind }, 'store ready');
   if (opened.auditWarning) log.warn(opened.auditWarning);
 
@@ -87,9 +115,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const intake = new IntakeSessions({ store, cases, directory, policy, clock });
   const escalations = new Escalations({ cases, directory });
   const teams = teamsAdapter({ clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId }, log);
+  // Slack's SDK is loaded only when Slack is set up (it is a good part of the start-up time).
   const slack: SlackDoor | null =
     config.SLACK_SIGNING_SECRET && config.SLACK_BOT_TOKEN
-      ? createSlack({ signingSecret: config.SLACK_SIGNING_SECRET, botToken: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL, boardChannel: config.SLACK_BOARD_CHANNEL }, { store, log })
+      ? (await import('./slack/slack-app.js')).createSlack({ signingSecret: config.SLACK_SIGNING_SECRET, botToken: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL, boardChannel: config.SLACK_BOARD_CHANNEL }, { store, log })
       : null;
   const channels: Channel[] = [
     teamsChannel({ adapter: teams.adapter, store, clientId: config.clientId, log,
@@ -115,17 +144,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   log.info({ synced }, 'scheduler started');
 
+  let slackConnected = false;
+  let stopping: Promise<void> | null = null;
   const server = createHttpServer({
     log,
     ...(slack?.handle ? { slack: slack.handle } : {}),
     teams: teamsBot({ adapter: teams.adapter, authConfig: teams.authConfig, boardConfigured: Boolean(config.BOARD_CHANNEL_ID), production: config.NODE_ENV === 'production', clock, log, store, directory, intake, flow, messenger }),
-    health: async () => ({
-      store: store.kind,
-      jobs: await queue.status().catch(() => ({ running: false, error: 'the job queue cannot be read' })),
-      policies: catalog.list().map((p) => p.id),
-      channels: channels.map((c) => c.name),
-      partnership: { name: directory.partnership.name, policy: policy.id },
-    }),
+    ready: () => readiness(),
   });
   let port: number;
   try {
@@ -138,17 +163,47 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   log.info({ port, host: config.HOST, policies: catalog.list().length }, `Resolve is listening on http://${config.HOST}:${port}`);
   if (slack) {
     // Socket Mode connects out to Slack; over HTTP there is nothing to start.
-    await slack.start().catch((e: unknown) => log.error({ err: e }, 'Slack Socket Mode could not connect; Slack is unavailable until it does'));
+    slackConnected = await slack.start().then(
+      () => true,
+      (e: unknown) => (log.error({ err: e }, 'Slack Socket Mode could not connect; Slack is unavailable until it does'), false),
+    );
     log.info({ mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'Slack is on');
   }
+  const unwatchJobs = watchJobs(() => queue.status());
 
-  let stopping: Promise<void> | null = null;
+  /** /readyz: what a load balancer asks before sending work here. */
+  async function readiness() {
+    const checks: Record<string, string> = {};
+    const jobs = await queue.status().catch(() => null);
+    checks.store = await ping(store).then(() => 'ok', (e: unknown) => `the ${store.kind} store cannot be reached: ${e instanceof Error ? e.message : String(e)}`);
+    checks.scheduler = !jobs ? 'the job queue cannot be read' : jobs.running ? 'ok' : 'the scheduler is not running';
+    checks.teams =
+      Boolean(config.BOARD_CHANNEL_ID) !== Boolean(config.BOARD_SERVICE_URL)
+        ? 'BOARD_CHANNEL_ID and BOARD_SERVICE_URL must be set together; the Board channel is not configured'
+        : 'ok';
+    checks.slack = !slack ? 'ok' : config.SLACK_APP_TOKEN && !slackConnected ? 'Slack Socket Mode is not connected' : 'ok';
+    if (stopping) checks.process = 'shutting down';
+    return {
+      ready: Object.values(checks).every((c) => c === 'ok'),
+      checks,
+      details: {
+        store: store.kind,
+        jobs: jobs ?? undefined,
+        policies: catalog.list().map((p) => p.id),
+        channels: channels.map((c) => c.name),
+        teams: config.clientId ? 'authenticated' : 'unauthenticated (no bot registration; development only)',
+        slack: !slack ? 'off' : config.SLACK_APP_TOKEN ? 'socket mode' : 'http',
+        partnership: { name: directory.partnership.name, policy: directory.partnership.policyId },
+      },
+    };
+  }
+
   const stop = () =>
     (stopping ??= (async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Do not wait for idle keep-alive connections.
-      server.closeAllConnections();
-      await closed;
+      // No new connections; requests in progress finish (a turn may be recording a decision).
+      const { cut } = await closeGracefully(server, REQUEST_GRACE_MS);
+      if (cut) log.warn({ graceMs: REQUEST_GRACE_MS }, 'requests still running at shutdown were cut');
+      unwatchJobs();
       try {
         await slack?.stop();
         await queue.stop();

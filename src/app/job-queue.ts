@@ -10,7 +10,8 @@ export type JobState = 'scheduled' | 'running' | 'done' | 'failed';
 
 export type QueuedJob = PlannedJob & { state: JobState };
 
-export type QueueStatus = { running: boolean; overdue: number; inProgress: number };
+/** `pending`: not run yet (overdue ones included); `overdue`: past their time, waiting to run; `failed`: last run failed. */
+export type QueueStatus = { running: boolean; pending: number; overdue: number; inProgress: number; failed: number };
 
 export type JobHandler = (job: PlannedJob) => Promise<void>;
 
@@ -49,7 +50,8 @@ export class FakeClockJobQueue implements JobQueue {
     this.handler = null;
   }
   async status(): Promise<QueueStatus> {
-    return { running: this.handler !== null, overdue: this.due().length, inProgress: 0 };
+    const failed = [...this.jobs.values()].filter((j) => j.state === 'failed').length;
+    return { running: this.handler !== null, pending: this.pending().length, overdue: this.due().length, inProgress: 0, failed };
   }
   pending(): QueuedJob[] {
     return [...this.jobs.values()].filter((j) => j.state === 'scheduled').sort(byRunAt);

@@ -98,5 +98,7 @@ export interface Store {
   getDocument<T = unknown>(namespace: string, key: string): Promise<StoredDocument<T> | null>;
   putDocument(namespace: string, key: string, value: unknown, expectedEtag?: string | null): Promise<PutResult>;
   deleteDocument(namespace: string, key: string): Promise<void>;
+  /** One round-trip to the database (for /readyz); rejects when it cannot be reached. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

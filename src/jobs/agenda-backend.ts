@@ -11,7 +11,13 @@ import { dropIfThere } from '../store/mongo/mongo-store.js';
 import { SCHEMA_LOCK } from '../store/postgres/migrations.js';
 import type { Sql } from '../store/postgres/sql.js';
 
-export type JobBackend = { backend: AgendaBackend; ensureUniqueKeys: () => Promise<void> };
+export type JobCounts = { pending: number; failed: number };
+
+/**
+ * `countJobs`: jobs waiting for a run (not running now) and jobs whose last run failed (Agenda's own
+ * reading of a job's state), counted in the database: Agenda's overview reads every job.
+ */
+export type JobBackend = { backend: AgendaBackend; ensureUniqueKeys: () => Promise<void>; countJobs: () => Promise<JobCounts> };
 
 const TABLE = 'agenda_jobs';
 
@@ -46,6 +52,14 @@ export function postgresJobBackend(sql: Sql): JobBackend {
         // Finding a case's jobs (data @> '{"ref": ...}') without reading them all.
         await tx.query(`CREATE INDEX IF NOT EXISTS ${TABLE}_data ON ${TABLE} USING gin (data jsonb_path_ops)`);
       }),
+    countJobs: async () => {
+      const { rows } = await sql.query<{ pending: string; failed: string }>(
+        `SELECT count(*) FILTER (WHERE next_run_at IS NOT NULL AND locked_at IS NULL) AS pending,
+                count(*) FILTER (WHERE failed_at IS NOT NULL AND (last_finished_at IS NULL OR failed_at >= last_finished_at)) AS failed
+         FROM ${TABLE}`,
+      );
+      return { pending: Number(rows[0]?.pending ?? 0), failed: Number(rows[0]?.failed ?? 0) };
+    },
   };
 }
 
@@ -62,6 +76,14 @@ export function mongoJobBackend(db: Db): JobBackend {
       await jobs.createIndex({ 'data.ref': 1 });
       // Agenda's queue size (jobs past their time, shown by /healthz): its own index starts with the name.
       await jobs.createIndex({ nextRunAt: 1 }, { name: 'next_run' });
+    },
+    countJobs: async () => {
+      const jobs = db.collection(collection);
+      const [pending, failed] = await Promise.all([
+        jobs.countDocuments({ nextRunAt: { $ne: null }, lockedAt: null }),
+        jobs.countDocuments({ failedAt: { $ne: null }, $or: [{ lastFinishedAt: null }, { $expr: { $gte: ['$failedAt', '$lastFinishedAt'] } }] }),
+      ]);
+      return { pending, failed };
     },
   };
 }

@@ -8,6 +8,7 @@
  * once done. Shutdown drains: Agenda stops taking jobs and waits for those running.
  */
 import { Agenda, type AgendaBackend, type Job, type JobWithState } from 'agenda';
+import type { JobCounts } from './agenda-backend.js';
 import { JOB_NAMES, type JobName, type PlannedJob } from '../app/job-plan.js';
 import type { JobHandler, JobQueue, JobState, QueuedJob, QueueStatus } from '../app/job-queue.js';
 
@@ -15,6 +16,8 @@ export type AgendaQueueOptions = {
   backend: AgendaBackend;
   /** Makes the job key unique in the backend's table, after Agenda has created it. */
   ensureUniqueKeys: () => Promise<void>;
+  /** Pending and failed jobs, counted in the database (see JobBackend). */
+  countJobs: () => Promise<JobCounts>;
   /** How often to look for jobs coming due (ms); each is then run on a timer at its time. */
   processEvery?: number;
   /** Names this instance in the job table's lockedBy/lastModifiedBy. */
@@ -102,9 +105,10 @@ export async function agendaJobQueue(options: AgendaQueueOptions): Promise<JobQu
     },
 
     async status(): Promise<QueueStatus> {
-      if (!started) return { running: false, overdue: 0, inProgress: 0 };
+      const { pending, failed } = await options.countJobs();
+      if (!started) return { running: false, pending, overdue: 0, inProgress: 0, failed };
       const s = await agenda.getRunningStats();
-      return { running: true, overdue: s.totalQueueSizeDB, inProgress: typeof s.runningJobs === 'number' ? s.runningJobs : s.runningJobs.length };
+      return { running: true, pending, overdue: s.totalQueueSizeDB, inProgress: typeof s.runningJobs === 'number' ? s.runningJobs : s.runningJobs.length, failed };
     },
   };
 }

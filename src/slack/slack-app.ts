@@ -27,6 +27,8 @@ import { homeView } from './home-view.js';
 import { intakeModal } from './intake-modals.js';
 import { slackChannel, THREAD_CASES, type SlackChannel } from './slack-channel.js';
 import { SlackHttpReceiver } from './slack-receiver.js';
+import { setTurnStep } from '../http/request-context.js';
+import { typedStep } from '../http/metrics.js';
 
 const { App, SocketModeReceiver } = bolt;
 
@@ -108,6 +110,7 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
   };
   /** Work after ack: a failure is logged and the person told, never left silent. False if it failed. */
   const guard = async (person: Person, what: string, work: () => Promise<unknown>): Promise<boolean> => {
+    setTurnStep(what);
     try {
       await work();
       return true;
@@ -285,6 +288,7 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
     }
     if (e.text.length > MAX_TEXT) return channel.post(person, { text: TOO_LONG });
     const text = e.text.replace(/<@[A-Z0-9]+>/g, '').trim();
+    setTurnStep(typedStep(text));
     return guard(person, 'message', async () => {
       const inThread = typeof e.thread_ts === 'string' && e.thread_ts !== e.ts ? e.thread_ts : undefined;
       const ref = inThread ? (await store.getDocument<string>(THREAD_CASES, `${e.channel}/${inThread}`))?.value : undefined;

@@ -33,6 +33,8 @@ import { adaptiveCardOf } from './case-cards.js';
 import { intakeCard } from './intake-cards.js';
 import { checkActivity } from './activity-check.js';
 import { appIdOf, BOARD_CHANNEL, boardReferenceOf, CHANNELS, CONVERSATIONS, holdsBoardRole, type ChosenBoardChannel } from './teams-channel.js';
+import { setTurnStep } from '../http/request-context.js';
+import { typedStep } from '../http/metrics.js';
 
 export type TeamsCredentials = { clientId?: string | undefined; clientSecret?: string | undefined; tenantId?: string | undefined };
 
@@ -137,6 +139,7 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
   const onCard = (verb: string, run: (person: Person, data: Record<string, unknown>) => Promise<AdaptiveCard>) => {
     verbs.add(verb);
     app.adaptiveCards.actionExecute<Record<string, unknown>>(verb, async (context, _state, action) => {
+      setTurnStep(verb);
       if (!isPersonal(context.activity.conversation)) return adaptiveCardOf(notice('Open your chat with Resolve', POINTER), null);
       const person = personOf(context);
       if (!person) return adaptiveCardOf(notice('Not in the directory', "I can't find you in this partnership's directory, so I can't act for you."), null);
@@ -178,6 +181,7 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
     }
     if (text.length > MAX_TEXT) return void (await context.sendActivity(TOO_LONG));
     await remember(context, person);
+    setTurnStep(typedStep(text));
     await answer(context, await flow.command(person, text), person);
   });
 

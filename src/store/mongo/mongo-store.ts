@@ -335,6 +335,7 @@ export async function mongoStore(db: Db, options: MongoStoreOptions): Promise<St
       await documents.deleteOne({ namespace, key });
     },
 
+    ping: async () => void (await db.command({ ping: 1 })),
     close: options.close,
   };
 }

@@ -347,6 +347,7 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', optio
       await sql.query('DELETE FROM documents WHERE namespace = $1 AND key = $2', [namespace, key]);
     },
 
+    ping: async () => void (await sql.query('SELECT 1')),
     close: () => sql.close(),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { seedFor } from './pglite-seed.js';
 
 export interface Sql {
   /** Without parameters, text may hold several statements; the last one's rows are returned. */
@@ -18,7 +19,7 @@ export interface Sql {
 
 /** `dataDir` is a folder, or 'memory://' for a throw-away database. */
 export async function openPglite(dataDir: string): Promise<Sql> {
-  const db = await PGlite.create(dataDir);
+  const db = await PGlite.create(dataDir, { loadDataDir: await seedFor(dataDir) });
   const query = async <R>(run: Pick<PGlite, 'query' | 'exec'>, text: string, params?: unknown[]) => {
     // Like pg: no parameters means the simple protocol, which allows several statements.
     const result = params?.length ? await run.query<R>(text, params) : (await run.exec(text)).at(-1);
