@@ -16,6 +16,7 @@ import { routeMessages, type Channel, type Messenger } from './app/messenger.js'
 import type { Notifier } from './app/notifier.js';
 import { loadPolicyCatalog } from './app/policy-catalog.js';
 import { ScheduledJobs } from './app/scheduled-jobs.js';
+import { undeliverableSummary, type UndeliverableRecord } from './app/undeliverable.js';
 import type { Store } from './app/store.js';
 import type { Config } from './config.js';
 import type { Directory } from './domain/directory.js';
@@ -98,13 +99,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const flow = new CaseFlow({ store, directory, intake, escalations, clock, messenger });
   const notifier = options.notifier ?? flow;
   slack?.listen({ flow, intake, messenger, store, directory });
-  const jobs: ScheduledJobs = new ScheduledJobs({ cases, store, queue, notifier, directory, clock, region: policy.region, settings, onError });
+  const onUndeliverable = (r: UndeliverableRecord) => log.error({ prompt: r }, 'a prompt could not be delivered after every try; the person\'s manager has been told');
+  const jobs: ScheduledJobs = new ScheduledJobs({ cases, store, queue, notifier, directory, clock, region: policy.region, settings, onError, onUndeliverable });
 
   const synced = await jobs.syncAll();
-  await queue.start(async (job) => {
-    log.info({ job: { key: job.key, name: job.name }, instance: options.instanceName }, 'job started');
+  await queue.start(async (job, attempt) => {
+    log.info({ job: { key: job.key, name: job.name }, attempt: attempt.number, instance: options.instanceName }, 'job started');
     try {
-      await jobs.run(job);
+      await jobs.run(job, attempt);
     } catch (err) {
       // Agenda records the failure and retries; the person who runs the app sees why.
       log.error({ err, job: { key: job.key, name: job.name } }, 'job failed');
@@ -122,6 +124,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       jobs: await queue.status().catch(() => ({ running: false, error: 'the job queue cannot be read' })),
       policies: catalog.list().map((p) => p.id),
       channels: channels.map((c) => c.name),
+      undeliverablePrompts: await undeliverableSummary(store).catch(() => ({ error: 'cannot be read' })),
       partnership: { name: directory.partnership.name, policy: policy.id },
     }),
   });

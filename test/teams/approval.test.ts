@@ -88,9 +88,9 @@ describe('approving an escalation on a card', () => {
     // Refreshed now, Priya's card no longer offers Approve: it says where the case stands.
     expect(cardText(await h.click('card.refresh', { card: 'approval', caseRef: ref }, PRIYA))[1]).toMatch(new RegExp(`^${ref}: Stage 1 is open with (.+) \\(County Police\\); \\1 has responded\\.$`));
 
-    // The old card clicked again: nothing changes, and it says why.
+    // The old card clicked again: nothing changes, and the card shows the case as it now stands.
     const again = await h.click('escalation.approve', { caseRef: ref, stage: 1 }, PRIYA);
-    expect(cardText(again)).toEqual([`Case ${ref}`, 'No escalation is waiting for approval.']);
+    expect(cardText(again)).toEqual([`Case ${ref}`, `${ref}: Stage 1 is open with DS Anita Kaur (County Police); DS Anita Kaur has responded.`]);
     expect((await h.app.store.load(ref)).filter((e) => e.event.type === 'stage-opened')).toHaveLength(1);
 
     // The thread: Sam's reply reaches everyone else taking part, and is in the timeline.
