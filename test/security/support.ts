@@ -34,6 +34,12 @@ const EXTRA = `
     identities:
       teams: { aadObjectId: 00000000-0000-0000-0000-000000000029 }
       slack: { teamId: T0DEMO, userId: U0DEMO029 }
+  - id: police-tm-3
+    name: DS Owen Hart
+    agencyId: police
+    roles: [team-manager]
+    lineManagerId: police-sm
+    identities: { teams: { aadObjectId: 00000000-0000-0000-0000-000000000016 } }
   - id: board-officer
     name: Tariq Hussain
     agencyId: board
@@ -56,6 +62,8 @@ export const TEAMS_ID: Record<string, string> = {
   'csc-tm-2': '00000000-0000-0000-0000-000000000006',
   'police-tm': '00000000-0000-0000-0000-000000000012',
   'police-tm-deputy': '00000000-0000-0000-0000-000000000013',
+  'police-tm-3': '00000000-0000-0000-0000-000000000016',
+  'csc-sm': '00000000-0000-0000-0000-000000000003',
   'health-tm': '00000000-0000-0000-0000-000000000022',
   'board-officer': '00000000-0000-0000-0000-000000000044',
   'school-teacher': '',
