@@ -19,7 +19,9 @@ const EXTRA = `
     agencyId: csc
     roles: [team-manager]
     lineManagerId: csc-sm
-    identities: { teams: { aadObjectId: 00000000-0000-0000-0000-000000000006 } }
+    identities:
+      teams: { aadObjectId: 00000000-0000-0000-0000-000000000006 }
+      slack: { teamId: T0DEMO, userId: U0DEMO006 }
   - id: csc-sw-2
     name: Rob Ince
     agencyId: csc
@@ -77,22 +79,31 @@ export const AIM = 'A joint strategy discussion this week';
 export type Phase = 'informal' | 'ready' | 'awaiting-approval' | 'stage-open' | 'proposed' | 'lapsed';
 
 /**
- * Opens a case (CSC's practitioner against the police) and takes it to `phase` through the app's
- * own steps: Priya (csc-tm) approves Stage 1, DS Kaur (covering DS Brierley, who is away) receives it.
+ * The two sides a test case runs between. 'csc': CSC's practitioner against the police (on
+ * Teams): Priya (csc-tm) approves Stage 1 and DS Kaur (covering DS Brierley, who is away)
+ * receives it. 'school': the school's teacher against health (on Slack): Bethan (school-dsl)
+ * approves, Aisha (health-tm) receives.
  */
-export async function caseAt(app: RunningApp, ref: string, phase: Phase, clock?: FakeClock): Promise<void> {
+const SIDES = {
+  csc: { practitioner: 'csc-sw', approver: 'csc-tm', receiver: 'police-tm-deputy', escalating: { id: 'csc', name: "Children's Social Care" }, receiving: { id: 'police', name: 'County Police' } },
+  school: { practitioner: 'school-teacher', approver: 'school-dsl', receiver: 'health-tm', escalating: { id: 'school', name: 'Oakfield Primary School' }, receiving: { id: 'health', name: 'Riverside Health Trust' } },
+};
+
+/** Opens a case between `side`'s agencies and takes it to `phase` through the app's own steps. */
+export async function caseAt(app: RunningApp, ref: string, phase: Phase, clock?: FakeClock, side: keyof typeof SIDES = 'csc'): Promise<void> {
   const { directory, escalations, cases } = app;
   const who = (id: string): Person => directory.people.find((p) => p.id === id)!;
   const policy = (await loadPolicyCatalog()).get(directory.partnership.policyId)!;
-  const sam = who('csc-sw');
+  const sides = SIDES[side];
+  const sam = who(sides.practitioner);
   const opened = await cases.execute(ref, {
     type: 'open-case',
-    actor: { kind: 'person', personId: sam.id, name: sam.name, role: 'practitioner', agencyId: 'csc', agencyName: "Children's Social Care" },
+    actor: { kind: 'person', personId: sam.id, name: sam.name, role: 'practitioner', agencyId: sides.escalating.id, agencyName: sides.escalating.name },
     ref,
     policy,
     practitioner: participantOf(directory, sam, 'practitioner'),
-    escalatingAgency: { id: 'csc', name: "Children's Social Care" },
-    receivingAgency: { id: 'police', name: 'County Police' },
+    escalatingAgency: sides.escalating,
+    receivingAgency: sides.receiving,
     urgent: false,
     intake: {
       checks: Object.fromEntries(policy.preEscalationChecks.map((c) => [c.id, true])),
@@ -111,8 +122,9 @@ export async function caseAt(app: RunningApp, ref: string, phase: Phase, clock?:
   if (phase === 'ready' || phase === 'informal') return;
   must(await escalations.request(ref, sam, 1, 'Please raise this.'));
   if (phase === 'awaiting-approval') return;
-  must(await escalations.approve(ref, who('csc-tm')));
-  if (phase === 'proposed') must(await escalations.propose(ref, who('police-tm-deputy'), 'We will hold the strategy discussion.', []));
+  must(await escalations.approve(ref, who(sides.approver)));
+  if ((await cases.load(ref))?.current?.receiver.personId !== sides.receiver) throw new Error(`${ref}: not received by ${sides.receiver}`);
+  if (phase === 'proposed') must(await escalations.propose(ref, who(sides.receiver), 'We will hold the strategy discussion.', []));
   if (phase === 'lapsed') {
     const due = (await cases.load(ref))!.current!.responseDue!;
     if (!clock) throw new Error('a lapse needs the fake clock');
