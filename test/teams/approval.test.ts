@@ -100,8 +100,8 @@ describe('approving an escalation on a card', () => {
     const relayed = h.sent.slice(thread).filter((s) => !s.path.includes(`personal-${SAM}`));
     expect(relayed.map((s) => s.body.text)).toEqual([`${ref}, Sam Whitlock (Children's Social Care): Can we talk tomorrow at 10?`, `${ref}, Sam Whitlock (Children's Social Care): Can we talk tomorrow at 10?`]);
     expect((await h.app.store.load(ref)).at(-1)!.event).toMatchObject({ type: 'message-posted', data: { text: 'Can we talk tomorrow at 10?' } });
-    // Someone not taking part cannot post; the receiving side cannot withdraw the concern.
-    expect((await h.say(`reply ${ref} hello`, '00000000-0000-0000-0000-000000000003')).map((b) => b.text)).toEqual(['Only people taking part in this case can post to it.']);
+    // Someone not taking part cannot post (nor learn that the case exists); the receiving side cannot withdraw the concern.
+    expect((await h.say(`reply ${ref} hello`, '00000000-0000-0000-0000-000000000003')).map((b) => b.text)).toEqual([`There is no case ${ref} that you are part of.`]);
     expect((await h.say(`withdraw ${ref} not needed`, receiverAad)).map((b) => b.text)).toEqual(['Only the escalating agency can withdraw its concern.']);
     // Sam withdraws it; the case closes.
     expect((await h.say(`withdraw ${ref} Resolved by phone with the police.`)).map((b) => b.text)).toContain(`${ref} is withdrawn and closed; the others taking part have been told.`);
