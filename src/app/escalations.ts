@@ -115,6 +115,7 @@ export class Escalations {
     const state = await this.deps.cases.load(ref);
     const mayAsk = state && (this.isPartOf(state, actor) || (this.partHolders(state).includes(from.id) && from.lineManagerId === actor.id));
     if (!state || !mayAsk) return stranger(ref);
+    if (!to.available && to.id !== actor.id) return { ok: false, message: `${to.name} is away; hand it over to someone who can act on it now.`, code: 'invalid' };
     const role = partRole(state, from.id);
     const command: Step = {
       type: 'hand-over',

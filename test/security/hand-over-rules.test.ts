@@ -8,6 +8,7 @@ import { loadPolicyCatalog } from '../../src/app/policy-catalog.js';
 import type { HandOverFrom } from '../../src/domain/escalation/commands.js';
 import type { Participant } from '../../src/domain/matching.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
+import { evolve } from '../../src/domain/escalation/state.js';
 import { CaseDriver } from '../support/case-driver.js';
 import { actor, actorOf, participant } from '../support/people.js';
 import { escalateTo, openCase, practitioner } from '../support/walk.js';
@@ -64,6 +65,18 @@ describe('who may act at a stage', () => {
     expect(d.s.pendingEscalation?.approver?.personId).toBe(raiser().personId);
     d.refuses({ type: 'return-escalation', actor: actor('team-manager', 'health', 2), comment: 'No.' }, 'not-allowed');
     d.refuses({ type: 'resolve-within-agency', actor: actor('team-manager', 'health', 2), summary: 'Sorted.' }, 'not-allowed');
+  });
+});
+
+describe('cases recorded before the approver was kept', () => {
+  it('still take their approval from someone in the role, as they did', () => {
+    const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+    openCase(d, bscb);
+    // An escalation-requested event as it was recorded before: no approver in its data.
+    d.state = evolve(d.state, { type: 'escalation-requested', at: '2026-11-23T10:00:00.000Z', actor: actorOf(practitioner()), stage: null, data: { toStage: 1, reason: 'not-resolved', note: '' } });
+    expect(d.s.pendingEscalation?.approver).toBeNull();
+    d.refuses({ type: 'approve-escalation', actor: actor('board-chair', 'health'), parties: { raiser: participant('board-chair', 'health'), receiver: receiver(), informed: [] } }, 'not-allowed');
+    d.do({ type: 'approve-escalation', actor: actorOf(raiser()), parties: { raiser: raiser(), receiver: receiver(), informed: [] } });
   });
 });
 
