@@ -16,12 +16,13 @@ import { routeMessages, type Channel, type Messenger } from './app/messenger.js'
 import type { Notifier } from './app/notifier.js';
 import { loadPolicyCatalog } from './app/policy-catalog.js';
 import { ScheduledJobs } from './app/scheduled-jobs.js';
+import { undeliverableSummary, type UndeliverableRecord } from './app/undeliverable.js';
 import type { Store } from './app/store.js';
 import type { Config } from './config.js';
 import type { Directory } from './domain/directory.js';
 import { directoryAllowList } from './domain/personal-data.js';
 import { closeGracefully, createHttpServer, listen } from './http/server.js';
-import { observeAppend, watchJobs } from './http/metrics.js';
+import { observeAppend, recordUndeliverablePrompt, watchJobs } from './http/metrics.js';
 import { currentRequest } from './http/request-context.js';
 import { timedStore } from './app/timed-store.js';
 import { agendaJobQueue } from './jobs/agenda-queue.js';
@@ -129,13 +130,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const flow = new CaseFlow({ store, directory, intake, escalations, clock, messenger });
   const notifier = options.notifier ?? flow;
   slack?.listen({ flow, intake, messenger, store, directory });
-  const jobs: ScheduledJobs = new ScheduledJobs({ cases, store, queue, notifier, directory, clock, region: policy.region, settings, onError });
+  const onUndeliverable = (r: UndeliverableRecord) => {
+    recordUndeliverablePrompt();
+    log.error({ prompt: r }, 'a prompt could not be delivered after every try; the person\'s manager has been told');
+  };
+  const jobs: ScheduledJobs = new ScheduledJobs({ cases, store, queue, notifier, directory, clock, region: policy.region, settings, onError, onUndeliverable });
 
   const synced = await jobs.syncAll();
-  await queue.start(async (job) => {
-    log.info({ job: { key: job.key, name: job.name }, instance: options.instanceName }, 'job started');
+  await queue.start(async (job, attempt) => {
+    log.info({ job: { key: job.key, name: job.name }, attempt: attempt.number, instance: options.instanceName }, 'job started');
     try {
-      await jobs.run(job);
+      await jobs.run(job, attempt);
     } catch (err) {
       // Agenda records the failure and retries; the person who runs the app sees why.
       log.error({ err, job: { key: job.key, name: job.name } }, 'job failed');
@@ -194,6 +199,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         teams: config.clientId ? 'authenticated' : 'unauthenticated (no bot registration; development only)',
         slack: !slack ? 'off' : config.SLACK_APP_TOKEN ? 'socket mode' : 'http',
         partnership: { name: directory.partnership.name, policy: directory.partnership.policyId },
+        undeliverablePrompts: await undeliverableSummary(store).catch(() => ({ error: 'cannot be read' })),
       },
     };
   }

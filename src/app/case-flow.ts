@@ -9,7 +9,7 @@ import type { EscalationReason } from '../domain/escalation/events.js';
 import type { Directory, Person } from '../domain/directory.js';
 import { betweenAgencies, roleTitle } from '../domain/matching.js';
 import type { Clock } from './clock.js';
-import type { Escalations } from './escalations.js';
+import { notPartOf, type Escalations, type StepResult } from './escalations.js';
 import type { IntakeSessions, IntakeView } from './intake-sessions.js';
 import type { Messenger } from './messenger.js';
 import type { Notification, Notifier } from './notifier.js';
@@ -35,6 +35,18 @@ export type Acted = { ok: boolean; view: CardView };
 const done = (view: CardView): Acted => ({ ok: true, view });
 const refused = (ref: string, message: string): Acted => ({ ok: false, view: notice(`Case ${ref}`, message) });
 
+/** The card each button sits on, so a click on a step already taken gets that card as it now stands. */
+const CARD_OF: Partial<Record<CaseVerb, string>> = {
+  'escalation.approve': 'approval',
+  'escalation.return': 'approval',
+  'escalation.resolve-within': 'approval',
+  'stage.acknowledge': 'response',
+  'stage.respond': 'response',
+  'lapse.escalate': 'lapse',
+  'lapse.chase': 'lapse',
+  'lapse.extend': 'lapse',
+};
+
 /** What a typed command answers with: words, a card, or the intake walk. */
 export type Reply = { text: string } | { view: CardView } | { intake: IntakeView };
 
@@ -59,7 +71,6 @@ export type CaseVerb = (typeof CASE_VERBS)[number];
 
 type Data = Record<string, unknown>;
 const str = (data: Data, key: string) => (typeof data[key] === 'string' ? (data[key] as string).trim() : '');
-const notTakingPart = (ref: string) => `You are not taking part in a case ${ref}, or there is no such case.`;
 const unreachable = (name: string) => `I cannot reach ${name} in Teams or Slack yet`;
 
 type Deps = { store: Store; directory: Directory; intake: IntakeSessions; escalations: Escalations; clock: Clock; messenger: Messenger };
@@ -73,8 +84,11 @@ export class CaseFlow implements Notifier {
   private tell(personId: string, text: string, caseRef?: string) {
     return this.deps.messenger.send(personId, { text, ...(caseRef ? { caseRef } : {}) });
   }
-  private deliver(personId: string, view: CardView, caseRef: string) {
-    return this.deps.messenger.send(personId, { view, caseRef });
+  /** A card with a step for someone: sent to them, and offered to their deputy while they are away. */
+  private async deliver(personId: string, view: CardView, caseRef: string) {
+    const sent = await this.deps.messenger.send(personId, { view, caseRef });
+    await this.offerCover(personId, caseRef);
+    return sent;
   }
   private async events(ref: string) {
     return (await this.deps.store.load(ref)).map((e) => e.event);
@@ -92,6 +106,8 @@ export class CaseFlow implements Notifier {
   async submit(person: Person): Promise<{ view: IntakeView; said: string | null }> {
     const view = await this.deps.intake.submit(person);
     if (view.kind !== 'opened') return { view, said: null };
+    // A second Submit of the same walk: the case is already open and its first stage asked for.
+    if (view.already) return { view, said: `Your concern is already recorded under ${view.ref}. Say \`status ${view.ref}\` to follow it.` };
     return { view, said: await this.firstStage(view.ref, view.startStage, person) };
   }
 
@@ -137,6 +153,18 @@ export class CaseFlow implements Notifier {
   /** A button on a case card: the step runs, the people concerned hear of it, and this view replaces the card. */
   async act(person: Person, verb: string, data: Data): Promise<Acted> {
     const ref = str(data, 'caseRef').toUpperCase();
+    const acted = await this.step(person, verb, ref, data);
+    // Another click took this step first: nothing more is recorded, and this card shows the case as it now stands.
+    if (!acted.ok && acted.already) return { ok: false, view: await this.currentCard(person, ref, CARD_OF[verb as CaseVerb] ?? '') };
+    return acted;
+  }
+
+  /** A refusal as a card; a step already taken is marked so `act` can show the card as it stands. */
+  private refusedStep(ref: string, r: Extract<StepResult, { ok: false }>): Acted & { already?: boolean } {
+    return { ...refused(ref, r.message), ...(r.code === 'already-done' ? { already: true } : {}) };
+  }
+
+  private async step(person: Person, verb: string, ref: string, data: Data): Promise<Acted & { already?: boolean }> {
     switch (verb as CaseVerb) {
       case 'escalation.approve':
         return this.approve(person, ref);
@@ -174,7 +202,7 @@ export class CaseFlow implements Notifier {
   private async approve(person: Person, ref: string): Promise<Acted> {
     const r = await this.deps.escalations.approve(ref, person);
     // A refusal (not theirs to approve, or already decided) changes nothing and says why.
-    if (!r.ok) return refused(ref, r.message);
+    if (!r.ok) return this.refusedStep(ref, r);
     const stage = r.state.current!;
     const due = stage.responseDue ? ` A response is due by ${londonTime(stage.responseDue)}.` : '';
     await this.announceStage(r.state);
@@ -186,21 +214,21 @@ export class CaseFlow implements Notifier {
 
   private async returnIt(person: Person, ref: string, comment: string): Promise<Acted> {
     const r = await this.deps.escalations.returnIt(ref, person, comment);
-    if (!r.ok) return refused(ref, r.message);
+    if (!r.ok) return this.refusedStep(ref, r);
     await this.tell(r.state.practitioner.personId, `${ref}: ${person.name} returned your request for the next stage: "${comment}"`, ref);
     return done(decidedView(r.state, 'Returned to the practitioner with a comment', { name: person.name, agencyName: r.state.escalatingAgency.name }, this.deps.clock.now().toISOString(), comment));
   }
 
   private async resolveWithin(person: Person, ref: string, summary: string): Promise<Acted> {
     const r = await this.deps.escalations.resolveWithin(ref, person, summary);
-    if (!r.ok) return refused(ref, r.message);
+    if (!r.ok) return this.refusedStep(ref, r);
     await this.tell(r.state.practitioner.personId, `${ref}: ${person.name} resolved it within ${r.state.escalatingAgency.name} without escalating, and the case is closed: "${summary}"`, ref);
     return done(decidedView(r.state, 'Resolved within our agency; the case is closed', { name: person.name, agencyName: r.state.escalatingAgency.name }, this.deps.clock.now().toISOString(), summary));
   }
 
   private async acknowledge(person: Person, ref: string): Promise<Acted> {
     const r = await this.deps.escalations.acknowledge(ref, person);
-    if (!r.ok) return refused(ref, r.message);
+    if (!r.ok) return this.refusedStep(ref, r);
     const cur = r.state.current!;
     await this.tell(cur.raiser.personId, `${ref}: ${person.name} (${cur.receiver.agencyName}) acknowledged Stage ${cur.number}.`, ref);
     return done(responseView(r.state, await this.events(ref)));
@@ -208,7 +236,7 @@ export class CaseFlow implements Notifier {
 
   private async respond(person: Person, ref: string, position: string, rationale: string, day?: string): Promise<Acted> {
     const r = await this.deps.escalations.respond(ref, person, position, rationale, day);
-    if (!r.ok) return refused(ref, r.message);
+    if (!r.ok) return this.refusedStep(ref, r);
     const stage = r.state.current!;
     const said = { agree: 'agreed', disagree: 'disagreed', 'more-time': 'asked for more time' }[position] ?? position;
     const news = `${ref}: ${person.name} (${stage.receiver.agencyName}) ${said} at Stage ${stage.number}${rationale ? `: "${rationale}"` : '.'}`;
@@ -224,7 +252,7 @@ export class CaseFlow implements Notifier {
       .filter((n) => str(data, `action${n}`) || str(data, `owner${n}`) || str(data, `due${n}`))
       .map((n) => ({ description: str(data, `action${n}`), owner: str(data, `owner${n}`), due: str(data, `due${n}`) }));
     const r = await this.deps.escalations.propose(ref, person, str(data, 'summary'), actions, str(data, 'reviewDate') || undefined);
-    if (!r.ok) return refused(ref, r.message);
+    if (!r.ok) return this.refusedStep(ref, r);
     const cur = r.state.current!;
     const other = r.state.proposal!.side === 'escalating' ? cur.receiver : cur.raiser;
     const reached = await this.deliver(other.personId, resolutionConfirmView(r.state), ref);
@@ -233,7 +261,7 @@ export class CaseFlow implements Notifier {
 
   private async confirm(person: Person, ref: string): Promise<Acted> {
     const r = await this.deps.escalations.confirm(ref, person);
-    if (!r.ok) return refused(ref, r.message);
+    if (!r.ok) return this.refusedStep(ref, r);
     const agreed = r.state.agreed;
     const review = agreed?.reviewDate ? ` The actions will be checked on ${agreed.reviewDate}.` : '';
     // Everyone taking part hears the outcome, the practitioner who raised the concern included.
@@ -247,14 +275,15 @@ export class CaseFlow implements Notifier {
     const before = await this.deps.escalations.load(ref);
     const proposer = before?.proposal && before.current ? (before.proposal.side === 'escalating' ? before.current.raiser : before.current.receiver) : null;
     const r = await this.deps.escalations.reject(ref, person, comment);
-    if (!r.ok) return refused(ref, r.message);
+    if (!r.ok) return this.refusedStep(ref, r);
     if (proposer) await this.tell(proposer.personId, `${ref}: ${person.name} did not confirm the proposed outcome${comment ? `: "${comment}"` : '.'} The stage stays open.`, ref);
     return done(decidedView(r.state, 'Proposed outcome rejected; the stage stays open', { name: person.name, agencyName: this.agencyName(person) }, this.deps.clock.now().toISOString(), comment || undefined));
   }
 
   private async lapseEscalate(person: Person, ref: string): Promise<Acted> {
     const state = await this.deps.escalations.load(ref);
-    if (!state?.current || !state.participantIds.includes(person.id)) return refused(ref, `You are not taking part in a case ${ref}, or it has no stage open.`);
+    if (!state || !this.deps.escalations.isPartOf(state, person)) return refused(ref, notPartOf(ref));
+    if (!state.current) return refused(ref, `${ref} has no stage open.`);
     const next = this.deps.escalations.nextStage(state);
     const note = `No response by ${state.current.responseDue ? londonTime(state.current.responseDue) : 'the due date'}.`;
     return done(notice(`Case ${ref}: Stage ${next}`, await this.askForStage(ref, next, person, note, 'no-response')));
@@ -263,7 +292,8 @@ export class CaseFlow implements Notifier {
   private async lapseChase(person: Person, ref: string): Promise<Acted> {
     const state = await this.deps.escalations.load(ref);
     const cur = state?.current;
-    if (!state || !cur || !state.participantIds.includes(person.id)) return refused(ref, `You are not taking part in a case ${ref}, or it has no stage open.`);
+    if (!state || !this.deps.escalations.isPartOf(state, person)) return refused(ref, notPartOf(ref));
+    if (!cur) return refused(ref, `${ref} has no stage open.`);
     if (cur.response) return refused(ref, `${cur.receiver.name} has already responded.`);
     const reached = await this.tell(cur.receiver.personId, `${ref}: ${person.name} (${state.escalatingAgency.name}) is still waiting for your response at Stage ${cur.number}. Please respond on the case card, or say \`status ${ref}\`.`, ref);
     if (reached) await this.sendResponseCard(state);
@@ -274,7 +304,8 @@ export class CaseFlow implements Notifier {
   private async lapseExtend(person: Person, ref: string, newDue: string): Promise<Acted> {
     const state = await this.deps.escalations.load(ref);
     const cur = state?.current;
-    if (!state || !cur || !state.participantIds.includes(person.id)) return refused(ref, `You are not taking part in a case ${ref}, or it has no stage open.`);
+    if (!state || !this.deps.escalations.isPartOf(state, person)) return refused(ref, notPartOf(ref));
+    if (!cur) return refused(ref, `${ref} has no stage open.`);
     const until = /^\d{4}-\d{2}-\d{2}$/.test(newDue) ? ` until ${newDue}` : '';
     const reached = await this.tell(cur.receiver.personId, `${ref}: ${person.name} (${state.escalatingAgency.name}) can allow more time at Stage ${cur.number}${until}. Please choose "Need more time" on the case card with the date you can respond by.`, ref);
     if (reached) await this.sendResponseCard(state);
@@ -283,7 +314,7 @@ export class CaseFlow implements Notifier {
 
   private async timeline(person: Person, ref: string): Promise<Acted> {
     const summary = (await this.deps.store.findCases({ participantId: person.id })).find((c) => c.ref === ref);
-    if (!summary) return refused(ref, notTakingPart(ref));
+    if (!summary) return refused(ref, notPartOf(ref));
     return done(notice(`Case ${ref}`, caseStatusText(summary, await this.deps.store.load(ref), this.deps.directory)));
   }
 
@@ -293,9 +324,9 @@ export class CaseFlow implements Notifier {
    */
   async currentCard(person: Person, ref: string, card: string): Promise<CardView> {
     const { escalations, clock } = this.deps;
-    const state = await escalations.load(ref);
-    const approverId = state ? escalations.approverOf(state)?.personId : undefined;
-    if (!state || !(state.participantIds.includes(person.id) || approverId === person.id)) return notice(`Case ${ref}`, notTakingPart(ref));
+    const state = await escalations.loadFor(ref, person);
+    if (!state) return notice(`Case ${ref}`, notPartOf(ref));
+    const approverId = escalations.approverOf(state)?.personId;
     const cur = state.current;
     if (card === 'approval' && state.phase === 'awaiting-approval' && approverId === person.id) return approvalView(state, await this.events(ref), clock.now());
     if (card === 'response' && state.phase === 'stage-open' && cur && !cur.response && cur.receiver.personId === person.id) return responseView(state, await this.events(ref));
@@ -331,8 +362,8 @@ export class CaseFlow implements Notifier {
     if (word === 'escalate' && rest[0]) {
       // An existing case: ask for its next stage (after a return, or when a stage is not resolved).
       const ref = rest[0].toUpperCase();
-      const state = await escalations.load(ref);
-      if (!state || !state.participantIds.includes(person.id)) return { text: notTakingPart(ref) };
+      const state = await escalations.loadFor(ref, person);
+      if (!state) return { text: notPartOf(ref) };
       return { text: `${ref}: ${await this.askForStage(ref, escalations.nextStage(state), person, rest.slice(1).join(' '))}` };
     }
     if (word === 'escalate' || text.toLowerCase() === 'raise a concern') {
@@ -353,12 +384,20 @@ export class CaseFlow implements Notifier {
       return { text: `${ref}: ${await this.askForStage(ref, escalations.nextStage(r.state), person, m[3]!.trim(), 'informal-attempt-failed')}` };
     }
     if (word === 'resolve') {
-      const state = rest[0] ? await escalations.load(rest[0].toUpperCase()) : null;
-      const cur = state?.current;
-      if (!state || !cur || state.phase !== 'stage-open') return { text: 'Say `resolve <case ref>` for a case with a stage open.' };
-      const side = person.agencyId === state.receivingAgency.id ? 'receiving' : person.agencyId === state.escalatingAgency.id ? 'escalating' : null;
-      if (!side || !state.participantIds.includes(person.id)) return { text: `You are not taking part in a case ${state.ref}.` };
-      return { view: resolutionView(state, side === 'escalating' ? cur.receiver : cur.raiser) };
+      if (!rest[0]) return { text: 'Say `resolve <case ref>` for a case with a stage open.' };
+      const ref = rest[0].toUpperCase();
+      const state = await escalations.loadFor(ref, person);
+      if (!state) return { text: notPartOf(ref) };
+      const cur = state.current;
+      if (!cur || state.phase !== 'stage-open') return { text: `${ref} has no stage open to resolve.` };
+      // The card is for the two sides of the stage; anyone else part of the case is told whose step it is.
+      if (person.id !== cur.raiser.personId && person.id !== cur.receiver.personId) return { text: `The outcome of ${ref} is recorded by ${cur.raiser.name} or ${cur.receiver.name}.` };
+      return { view: resolutionView(state, person.id === cur.raiser.personId ? cur.receiver : cur.raiser) };
+    }
+    if (word === 'hand' && rest[0]?.toLowerCase() === 'over') return { text: await this.handOverTyped(person, text) };
+    if (word === 'take' && rest[0]?.toLowerCase() === 'over') {
+      if (!rest[1]) return { text: 'Say `take over <case ref>`.' };
+      return { text: await this.takeOver(person, rest[1].toUpperCase()) };
     }
     if (word === 'reply' || word === 'withdraw') {
       const [ref, ...words] = rest;
@@ -374,24 +413,91 @@ export class CaseFlow implements Notifier {
     return { text: `I don't know "${command}". ${helpText(directory)}` };
   }
 
+  /**
+   * `hand over <ref> to <person>` (by the person themself) or `hand over <ref> from <person> to
+   * <person>` (by their line manager); people by directory id or full name.
+   */
+  private async handOverTyped(person: Person, text: string): Promise<string> {
+    const m = /^hand\s+over\s+(\S+)\s+(?:from\s+(.+?)\s+)?to\s+(.+)$/is.exec(text);
+    if (!m) return 'Say `hand over <case ref> to <person>` (their name or directory id), or, as their line manager, `hand over <case ref> from <person> to <person>`.';
+    const ref = m[1]!.toUpperCase();
+    const state = await this.deps.escalations.load(ref);
+    const from = m[2] ? this.findPerson(m[2]) : person;
+    const to = this.findPerson(m[3]!);
+    // A stranger learns nothing of the case, not even whether the names they gave are right.
+    if (!state || !from || !(this.deps.escalations.isPartOf(state, person) || from.lineManagerId === person.id)) return notPartOf(ref);
+    if (!to) return `I cannot find "${m[3]!.trim()}" in the directory; use their full name or directory id.`;
+    const r = await this.deps.escalations.handOver(ref, person, from, to);
+    if (!r.ok) return r.message;
+    return this.announceHandOver(r.state, from, to, person);
+  }
+
+  private async takeOver(person: Person, ref: string): Promise<string> {
+    const state = await this.deps.escalations.loadFor(ref, person);
+    const away = state ? this.deps.escalations.awayFor(state, person) : null;
+    const r = await this.deps.escalations.takeOver(ref, person);
+    if (!r.ok) return r.message;
+    return this.announceHandOver(r.state, away!, person, person);
+  }
+
+  private findPerson(said: string): Person | undefined {
+    const key = said.trim().toLowerCase();
+    return this.deps.directory.people.find((p) => p.id.toLowerCase() === key) ?? this.deps.directory.people.find((p) => p.name.toLowerCase() === key);
+  }
+
+  /** A part changed hands: the new person gets the case and its waiting step, the old one and the other side are told. */
+  private async announceHandOver(state: CaseState, from: Person, to: Person, by: Person): Promise<string> {
+    const ref = state.ref;
+    const who = by.id === to.id ? `${to.name} took over from ${from.name}` : by.id === from.id ? `${from.name} handed over to ${to.name}` : `${by.name} handed ${from.name}'s part over to ${to.name}`;
+    if (to.id !== by.id) await this.tell(to.id, `${ref}: ${who}; the case is yours now. Say \`status ${ref}\` for its history.`, ref);
+    await this.sendWaitingStep(state, to.id);
+    if (from.id !== by.id) await this.tell(from.id, `${ref}: ${who}; you no longer act on this case.`, ref);
+    const others = state.participantIds.filter((id) => ![from.id, to.id, by.id].includes(id) && !state.handedOverIds.includes(id));
+    for (const id of others) await this.tell(id, `${ref}: ${who} (${this.agencyName(to)}).`, ref);
+    return `${ref}: ${who}. Everyone taking part has been told.`;
+  }
+
+  /** The card for the step now waiting for this person, if one is. */
+  private async sendWaitingStep(state: CaseState, personId: string): Promise<void> {
+    const cur = state.current;
+    if (state.phase === 'awaiting-approval' && this.deps.escalations.approverOf(state)?.personId === personId) {
+      await this.deliver(personId, approvalView(state, await this.events(state.ref), this.deps.clock.now()), state.ref);
+    } else if (state.phase === 'stage-open' && cur && !cur.response && cur.receiver.personId === personId) {
+      await this.sendResponseCard(state);
+    } else if (state.phase === 'stage-open' && cur && state.proposal) {
+      const confirmer = state.proposal.side === 'escalating' ? cur.receiver : cur.raiser;
+      if (confirmer.personId === personId) await this.deliver(personId, resolutionConfirmView(state), state.ref);
+    }
+  }
+
+  /**
+   * A step waits for someone who is away (the directory says so): their deputy is offered the
+   * case; saying `take over` is the recorded hand-over.
+   */
+  private async offerCover(personId: string, ref: string): Promise<void> {
+    const away = this.deps.directory.people.find((p) => p.id === personId);
+    const deputy = away && !away.available && away.deputyId ? this.deps.directory.people.find((p) => p.id === away.deputyId) : undefined;
+    if (!away || !deputy?.available) return;
+    await this.tell(deputy.id, `${ref}: ${away.name} is away and has a step waiting in this case. You are their deputy: to take it over, say \`take over ${ref}\`.`, ref);
+  }
+
   /** The timeline of a case, for someone taking part; to anyone else it does not exist. */
   async status(person: Person, ref: string | undefined): Promise<string> {
     if (!ref) return 'Which case? Say `status` and its reference, e.g. `status RES-2026-0001`.';
     const summary = (await this.deps.store.findCases({ participantId: person.id })).find((c) => c.ref.toLowerCase() === ref.toLowerCase());
-    if (!summary) return notTakingPart(ref);
+    if (!summary) return notPartOf(ref.toUpperCase());
     return caseStatusText(summary, await this.deps.store.load(summary.ref), this.deps.directory);
   }
 
   /** The scheduler's prompts: an overdue response reaches the escalating side as the card that can take the next step. */
-  async send(n: Notification): Promise<void> {
-    await this.reach(n);
-  }
-
-  async reach(n: Notification): Promise<boolean> {
+  /** True only when the prompt reached the person (the scheduler retries it otherwise). */
+  async send(n: Notification): Promise<boolean> {
     if (n.kind === 'response-overdue' && n.suggestedStage && n.caseRef) {
       const state = await this.deps.escalations.load(n.caseRef);
       if (state?.current) return this.deliver(n.to.personId, lapseView(state, n.suggestedStage), n.caseRef);
     }
-    return this.deps.messenger.send(n.to.personId, { text: n.text, ...(n.caseRef ? { caseRef: n.caseRef } : {}) });
+    const sent = await this.deps.messenger.send(n.to.personId, { text: n.text, ...(n.caseRef ? { caseRef: n.caseRef } : {}) });
+    if (n.caseRef && n.kind !== 'undeliverable-prompt') await this.offerCover(n.to.personId, n.caseRef);
+    return sent;
   }
 }

@@ -1,13 +1,18 @@
 /**
  * The escalation steps people take from a chat, for any channel: asking for a stage, approving,
- * returning or resolving it within the agency. Each finds the people from the directory and
- * runs the domain's rules through Cases; the domain decides who may act.
+ * returning or resolving it within the agency, handing a part over. Each finds the people from
+ * the directory and runs the domain's rules through Cases; the domain decides who may act.
+ *
+ * To someone who is not part of a case, every step answers the same sentence whether or not the
+ * case exists (`notPartOf`): references are sequential, so anything else would tell a stranger
+ * which cases there are.
  */
 import type { Actor, AgreedAction, EscalationReason } from '../domain/escalation/events.js';
 import type { Parties } from '../domain/escalation/commands.js';
+import { partsOf } from '../domain/escalation/decide.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { atLondonTime } from '../domain/calendar.js';
-import type { Directory, Person } from '../domain/directory.js';
+import { personById, type Directory, type Person } from '../domain/directory.js';
 import { matchParties, participantOf, type Participant } from '../domain/matching.js';
 import type { Role, Stage } from '../domain/policy/schema.js';
 import type { Cases, Outcome } from './cases.js';
@@ -21,9 +26,16 @@ export function actorAs(directory: Directory, person: Person, wanted: Role[] = [
 
 const stageOf = (state: CaseState, n: number): Stage | undefined => state.policy.stages.find((s) => s.number === n);
 
-export type StepResult = { ok: true; state: CaseState } | { ok: false; message: string };
+/** `code` 'already-done': the step was taken before (another click), so the card as it stands is the answer. */
+export type StepResult = { ok: true; state: CaseState } | { ok: false; message: string; code?: string };
 
-const result = (o: Outcome): StepResult => (o.ok ? { ok: true, state: o.state } : { ok: false, message: o.message });
+const result = (o: Outcome): StepResult => (o.ok ? { ok: true, state: o.state } : { ok: false, message: o.message, code: o.code });
+
+/** The one answer to anyone who is not part of a case, the same whether or not it exists. */
+export const notPartOf = (ref: string) => `There is no case ${ref} that you are part of.`;
+const stranger = (ref: string): StepResult => ({ ok: false, message: notPartOf(ref), code: 'not-found' });
+
+type Step = Parameters<Cases['execute']>[1];
 
 export class Escalations {
   constructor(private readonly deps: { cases: Cases; directory: Directory }) {}
@@ -39,9 +51,10 @@ export class Escalations {
     return { ok: true, parties: { raiser: m.raiser.participant, receiver: m.receiver.participant, informed } };
   }
 
-  /** Who is asked to approve a pending escalation: the stage's matched raiser. */
+  /** Who is asked to approve a pending escalation: the person recorded, else (older cases) the stage's matched raiser. */
   approverOf(state: CaseState): Participant | null {
     const pending = state.pendingEscalation;
+    if (pending?.approver) return pending.approver;
     if (!pending || pending.requestedBy.kind !== 'person') return null;
     const p = this.parties(state, pending.toStage, pending.requestedBy.personId);
     return p.ok ? p.parties.raiser : null;
@@ -51,27 +64,105 @@ export class Escalations {
     return this.deps.cases.load(ref);
   }
 
+  /**
+   * Whether the person is part of the case: they took part, they are asked to approve its next
+   * stage, or they are the directory deputy of someone away who has a step to take in it (so
+   * they can take it over).
+   */
+  isPartOf(state: CaseState, person: Person): boolean {
+    if (state.participantIds.includes(person.id)) return true;
+    if (state.phase === 'awaiting-approval' && this.approverOf(state)?.personId === person.id) return true;
+    return this.awayFor(state, person) !== null;
+  }
+
+  /** The case, for someone part of it; null (for any other person) whether or not it exists. */
+  async loadFor(ref: string, person: Person): Promise<CaseState | null> {
+    const state = await this.deps.cases.load(ref);
+    return state && this.isPartOf(state, person) ? state : null;
+  }
+
+  /** Someone away with a step to take in the case whose directory deputy is this person. */
+  awayFor(state: CaseState, deputy: Person): Person | null {
+    for (const id of this.partHolders(state)) {
+      const p = personById(this.deps.directory, id);
+      if (p && !p.available && p.deputyId === deputy.id) return p;
+    }
+    return null;
+  }
+
+  /** Everyone who has a step to take in the case now. */
+  partHolders(state: CaseState): string[] {
+    const cur = state.current;
+    const ids = [state.practitioner.personId, state.pendingEscalation?.approver?.personId, cur?.raiser.personId, cur?.receiver.personId];
+    return [...new Set(ids.filter((id): id is string => !!id && partsOf(state, id).length > 0))];
+  }
+
+  /** Runs a step for someone part of the case; anyone else hears only `notPartOf`. */
+  private async run(ref: string, person: Person, step: (state: CaseState) => Step | StepResult, idempotencyKey?: string): Promise<StepResult> {
+    const state = await this.loadFor(ref, person);
+    if (!state) return stranger(ref);
+    const command = step(state);
+    if ('ok' in command) return command;
+    return result(await this.deps.cases.execute(ref, command, idempotencyKey));
+  }
+
+  /**
+   * Hands every part `from` plays in the case to `to`: asked by `from` themself, by their line
+   * manager, or by `to` when they are `from`'s deputy and `from` is away (taking over). The
+   * domain checks the authority; here the directory supplies the facts it checks against.
+   */
+  async handOver(ref: string, actor: Person, from: Person, to: Person, note = ''): Promise<StepResult> {
+    const state = await this.deps.cases.load(ref);
+    const mayAsk = state && (this.isPartOf(state, actor) || (this.partHolders(state).includes(from.id) && from.lineManagerId === actor.id));
+    if (!state || !mayAsk) return stranger(ref);
+    if (!to.available && to.id !== actor.id) return { ok: false, message: `${to.name} is away; hand it over to someone who can act on it now.`, code: 'invalid' };
+    const role = partRole(state, from.id);
+    const command: Step = {
+      type: 'hand-over',
+      actor: actorAs(this.deps.directory, actor, role ? [role] : []),
+      from: { participant: participantOf(this.deps.directory, from, role ?? from.roles[0] ?? 'practitioner'), lineManagerId: from.lineManagerId ?? null, deputyId: from.deputyId ?? null, available: from.available },
+      to: participantOf(this.deps.directory, to, role && to.roles.includes(role) ? role : (to.roles[0] ?? 'practitioner')),
+      note,
+    };
+    return result(await this.deps.cases.execute(ref, command));
+  }
+
+  /** The deputy of someone away takes over their part in a case (the offer they were sent). */
+  async takeOver(ref: string, deputy: Person): Promise<StepResult> {
+    const state = await this.loadFor(ref, deputy);
+    const away = state ? this.awayFor(state, deputy) : null;
+    if (!state) return stranger(ref);
+    if (!away) return { ok: false, message: `Nobody away has a step waiting for you to take over in ${ref}.`, code: 'already-done' };
+    return this.handOver(ref, deputy, away, deputy, `${away.name} is away; their deputy took it over.`);
+  }
+
   /** The stage a case would go to next: the one after the stage open (or last open), else the first. */
   nextStage(state: CaseState): number {
     return state.current ? state.current.number + 1 : (state.policy.stages[0]?.number ?? 1);
   }
 
   async request(ref: string, person: Person, toStage: number, note: string, why?: EscalationReason): Promise<StepResult> {
-    const state = await this.deps.cases.load(ref);
-    if (!state) return { ok: false, message: `There is no case ${ref}.` };
+    const state = await this.loadFor(ref, person);
+    if (!state) return stranger(ref);
     const stage = stageOf(state, toStage);
     const actor = actorAs(this.deps.directory, person, stage ? [...stage.raisedBy.roles] : []);
-    // Someone who raises the stage themselves names the parties; anyone else asks for approval.
-    const own = stage && actor.kind === 'person' && stage.raisedBy.roles.includes(actor.role) ? this.parties(state, toStage, person.id) : null;
-    if (own && !own.ok) return own;
+    // Someone who raises the stage themselves names the parties; anyone else asks the matched raiser to approve.
+    let extra = {};
+    if (stage) {
+      const found = this.parties(state, toStage, person.id);
+      if (!found.ok) return found;
+      const raisesIt = actor.kind === 'person' && stage.raisedBy.roles.includes(actor.role);
+      extra = raisesIt ? { parties: found.parties } : { approver: found.parties.raiser };
+    }
     const reason = why ?? (state.current ? 'not-resolved' : 'already-discussed');
-    return result(await this.deps.cases.execute(ref, { type: 'request-escalation', actor, toStage, reason, note, ...(own?.ok ? { parties: own.parties } : {}) }));
+    return result(await this.deps.cases.execute(ref, { type: 'request-escalation', actor, toStage, reason, note, ...extra }));
   }
 
   async approve(ref: string, person: Person, idempotencyKey?: string): Promise<StepResult> {
-    const state = await this.deps.cases.load(ref);
-    const pending = state?.pendingEscalation;
-    if (!state || !pending || pending.requestedBy.kind !== 'person') return { ok: false, message: 'No escalation is waiting for approval.' };
+    const state = await this.loadFor(ref, person);
+    if (!state) return stranger(ref);
+    const pending = state.pendingEscalation;
+    if (!pending || pending.requestedBy.kind !== 'person') return { ok: false, message: 'No escalation is waiting for approval.', code: 'already-done' };
     const stage = stageOf(state, pending.toStage)!;
     const actor = actorAs(this.deps.directory, person, [...stage.raisedBy.roles, ...stage.raisedBy.fallbackRoles]);
     const found = this.parties(state, pending.toStage, pending.requestedBy.personId);
@@ -90,11 +181,11 @@ export class Escalations {
     return this.asApprover(ref, person, (actor) => ({ type: 'resolve-within-agency', actor, summary }));
   }
 
-  private async asApprover(ref: string, person: Person, command: (actor: Actor) => Parameters<Cases['execute']>[1]): Promise<StepResult> {
-    const state = await this.deps.cases.load(ref);
-    const stage = state?.pendingEscalation ? stageOf(state, state.pendingEscalation.toStage) : undefined;
-    const actor = actorAs(this.deps.directory, person, stage ? [...stage.raisedBy.roles, ...stage.raisedBy.fallbackRoles] : []);
-    return result(await this.deps.cases.execute(ref, command(actor)));
+  private async asApprover(ref: string, person: Person, command: (actor: Actor) => Step): Promise<StepResult> {
+    return this.run(ref, person, (state) => {
+      const stage = state.pendingEscalation ? stageOf(state, state.pendingEscalation.toStage) : undefined;
+      return command(actorAs(this.deps.directory, person, stage ? [...stage.raisedBy.roles, ...stage.raisedBy.fallbackRoles] : []));
+    });
   }
 
   /** The receiving side's acknowledgement of the open stage. */
@@ -126,35 +217,45 @@ export class Escalations {
   }
 
   /** As whichever side of the open stage the person is on (their agency says which). */
-  private async asSide(ref: string, person: Person, command: (actor: Actor) => Parameters<Cases['execute']>[1]): Promise<StepResult> {
-    const state = await this.deps.cases.load(ref);
-    if (!state?.current) return { ok: false, message: `Case ${ref} has no stage open.` };
-    const stage = stageOf(state, state.current.number)!;
-    const party = person.agencyId === state.receivingAgency.id ? stage.receivedBy : stage.raisedBy;
-    const actor = actorAs(this.deps.directory, person, [...party.roles, ...party.fallbackRoles]);
-    return result(await this.deps.cases.execute(ref, command(actor)));
+  private async asSide(ref: string, person: Person, command: (actor: Actor) => Step): Promise<StepResult> {
+    return this.run(ref, person, (state) => {
+      if (!state.current) return { ok: false, message: `Case ${ref} has no stage open.` };
+      const stage = stageOf(state, state.current.number)!;
+      const party = person.agencyId === state.receivingAgency.id ? stage.receivedBy : stage.raisedBy;
+      return command(actorAs(this.deps.directory, person, [...party.roles, ...party.fallbackRoles]));
+    });
   }
 
-  private async asReceiver(ref: string, person: Person, command: (actor: Actor) => Parameters<Cases['execute']>[1]): Promise<StepResult> {
-    const state = await this.deps.cases.load(ref);
-    if (!state?.current) return { ok: false, message: `Case ${ref} has no stage open.` };
-    const stage = stageOf(state, state.current.number)!;
-    const actor = actorAs(this.deps.directory, person, [...stage.receivedBy.roles, ...stage.receivedBy.fallbackRoles]);
-    return result(await this.deps.cases.execute(ref, command(actor)));
+  private async asReceiver(ref: string, person: Person, command: (actor: Actor) => Step): Promise<StepResult> {
+    return this.run(ref, person, (state) => {
+      if (!state.current) return { ok: false, message: `Case ${ref} has no stage open.` };
+      const stage = stageOf(state, state.current.number)!;
+      return command(actorAs(this.deps.directory, person, [...stage.receivedBy.roles, ...stage.receivedBy.fallbackRoles]));
+    });
   }
 
   /** How the professionals' own attempt went, where the procedure asks them to talk first. */
   async recordInformalAttempt(ref: string, person: Person, resolved: boolean, summary: string): Promise<StepResult> {
-    return result(await this.deps.cases.execute(ref, { type: 'record-informal-attempt', actor: actorAs(this.deps.directory, person, ['practitioner']), resolved, summary }));
+    return this.run(ref, person, () => ({ type: 'record-informal-attempt', actor: actorAs(this.deps.directory, person, ['practitioner']), resolved, summary }));
   }
 
   /** A message in the case's thread, from someone taking part. */
   async post(ref: string, person: Person, text: string): Promise<StepResult> {
-    return result(await this.deps.cases.execute(ref, { type: 'post-message', actor: actorAs(this.deps.directory, person), text }));
+    return this.run(ref, person, () => ({ type: 'post-message', actor: actorAs(this.deps.directory, person), text }));
   }
 
   /** The escalating side withdraws its concern, with a reason; the case closes. */
   async withdraw(ref: string, person: Person, reason: string): Promise<StepResult> {
-    return result(await this.deps.cases.execute(ref, { type: 'withdraw', actor: actorAs(this.deps.directory, person), reason }));
+    return this.run(ref, person, () => ({ type: 'withdraw', actor: actorAs(this.deps.directory, person), reason }));
   }
+}
+
+/** The role a person plays in the parts they hold (the role the new person takes them in). */
+function partRole(state: CaseState, id: string): Role | null {
+  const cur = state.current;
+  if (cur?.receiver.personId === id) return cur.receiver.role;
+  if (cur?.raiser.personId === id) return cur.raiser.role;
+  if (state.pendingEscalation?.approver?.personId === id) return state.pendingEscalation.approver.role;
+  if (state.practitioner.personId === id) return state.practitioner.role;
+  return null;
 }

@@ -14,12 +14,17 @@ import type { Store } from './store.js';
 
 export const DRAFTS = 'intake-draft';
 const COUNTERS = 'counter';
+/** The case a person's last walk opened, so a second Submit of it answers with that case. */
+const SUBMITTED = 'intake-submitted';
+/** Kept in the draft once Submit has taken a reference for it: every Submit of that draft uses it. */
+const REF = '#ref';
 
 export type IntakeView =
   | { kind: 'step'; step: IntakeStep; number: number; count: number; alert?: string; error?: string; value?: string | boolean }
   | { kind: 'summary'; answers: { question: string; answer: string }[] }
   | { kind: 'urgent-guidance'; guidance: string; contacts: Policy['urgentRoute']['contacts'] }
-  | { kind: 'opened'; ref: string; startStage: number }
+  /** `already`: this walk was submitted before (a second click); nothing new was opened. */
+  | { kind: 'opened'; ref: string; startStage: number; already?: boolean }
   | { kind: 'cancelled' }
   | { kind: 'refused'; message: string };
 
@@ -60,6 +65,7 @@ export class IntakeSessions {
   }
 
   async start(person: Person): Promise<IntakeView> {
+    await this.deps.store.deleteDocument(SUBMITTED, person.id);
     await this.deps.store.putDocument(DRAFTS, person.id, {});
     return this.view(person, {});
   }
@@ -89,24 +95,50 @@ export class IntakeSessions {
   }
 
   async cancel(person: Person): Promise<IntakeView> {
+    await this.deps.store.deleteDocument(SUBMITTED, person.id);
     await this.deps.store.deleteDocument(DRAFTS, person.id);
     return { kind: 'cancelled' };
   }
 
+  /**
+   * Opens the case, once per walk: the draft takes its reference under an etag before the case
+   * is opened, so Submits that race share one reference and one of them opens it; the others
+   * (and any Submit after) answer with that case, marked `already`.
+   */
   async submit(person: Person): Promise<IntakeView> {
-    const { policy, directory } = this.deps;
-    const draft = await this.draftOf(person);
-    if (!draft) return { kind: 'refused', message: 'This walk has ended. Say "escalate" to start again.' };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const view = await this.submitOnce(person);
+      if (view) return view;
+    }
+    return { kind: 'refused', message: 'Your walk is changing quickly; nothing was opened. Please press Submit again.' };
+  }
+
+  /** Null: another Submit claimed the draft first; look again. */
+  private async submitOnce(person: Person): Promise<IntakeView | null> {
+    const { policy, directory, store } = this.deps;
+    const stored = await store.getDocument<Draft>(DRAFTS, person.id);
+    if (!stored) {
+      const opened = await store.getDocument<{ ref: string; startStage: number }>(SUBMITTED, person.id);
+      if (opened) return { kind: 'opened', ref: opened.value.ref, startStage: opened.value.startStage, already: true };
+      return { kind: 'refused', message: 'This walk has ended. Say "escalate" to start again.' };
+    }
+    const draft = stored.value;
     const done = complete(policy, this.context(person), draft);
     if (!done) return this.view(person, draft);
     if (done.kind === 'urgent-guidance') {
-      await this.deps.store.deleteDocument(DRAFTS, person.id);
+      await store.deleteDocument(DRAFTS, person.id);
       return done;
     }
     const own = agencyById(directory, person.agencyId);
     const other = agencyById(directory, done.receivingAgencyId);
     if (!own || !other) return { kind: 'refused', message: 'Your agency or the other agency is missing from the directory; please tell your safeguarding lead.' };
-    const ref = await this.nextRef();
+    let ref = typeof draft[REF] === 'string' ? draft[REF] : null;
+    if (!ref) {
+      ref = await this.nextRef();
+      // Two Submits racing: one claims the draft; the other looks again and finds its reference
+      // (the number it drew is left unused: a gap in the sequence, never a second case).
+      if (!(await store.putDocument(DRAFTS, person.id, { ...draft, [REF]: ref }, stored.etag)).ok) return null;
+    }
     const practitioner = participantOf(directory, person, 'practitioner');
     const outcome = await this.deps.cases.execute(ref, {
       type: 'open-case',
@@ -119,9 +151,12 @@ export class IntakeSessions {
       urgent: done.urgent,
       intake: done.intake,
     });
-    if (!outcome.ok) return { kind: 'refused', message: outcome.message };
-    await this.deps.store.deleteDocument(DRAFTS, person.id);
-    return { kind: 'opened', ref, startStage: done.startStage };
+    const already = !outcome.ok && outcome.code === 'already-exists' && (await this.deps.cases.load(ref))?.practitioner.personId === person.id;
+    if (!outcome.ok && !already) return { kind: 'refused', message: outcome.message };
+    // Recorded before the draft goes, so a Submit arriving in between still finds the case.
+    await store.putDocument(SUBMITTED, person.id, { ref, startStage: done.startStage });
+    await store.deleteDocument(DRAFTS, person.id);
+    return { kind: 'opened', ref, startStage: done.startStage, ...(already ? { already: true } : {}) };
   }
 
   /** RES-<year>-<number>, numbered per year across every instance (an etag'd counter). */

@@ -13,7 +13,24 @@ export type QueuedJob = PlannedJob & { state: JobState };
 /** `pending`: not run yet (overdue ones included); `overdue`: past their time, waiting to run; `failed`: last run failed. */
 export type QueueStatus = { running: boolean; pending: number; overdue: number; inProgress: number; failed: number };
 
-export type JobHandler = (job: PlannedJob) => Promise<void>;
+/** Which try this is: a job whose handler throws is tried again later, up to `JOB_TRIES` times. */
+export type Attempt = { number: number; last: boolean };
+
+export type JobHandler = (job: PlannedJob, attempt: Attempt) => Promise<void>;
+
+/**
+ * A job that fails (a prompt that did not get through, a store that did not answer) is tried
+ * again after 1, 5 and 25 minutes, then 2 hours: five tries in about two and a half hours. On
+ * the last try the handler is told so, and declares what could not be done rather than failing.
+ */
+export const JOB_TRIES = 5;
+const FIRST_RETRY_MS = 60_000;
+const RETRY_FACTOR = 5;
+
+/** How long to wait after the nth failure (1-based) before trying again; null after the last try. */
+export function retryDelay(failures: number): number | null {
+  return failures >= JOB_TRIES ? null : FIRST_RETRY_MS * RETRY_FACTOR ** (failures - 1);
+}
 
 export interface JobQueue {
   /** Every job of a case still stored, including those already run (kept as history). */
@@ -30,6 +47,8 @@ export interface JobQueue {
 
 export class FakeClockJobQueue implements JobQueue {
   private readonly jobs = new Map<string, QueuedJob>();
+  /** Failures so far, by job key (as Agenda keeps failCount). */
+  private readonly failures = new Map<string, number>();
   private handler: JobHandler | null = null;
 
   constructor(private readonly clock: FakeClock) {}
@@ -59,7 +78,8 @@ export class FakeClockJobQueue implements JobQueue {
 
   /**
    * Moves the clock to each job's time in turn and runs it, up to `iso` (where the clock is left),
-   * including jobs the handlers add on the way. Returns the jobs run, in order.
+   * including jobs the handlers add on the way and retries of jobs that failed (as Agenda does,
+   * after `retryDelay`). A job that fails its last try fails the call. Returns the jobs run, in order.
    */
   async advanceTo(iso: string): Promise<QueuedJob[]> {
     if (!this.handler) throw new Error('the job queue has not been started');
@@ -69,12 +89,21 @@ export class FakeClockJobQueue implements JobQueue {
     for (let next = this.pending()[0]; next && new Date(next.runAt).getTime() <= until; next = this.pending()[0]) {
       if (new Date(next.runAt) > this.clock.now()) this.clock.set(next.runAt);
       next.state = 'running';
+      const failed = this.failures.get(next.key) ?? 0;
       try {
-        await this.handler(next);
+        await this.handler(next, { number: failed + 1, last: failed + 1 >= JOB_TRIES });
         next.state = 'done';
       } catch (e) {
-        next.state = 'failed';
-        throw e;
+        this.failures.set(next.key, failed + 1);
+        const wait = retryDelay(failed + 1);
+        if (wait === null) {
+          next.state = 'failed';
+          throw e;
+        }
+        ran.push({ ...next });
+        next.state = 'scheduled';
+        next.runAt = new Date(this.clock.now().getTime() + wait).toISOString();
+        continue;
       }
       ran.push(next);
     }

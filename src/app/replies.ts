@@ -38,6 +38,8 @@ export function helpText(directory: Directory): string {
     '- `resolve <case ref>`: record the outcome both sides agreed, for the other side to confirm',
     '- `reply <case ref> <message>`: a message to everyone taking part in the case (it goes in the timeline)',
     '- `withdraw <case ref> <reason>`: withdraw a concern your agency raised',
+    '- `hand over <case ref> to <person>`: pass your part in a case to a colleague at your agency (their name or directory id); as their line manager, `hand over <case ref> from <person> to <person>`',
+    '- `take over <case ref>`: take over the part of someone away whose deputy you are',
     '- `help`: this message',
     "Use the case reference only; never put a child's name in this chat. If a child is at immediate risk, contact Children's Social Care or the police now.",
   ].join('\n');

@@ -3,6 +3,10 @@
  * due. Every job goes through the case's own rules (`Cases.execute` with the job's key as the
  * idempotency key), so a job that fires twice records one event, and its prompts go out once
  * (`deliverOnce`). A job about something that has since moved on records and sends nothing.
+ *
+ * A prompt that does not reach its person fails the job, so the queue tries it again later (the
+ * event is recorded once; only the prompts not yet delivered are sent again). On the last try,
+ * what still did not get through is declared undeliverable (`declareUndeliverable`).
  */
 import { formatHuman } from '../domain/calendar.js';
 import type { Directory } from '../domain/directory.js';
@@ -13,8 +17,9 @@ import type { CaseSummary } from './case-summary.js';
 import type { Cases } from './cases.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_JOB_SETTINGS, planDigest, planJobs, type JobSettings, type PlannedJob } from './job-plan.js';
-import type { JobQueue } from './job-queue.js';
+import type { Attempt, JobQueue } from './job-queue.js';
 import { deliverOnce, type Notification, type Notifier } from './notifier.js';
+import { declareUndeliverable, type UndeliverableRecord } from './undeliverable.js';
 import type { Store } from './store.js';
 
 export const SCHEDULER: Actor = { kind: 'system', name: 'Resolve scheduler' };
@@ -31,7 +36,12 @@ export type ScheduledJobsDeps = {
   settings?: JobSettings;
   /** Where a failure that must not stop the caller is reported. */
   onError?: (message: string, error: unknown) => void;
+  /** Hears of each prompt declared undeliverable (the app logs it). */
+  onUndeliverable?: (record: UndeliverableRecord) => void;
 };
+
+/** A job run by hand, outside the queue, has one try. */
+const ONLY_TRY: Attempt = { number: 1, last: true };
 
 const when = (iso: string) => formatHuman(new Date(iso));
 
@@ -84,8 +94,8 @@ export class ScheduledJobs {
     return synced;
   }
 
-  async run(job: PlannedJob): Promise<void> {
-    if (job.name === 'board-digest') return this.digest(job);
+  async run(job: PlannedJob, attempt: Attempt = ONLY_TRY): Promise<void> {
+    if (job.name === 'board-digest') return this.digest(job, attempt);
     const ref = job.data.ref;
     if (!ref) return;
     const { cases } = this.deps;
@@ -98,10 +108,23 @@ export class ScheduledJobs {
       if (outcome.code === 'too-early') throw new Error(outcome.message);
       return;
     }
-    for (const recorded of outcome.recorded) {
-      for (const n of notificationsFor(outcome.state, recorded.event, job.key)) await deliverOnce(this.deps.store, this.deps.notifier, n, this.deps.clock.now());
-    }
+    const prompts = outcome.recorded.flatMap((recorded) => notificationsFor(outcome.state, recorded.event, job.key));
+    await this.deliverAll(prompts, attempt);
     // The case's jobs were synced by Cases when the events were recorded.
+  }
+
+  /**
+   * Sends each prompt not yet delivered. Any that did not get through fail the job (to be tried
+   * again), unless this is the last try: then they are declared undeliverable.
+   */
+  private async deliverAll(prompts: Notification[], attempt: Attempt): Promise<void> {
+    const { store, notifier, directory, clock } = this.deps;
+    const failed: Notification[] = [];
+    for (const n of prompts) if ((await deliverOnce(store, notifier, n, clock.now())) === 'failed') failed.push(n);
+    if (failed.length === 0) return;
+    if (!attempt.last) throw new Error(`${failed.length} prompt(s) not delivered (try ${attempt.number}); the job will be tried again`);
+    const deps = { store, notifier, directory, ...(this.deps.onUndeliverable ? { onUndeliverable: this.deps.onUndeliverable } : {}) };
+    for (const n of failed) await declareUndeliverable(deps, n, attempt.number, clock.now());
   }
 
   private async queueNextDigest(): Promise<void> {
@@ -109,18 +132,17 @@ export class ScheduledJobs {
   }
 
   /** The Board managers' morning list: cases at Stage 3 or above, and any stage overdue. */
-  private async digest(job: PlannedJob): Promise<void> {
+  private async digest(job: PlannedJob, attempt: Attempt): Promise<void> {
     const { store, directory } = this.deps;
     const open = await store.findCases({ phases: ['ready', 'awaiting-approval', 'stage-open', 'resolved'] });
     const listed = open.filter((c) => (c.stage ?? 0) >= 3 || c.overdueSince !== null);
     const managers = directory.people.filter((p) => p.roles.includes('board-business-manager'));
+    // The next digest is queued first, so a digest that fails to get through does not stop the following ones.
+    await this.queueNextDigest();
     if (listed.length) {
       const text = [`Open disagreements needing the Board's attention (${listed.length}):`, ...listed.map(digestLine)].join('\n');
-      for (const m of managers) {
-        await deliverOnce(store, this.deps.notifier, { key: `${job.key}|${m.id}`, kind: 'board-digest', caseRef: null, to: { personId: m.id, name: m.name }, text }, this.deps.clock.now());
-      }
+      await this.deliverAll(managers.map((m) => ({ key: `${job.key}|${m.id}`, kind: 'board-digest' as const, caseRef: null, to: { personId: m.id, name: m.name }, text })), attempt);
     }
-    await this.queueNextDigest();
   }
 }
 

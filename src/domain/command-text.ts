@@ -44,6 +44,8 @@ export function typedTextOf(command: Command): TypedText[] {
       return free(command.notes);
     case 'withdraw':
       return free(command.reason);
+    case 'hand-over':
+      return free(command.note);
     case 'record-debrief':
       return free(command.notes, command.learning);
     case 'approve-escalation':

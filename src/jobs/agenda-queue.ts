@@ -10,7 +10,7 @@
 import { Agenda, type AgendaBackend, type Job, type JobWithState } from 'agenda';
 import type { JobCounts } from './agenda-backend.js';
 import { JOB_NAMES, type JobName, type PlannedJob } from '../app/job-plan.js';
-import type { JobHandler, JobQueue, JobState, QueuedJob, QueueStatus } from '../app/job-queue.js';
+import { JOB_TRIES, retryDelay, type JobHandler, type JobQueue, type JobState, type QueuedJob, type QueueStatus } from '../app/job-queue.js';
 
 export type AgendaQueueOptions = {
   backend: AgendaBackend;
@@ -89,10 +89,17 @@ export async function agendaJobQueue(options: AgendaQueueOptions): Promise<JobQu
 
     async start(handler: JobHandler) {
       for (const name of JOB_NAMES) {
-        agenda.define<Data>(name, async (job: Job<Data>) => {
-          const { key, runAt, ...data } = job.attrs.data;
-          await handler({ key, name, runAt, data });
-        });
+        agenda.define<Data>(
+          name,
+          async (job: Job<Data>) => {
+            const { key, runAt, ...data } = job.attrs.data;
+            // failCount counts the failures before this run (Agenda resets it after a success).
+            const number = (job.attrs.failCount ?? 0) + 1;
+            await handler({ key, name, runAt, data }, { number, last: number >= JOB_TRIES });
+          },
+          // A job that throws is tried again after a growing wait, as many times as JOB_TRIES allows.
+          { backoff: ({ attempt }) => retryDelay(attempt) },
+        );
       }
       await agenda.start();
       started = true;

@@ -32,7 +32,7 @@ async function openCase(ref = 'RES-1') {
 describe('Cases', () => {
   it('records what decide returns, with the clock’s time, and refuses without recording', async () => {
     await openCase();
-    const asked = await cases.execute('RES-1', { type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '' });
+    const asked = await cases.execute('RES-1', { type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '', approver: participant('team-manager', 'health') });
     expect(asked).toMatchObject({ ok: true, duplicate: false, state: { phase: 'awaiting-approval' } });
     const refused = await cases.execute('RES-1', { type: 'approve-escalation', actor: actorOf(practitioner()), parties: partiesFor(bscb.stages[0]!) });
     expect(refused).toMatchObject({ ok: false, code: 'not-allowed' });
@@ -45,7 +45,7 @@ describe('Cases', () => {
   it('keeps the case summary in step with its events, so queries see the stage, the people and the due date', async () => {
     await openCase();
     expect(await store.findCases({ phases: ['ready'] })).toMatchObject([{ ref: 'RES-1', version: 1, stage: null, nextDue: null }]);
-    await cases.execute('RES-1', { type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '' });
+    await cases.execute('RES-1', { type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '', approver: participant('team-manager', 'health') });
     await cases.execute('RES-1', { type: 'approve-escalation', actor: actor('team-manager', 'health'), parties: partiesFor(bscb.stages[0]!) });
     const receiver = partiesFor(bscb.stages[0]!).receiver.personId;
     expect(await store.findCases({ participantId: receiver })).toMatchObject([
@@ -59,7 +59,7 @@ describe('Cases', () => {
 
   it('answers the same click delivered twice from the record', async () => {
     await openCase();
-    await cases.execute('RES-1', { type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '' });
+    await cases.execute('RES-1', { type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '', approver: participant('team-manager', 'health') });
     const approve = { type: 'approve-escalation' as const, actor: actor('team-manager', 'health'), parties: partiesFor(bscb.stages[0]!) };
     const first = await cases.execute('RES-1', approve, 'teams:activity-123');
     const second = await cases.execute('RES-1', approve, 'teams:activity-123');
@@ -70,7 +70,7 @@ describe('Cases', () => {
 
   it('retries on a conflict, so two people acting at once are both recorded', async () => {
     await openCase();
-    await cases.execute('RES-1', { type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '' });
+    await cases.execute('RES-1', { type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '', approver: participant('team-manager', 'health') });
     await cases.execute('RES-1', { type: 'approve-escalation', actor: actor('team-manager', 'health'), parties: partiesFor(bscb.stages[0]!) });
     const receiver = actorOf(participant('team-manager', 'police'));
     // Count the conflicts the store reports, to show the retry path really ran.

@@ -80,7 +80,7 @@ async function escalate(n: number, reason: 'not-resolved' | 'no-response' = 'not
   if (requester.kind === 'person' && requester.personId === raiser.personId) {
     await must({ type: 'request-escalation', actor: requester, toStage: n, reason, note: '', parties: partiesFor(stage) });
   } else {
-    await must({ type: 'request-escalation', actor: requester, toStage: n, reason, note: '' });
+    await must({ type: 'request-escalation', actor: requester, toStage: n, reason, note: '', approver: raiser });
     await must({ type: 'approve-escalation', actor: actorOf(raiser), parties: partiesFor(stage) });
   }
 }

@@ -17,7 +17,7 @@ const stage1Parties = () => partiesFor(bscb.stages[0]!);
 function stage1Case(at = '2026-11-23T10:00:00Z') {
   const d = new CaseDriver(new Date(at));
   openCase(d, bscb);
-  d.do({ type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: 'Please raise it.' });
+  d.do({ type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: 'Please raise it.', approver: participant('team-manager', 'health') });
   d.do({ type: 'approve-escalation', actor: teamManager(), parties: stage1Parties() });
   return d;
 }
@@ -52,12 +52,14 @@ describe('Stage 1 approval', () => {
   it('needs the team manager: the practitioner cannot approve their own escalation', () => {
     const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
     openCase(d, bscb);
-    expect(d.do({ type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '' })).toEqual(['escalation-requested']);
+    expect(d.do({ type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '', approver: participant('team-manager', 'health') })).toEqual(['escalation-requested']);
     expect(d.s.phase).toBe('awaiting-approval');
     const own = { ...stage1Parties(), raiser: practitioner() };
     expect(d.refuses({ type: 'approve-escalation', actor: actorOf(practitioner()), parties: own }, 'not-allowed')).toMatch(/asked for yourself/);
     expect(d.refuses({ type: 'approve-escalation', actor: actor('team-manager', 'police'), parties: stage1Parties() }, 'not-allowed')).toMatch(/own escalation/);
-    expect(d.refuses({ type: 'approve-escalation', actor: actor('board-chair', 'health'), parties: stage1Parties() }, 'not-allowed')).toMatch(/your role cannot approve/);
+    // Only the person asked approves: not another role, and not a colleague in the same role.
+    expect(d.refuses({ type: 'approve-escalation', actor: actor('board-chair', 'health'), parties: stage1Parties() }, 'not-allowed')).toMatch(/was asked to approve/);
+    expect(d.refuses({ type: 'approve-escalation', actor: actor('team-manager', 'health', 2), parties: stage1Parties() }, 'not-allowed')).toMatch(/was asked to approve/);
     expect(d.do({ type: 'approve-escalation', actor: teamManager(), parties: stage1Parties() })).toEqual(['stage-opened']);
     expect(d.s.current).toMatchObject({ number: 1, raiser: { role: 'team-manager', agencyId: 'health' }, receiver: { role: 'team-manager', agencyId: 'police' } });
   });
@@ -65,11 +67,11 @@ describe('Stage 1 approval', () => {
   it('can be returned with a comment, or resolved within the agency', () => {
     const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
     openCase(d, bscb);
-    d.do({ type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '' });
+    d.do({ type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '', approver: participant('team-manager', 'health') });
     d.refuses({ type: 'return-escalation', actor: teamManager(), comment: ' ' }, 'invalid');
     d.do({ type: 'return-escalation', actor: teamManager(), comment: 'Add the strategy meeting minutes first.' });
     expect(d.s.phase).toBe('ready');
-    d.do({ type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: 'Minutes attached.' });
+    d.do({ type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: 'Minutes attached.', approver: participant('team-manager', 'health') });
     d.do({ type: 'resolve-within-agency', actor: teamManager(), summary: 'Our named nurse will follow it up.' });
     expect(d.s.phase).toBe('closed');
     expect(d.s.outcome).toBe('resolved-within-agency');
@@ -86,7 +88,7 @@ describe('deadlines', () => {
     const d = stage1Case('2026-11-23T10:00:00Z');
     const due = d.s.current!.responseDue!;
     expect(due).toBe('2026-11-24T10:00:00.000Z');
-    const ask = { type: 'request-escalation' as const, actor: teamManager(), toStage: 2, reason: 'no-response' as const, note: '' };
+    const ask = { type: 'request-escalation' as const, actor: teamManager(), toStage: 2, reason: 'no-response' as const, note: '', approver: participant('senior-manager', 'health') };
     expect(d.refuses(ask, 'too-early')).toMatch(/has until/);
     d.refuses({ type: 'mark-deadline-lapsed', actor: SCHEDULER, which: 'response', due }, 'too-early');
     d.refuses({ type: 'mark-deadline-lapsed', actor: teamManager(), which: 'response', due }, 'not-allowed');
@@ -121,7 +123,7 @@ describe('deadlines', () => {
   it('lets the raiser ask for an earlier response, never a later one', () => {
     const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
     openCase(d, bscb);
-    d.do({ type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '' });
+    d.do({ type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '', approver: participant('team-manager', 'health') });
     d.refuses({ type: 'approve-escalation', actor: teamManager(), parties: stage1Parties(), requestedDue: '2026-11-25T10:00:00Z' }, 'invalid');
     d.do({ type: 'approve-escalation', actor: teamManager(), parties: stage1Parties(), requestedDue: '2026-11-23T16:00:00Z' });
     expect(d.s.current!.responseDue).toBe('2026-11-23T16:00:00.000Z');

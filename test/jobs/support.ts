@@ -31,7 +31,7 @@ export async function caseDueAt(app: RunningApp, worcestershire: Policy, ref: st
   await must({ type: 'request-escalation', actor: actorOf(p), toStage: 1, reason: 'not-resolved', note: '', parties: partiesFor(one!) });
   await must({ type: 'respond', actor: actorOf(partiesFor(one!).receiver), position: 'disagree', rationale: 'We stand by it.' });
   clock.set(stageTwoAt.toISOString());
-  await must({ type: 'request-escalation', actor: actorOf(p), toStage: 2, reason: 'not-resolved', note: 'Please raise this.' });
+  await must({ type: 'request-escalation', actor: actorOf(p), toStage: 2, reason: 'not-resolved', note: 'Please raise this.', approver: partiesFor(two!).raiser });
   await must({ type: 'approve-escalation', actor: actorOf(partiesFor(two!).raiser), parties: partiesFor(two!) });
   await app.jobs.sync((await cases.load(ref))!);
 }

@@ -17,7 +17,7 @@ import { DIRECT_VERBS, inputModal, inputsOf, messageOf, MODAL_VERBS, mrkdwn, typ
 import { homeView } from '../../src/slack/home-view.js';
 import { INTAKE_BUTTONS, INTAKE_CALLBACKS, intakeModal } from '../../src/slack/intake-modals.js';
 import { CaseDriver } from '../support/case-driver.js';
-import { actorOf } from '../support/people.js';
+import { actorOf, participant } from '../support/people.js';
 import { openCase, partiesFor, practitioner, raiserOf } from '../support/walk.js';
 import { nodes, type Node } from '../support/nodes.js';
 
@@ -114,7 +114,7 @@ const REF = 'RES-2026-0007';
 function caseAwaitingApproval(): CaseDriver {
   const d = new CaseDriver(new Date(START));
   openCase(d, policy, { ref: REF });
-  d.do({ type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: 'Please raise this.' });
+  d.do({ type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: 'Please raise this.', approver: participant('team-manager', 'health') });
   return d;
 }
 

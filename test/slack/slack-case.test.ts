@@ -39,10 +39,10 @@ describe('a BSCB case on Slack', () => {
     expect(update).toMatchObject({ channel: approval.channel, ts: approval.ts });
     expect(JSON.stringify(update.blocks)).toContain('Approved: Stage 1 raised with Aisha Rahman');
     expect(JSON.stringify(update.blocks)).not.toContain('escalation.approve');
-    // A second click on the old message (or a replay of it) changes nothing and says why.
+    // A second click on the old message (or a replay of it) changes nothing and shows where the case now stands.
     const events = (await h.teams.app.store.load(ref)).length;
     await h.click(BETHAN, 'escalation.approve', approval, ref, (since) => since.some((c) => c.method === 'chat.postMessage'));
-    expect(h.messagesTo(BETHAN).at(-1)!.text).toContain('No escalation is waiting for approval');
+    expect(h.messagesTo(BETHAN).at(-1)!.text).toContain(`${ref}: Stage 1 is open with Aisha Rahman (Riverside Health Trust)`);
     expect(await h.teams.app.store.load(ref)).toHaveLength(events);
     // The thread's first message names the case; the card follows in the thread and in the DM.
     const [root, card] = h.messagesTo(AISHA);
@@ -109,6 +109,6 @@ describe('a BSCB case on Slack', () => {
     await h.command(OWEN, '/resolve-status', ref, h.has('chat.postMessage'));
     expect(h.messagesTo(OWEN).at(-1)!.text).toContain('stage opened at Stage 1, by Bethan Lloyd');
     await h.command('U0DEMO021', '/resolve-status', ref, h.has('chat.postMessage'));
-    expect(h.messagesTo('U0DEMO021').at(-1)!.text).toBe(`You are not taking part in a case ${ref}, or there is no such case.`);
+    expect(h.messagesTo('U0DEMO021').at(-1)!.text).toBe(`There is no case ${ref} that you are part of.`);
   });
 });

@@ -96,7 +96,7 @@ export function escalateTo(d: CaseDriver, policy: Policy, n: number, reason: 'no
   if (requester.kind === 'person' && requester.personId === raiser.personId) {
     d.do({ type: 'request-escalation', actor: requester, toStage: n, reason, note: '', parties: partiesFor(stage) });
   } else {
-    const types = d.do({ type: 'request-escalation', actor: requester, toStage: n, reason, note: 'Please raise this.' });
+    const types = d.do({ type: 'request-escalation', actor: requester, toStage: n, reason, note: 'Please raise this.', approver: raiser });
     if (types[0] !== 'escalation-requested') throw new Error(`expected an approval step, got ${types.join(',')}`);
     d.do({ type: 'approve-escalation', actor: actorOf(raiser), parties: partiesFor(stage) });
   }

@@ -88,9 +88,9 @@ describe('approving an escalation on a card', () => {
     // Refreshed now, Priya's card no longer offers Approve: it says where the case stands.
     expect(cardText(await h.click('card.refresh', { card: 'approval', caseRef: ref }, PRIYA))[1]).toMatch(new RegExp(`^${ref}: Stage 1 is open with (.+) \\(County Police\\); \\1 has responded\\.$`));
 
-    // The old card clicked again: nothing changes, and it says why.
+    // The old card clicked again: nothing changes, and the card shows the case as it now stands.
     const again = await h.click('escalation.approve', { caseRef: ref, stage: 1 }, PRIYA);
-    expect(cardText(again)).toEqual([`Case ${ref}`, 'No escalation is waiting for approval.']);
+    expect(cardText(again)).toEqual([`Case ${ref}`, `${ref}: Stage 1 is open with DS Anita Kaur (County Police); DS Anita Kaur has responded.`]);
     expect((await h.app.store.load(ref)).filter((e) => e.event.type === 'stage-opened')).toHaveLength(1);
 
     // The thread: Sam's reply reaches everyone else taking part, and is in the timeline.
@@ -100,8 +100,8 @@ describe('approving an escalation on a card', () => {
     const relayed = h.sent.slice(thread).filter((s) => !s.path.includes(`personal-${SAM}`));
     expect(relayed.map((s) => s.body.text)).toEqual([`${ref}, Sam Whitlock (Children's Social Care): Can we talk tomorrow at 10?`, `${ref}, Sam Whitlock (Children's Social Care): Can we talk tomorrow at 10?`]);
     expect((await h.app.store.load(ref)).at(-1)!.event).toMatchObject({ type: 'message-posted', data: { text: 'Can we talk tomorrow at 10?' } });
-    // Someone not taking part cannot post; the receiving side cannot withdraw the concern.
-    expect((await h.say(`reply ${ref} hello`, '00000000-0000-0000-0000-000000000003')).map((b) => b.text)).toEqual(['Only people taking part in this case can post to it.']);
+    // Someone not taking part cannot post (nor learn that the case exists); the receiving side cannot withdraw the concern.
+    expect((await h.say(`reply ${ref} hello`, '00000000-0000-0000-0000-000000000003')).map((b) => b.text)).toEqual([`There is no case ${ref} that you are part of.`]);
     expect((await h.say(`withdraw ${ref} not needed`, receiverAad)).map((b) => b.text)).toEqual(['Only the escalating agency can withdraw its concern.']);
     // Sam withdraws it; the case closes.
     expect((await h.say(`withdraw ${ref} Resolved by phone with the police.`)).map((b) => b.text)).toContain(`${ref} is withdrawn and closed; the others taking part have been told.`);

@@ -66,9 +66,9 @@ describe('the intake walk on cards', () => {
     expect(state).toMatchObject({ ref, escalatingAgency: { id: 'csc' }, receivingAgency: { id: 'police' }, intake: { childRecordRef: 'CSC-20417' } });
     expect((await h.say('my cases')).map((b) => b.text)).toEqual([expect.stringContaining(`**${ref}**`)]);
 
-    // The walk is over: a stale summary card cannot submit a second case.
+    // The walk is over: a stale summary card cannot submit a second case; it answers with the case it opened.
     const again = await h.click('intake.submit', {});
-    expect(cardText(again)).toContain('This walk has ended. Say "escalate" to start again.');
+    expect(cardText(again)).toContain(`Your concern is already recorded under ${ref}. Say \`status ${ref}\` to follow it.`);
     expect((await h.app.store.findCases({ participantId: 'csc-sw' })).map((c) => c.ref)).toEqual([ref]);
   }, 60_000);
 

@@ -39,7 +39,7 @@ describe('the Teams bot', () => {
     expect(timeline).toContain("**RES-T1**: Children's Social Care and County Police; Stage 1, open.");
     expect(timeline).toContain('- Mon, 23 Nov 2026, 10:00: message posted at Stage 1, by P One (Health)');
     // Priya (CSC team manager) is in the directory but not in this case.
-    expect(await texts('status RES-T1', '00000000-0000-0000-0000-000000000002')).toEqual(['You are not taking part in a case RES-T1, or there is no such case.']);
+    expect(await texts('status RES-T1', '00000000-0000-0000-0000-000000000002')).toEqual(['There is no case RES-T1 that you are part of.']);
   });
 
   it('says what it does not understand, with the help', async () => {
@@ -54,10 +54,12 @@ describe('the Teams bot', () => {
     const log = h.log.log;
     const messenger = routeMessages({ channels: [teamsChannel({ adapter: teamsAdapter({}, log).adapter, store, clientId: undefined, log })], directory, store, log });
     const flow = new CaseFlow({ store, directory, intake, escalations, clock: { now: () => new Date() }, messenger });
-    expect(await flow.reach({ ...prompt, to: { personId: 'csc-sw', name: 'Sam Whitlock' } })).toBe(true);
+    expect(await flow.send({ ...prompt, to: { personId: 'csc-sw', name: 'Sam Whitlock' } })).toBe(true);
     // (The SDK gives a continuation an id of its own, so the path may end with it.)
     expect(h.sent.slice(before).map((s) => [s.path.replace(/\/activities\/.+$/, '/activities'), s.body.text])).toEqual([[`/v3/conversations/personal-${SAM}/activities`, 'RES-T1: a response is due tomorrow.']]);
-    expect(await flow.reach({ ...prompt, key: 'k2', to: { personId: 'police-tm', name: 'Someone' } })).toBe(false);
-    expect(h.log.lines.filter((l) => l.msg === 'cannot reach this person: they have no chat with Resolve on any channel yet')).toHaveLength(1);
+    expect(await flow.send({ ...prompt, key: 'k2', to: { personId: 'police-tm', name: 'Someone' } })).toBe(false);
+    const unreached = h.log.lines.filter((l) => l.msg === 'cannot reach this person: they have no chat with Resolve on any channel yet');
+    // DS Brierley is away, so his deputy is offered the case too (and cannot be reached either).
+    expect(unreached.map((l) => l.to)).toEqual(['police-tm', 'police-tm-deputy']);
   });
 });

@@ -6,6 +6,12 @@ import type { Participant } from '../matching.js';
 import type { OutcomeType } from '../policy/schema.js';
 import type { Actor, AgencyRef, AgreedAction, CaseEvent, CaseFacts, EscalationReason, PromptKind } from './events.js';
 
+/**
+ * What the directory says about the person whose part is handed over, looked up by the app (as
+ * the parties of a stage are): `decide` checks the actor's authority against it.
+ */
+export type HandOverFrom = { participant: Participant; lineManagerId: string | null; deputyId: string | null; available: boolean };
+
 /** The people a stage opens between, matched from the directory by the app layer. */
 export type Parties = { raiser: Participant; receiver: Participant; informed: Participant[] };
 
@@ -24,6 +30,8 @@ export type Command =
         parties?: Parties;
         /** An earlier due date agreed for this stage ("Timescales should be discussed and set"). */
         requestedDue?: string;
+        /** Who is asked to approve, when the requester does not raise the stage themselves. */
+        approver?: Participant;
       }
     >
   | C<'approve-escalation', { parties: Parties; requestedDue?: string }>
@@ -46,7 +54,9 @@ export type Command =
   | C<'review-actions', { implemented: boolean; notes: string }>
   | C<'withdraw', { reason: string }>
   | C<'close', { summary: string }>
-  | C<'record-debrief', { notes: string; learning: string }>;
+  | C<'record-debrief', { notes: string; learning: string }>
+  /** Passes every part `from` plays in the case to `to` (same agency). */
+  | C<'hand-over', { from: HandOverFrom; to: Participant; note: string }>;
 
 export type CommandType = Command['type'];
 
@@ -54,6 +64,8 @@ export type RefusalCode =
   | 'not-found'
   | 'already-exists'
   | 'not-allowed'
+  /** The step was already taken (by this person or another click): nothing more to record. */
+  | 'already-done'
   | 'wrong-phase'
   | 'invalid'
   | 'too-early';

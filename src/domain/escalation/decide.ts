@@ -10,7 +10,7 @@ import { dueFor } from '../deadlines.js';
 import { ROLES, type Party, type Role, type Stage } from '../policy/schema.js';
 import type { Command, Decision, Parties, RefusalCode } from './commands.js';
 import type { Participant } from '../matching.js';
-import type { Actor, AgreedAction, CaseEvent, EscalationReason, PromptKind, Side } from './events.js';
+import type { Actor, AgreedAction, CaseEvent, EscalationReason, HandOverAuthority, HandOverPart, PromptKind, Side } from './events.js';
 import { stageOf, type CaseState } from './state.js';
 
 const MAX_TEXT = 4000;
@@ -55,7 +55,13 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       // Someone who cannot raise this stage (the practitioner, a manager asking for the level
       // above) asks the person who can; that person approves, returns or resolves it.
       if (!holdsRole(c.actor, stage.raisedBy, 'primary')) {
-        return ok([ev('escalation-requested', { toStage: c.toStage, reason: c.reason, note })]);
+        const approver = c.approver;
+        if (!approver) return refuse('invalid', `Stage ${c.toStage} needs someone to approve raising it.`);
+        if (approver.agencyId !== state.escalatingAgency.id) return refuse('invalid', `Only ${state.escalatingAgency.name} can approve its own escalation.`);
+        if (approver.personId === personId(c.actor) || approver.personId === state.practitioner.personId) {
+          return refuse('invalid', 'Nobody approves an escalation they asked for themselves.');
+        }
+        return ok([ev('escalation-requested', { toStage: c.toStage, reason: c.reason, note, approver })]);
       }
       if (!c.parties) return refuse('invalid', `Stage ${c.toStage} needs the people it opens between.`);
       if (personId(c.actor) !== c.parties.raiser.personId) return notAllowed(`You raise Stage ${c.toStage} yourself, so you must be its raiser.`);
@@ -66,9 +72,9 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
     case 'return-escalation':
     case 'resolve-within-agency': {
       const pending = state.pendingEscalation;
-      if (state.phase !== 'awaiting-approval' || !pending) return refuse('wrong-phase', 'No escalation is waiting for approval.');
+      if (state.phase !== 'awaiting-approval' || !pending) return refuse('already-done', 'No escalation is waiting for approval.');
       const stage = stageOf(state, pending.toStage)!;
-      const who = mayApprove(state, stage, pending.requestedBy, c.actor);
+      const who = mayApprove(state, stage, pending, c.actor);
       if (!who.ok) return who;
       if (c.type === 'approve-escalation') {
         if (c.parties.raiser.personId !== personId(c.actor)) return notAllowed('Whoever approves the escalation raises it.');
@@ -87,7 +93,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
     case 'acknowledge': {
       const cur = openStageOr(state);
       if (!cur.ok) return cur;
-      if (!isReceiving(state, c.actor)) return notAllowed(`Only ${state.current!.receiver.name} (or cover for that role at ${state.current!.receiver.agencyName}) can acknowledge this.`);
+      if (!isReceiving(state, c.actor)) return notAllowed(`Only ${state.current!.receiver.name} can acknowledge this.`);
       if (cur.stage.acknowledged) return ok([]);
       return ok([ev('stage-acknowledged', { note: c.note.trim() })]);
     }
@@ -95,7 +101,9 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
     case 'respond': {
       const cur = openStageOr(state);
       if (!cur.ok) return cur;
-      if (!isReceiving(state, c.actor)) return notAllowed(`Only ${cur.stage.receiver.name} (or cover for that role at ${cur.stage.receiver.agencyName}) can respond at this stage.`);
+      if (!isReceiving(state, c.actor)) return notAllowed(`Only ${cur.stage.receiver.name} can respond at this stage.`);
+      // One response per stage: a second is refused, except after asking for more time.
+      if (cur.stage.response && cur.stage.response.position !== 'more-time') return refuse('already-done', `${cur.stage.receiver.name} has already responded at Stage ${cur.stage.number}.`);
       const rationale = c.rationale.trim();
       if (c.position !== 'agree' && !rationale) return refuse('invalid', 'Give the reasons for your response.');
       if (rationale.length > MAX_TEXT) return tooLong();
@@ -113,7 +121,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
     case 'decline-extension': {
       const cur = openStageOr(state);
       if (!cur.ok) return cur;
-      if (!cur.stage.extensionProposed) return refuse('wrong-phase', 'No request for more time is waiting.');
+      if (!cur.stage.extensionProposed) return refuse('already-done', 'No request for more time is waiting.');
       if (!isEscalatingSide(state, c.actor)) return notAllowed('Only the escalating side can accept or decline a request for more time.');
       if (c.type === 'accept-extension') {
         return ok([ev('extension-accepted', { previousDue: cur.stage.responseDue, newDue: cur.stage.extensionProposed })]);
@@ -150,7 +158,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       if (cur.stage.bindingRoute) return refuse('wrong-phase', `This case is in ${cur.stage.bindingRoute.route === 'mediation' ? 'mediation' : 'a resolution panel'}; the decision is recorded by the Chair.`);
       const side = sideOf(state, c.actor);
       if (!side) return notAllowed('Only the two sides at the current stage can propose a resolution.');
-      if (state.proposal) return refuse('wrong-phase', 'A resolution is already waiting for confirmation.');
+      if (state.proposal) return refuse('already-done', 'A resolution is already waiting for confirmation.');
       const checked = checkOutcome(c.summary, c.actions, c.reviewDate, now);
       if (!checked.ok) return checked;
       return ok([ev('resolution-proposed', { side, ...checked.value })]);
@@ -158,7 +166,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
 
     case 'confirm-resolution':
     case 'reject-resolution': {
-      if (!state.proposal || state.phase !== 'stage-open') return refuse('wrong-phase', 'No resolution is waiting for confirmation.');
+      if (!state.proposal || state.phase !== 'stage-open') return refuse('already-done', 'No resolution is waiting for confirmation.');
       const side = sideOf(state, c.actor);
       if (!side) return notAllowed('Only the two sides at the current stage can confirm a resolution.');
       if (side === state.proposal.side) {
@@ -250,7 +258,53 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       if (!notes) return refuse('invalid', 'The debrief notes are empty.');
       return ok([ev('debrief-recorded', { notes, learning: c.learning.trim() })]);
     }
+
+    case 'hand-over':
+      return handOver(state, c, ev);
   }
+}
+
+/**
+ * A part passes to a colleague at the same agency: given by the person themself or their line
+ * manager, or taken up by their directory deputy while they are away. Every part the person
+ * plays passes together, so nobody is left holding half a case.
+ */
+function handOver(state: CaseState, c: Extract<Command, { type: 'hand-over' }>, ev: EventFactory): Decision {
+  const from = c.from.participant;
+  const to = c.to;
+  const actorId = personId(c.actor);
+  const by: HandOverAuthority | null =
+    actorId === from.personId ? 'self'
+    : actorId !== null && actorId === c.from.lineManagerId ? 'line-manager'
+    : actorId !== null && actorId === to.personId && to.personId === c.from.deputyId && !c.from.available ? 'deputy'
+    : null;
+  if (!by) return notAllowed(`Only ${from.name}, their line manager, or their deputy while they are away can hand over their part in ${state.ref}.`);
+  const parts = partsOf(state, from.personId);
+  if (parts.length === 0) return refuse('already-done', `${from.name} has no step to take in ${state.ref} now.`);
+  if (to.personId === from.personId) return refuse('invalid', 'Hand it over to someone else.');
+  if (to.agencyId !== from.agencyId) return refuse('invalid', `${to.name} is not at ${from.agencyName}; a case is handed over within the same agency.`);
+  const cur = state.current;
+  if (cur) {
+    const raiser = parts.includes('raiser') ? to.personId : cur.raiser.personId;
+    const receiver = parts.includes('receiver') ? to.personId : cur.receiver.personId;
+    if (raiser === receiver) return refuse('invalid', `${to.name} cannot be on both sides of the disagreement.`);
+  }
+  const note = c.note.trim();
+  if (note.length > MAX_TEXT) return tooLong();
+  return ok([ev('case-handed-over', { from, to, parts, by, note })]);
+}
+
+/** The parts a person plays in a case now: the steps that are theirs to take. */
+export function partsOf(state: CaseState, id: string): HandOverPart[] {
+  const parts: HandOverPart[] = [];
+  if (state.practitioner.personId === id && !state.handedOverIds.includes(id)) parts.push('practitioner');
+  if (state.phase === 'awaiting-approval' && state.pendingEscalation?.approver?.personId === id) parts.push('approver');
+  const cur = state.current;
+  if (cur && state.phase !== 'closed') {
+    if (cur.raiser.personId === id) parts.push('raiser');
+    if (cur.receiver.personId === id) parts.push('receiver');
+  }
+  return parts;
 }
 
 /** Who a reminder goes to, or nobody when it no longer applies. */
@@ -376,12 +430,16 @@ function openStage(
   ]);
 }
 
-function mayApprove(state: CaseState, stage: Stage, requestedBy: Actor, actor: Actor): { ok: true } | Refusal {
+function mayApprove(state: CaseState, stage: Stage, pending: NonNullable<CaseState['pendingEscalation']>, actor: Actor): { ok: true } | Refusal {
   if (actor.kind !== 'person' || actor.agencyId !== state.escalatingAgency.id) {
     return notAllowed(`Only ${state.escalatingAgency.name} can approve its own escalation.`);
   }
-  if (personId(requestedBy) === actor.personId || state.practitioner.personId === actor.personId) {
+  if (personId(pending.requestedBy) === actor.personId || state.practitioner.personId === actor.personId) {
     return notAllowed('You cannot approve an escalation you asked for yourself.');
+  }
+  // The person asked approves (or whoever it was handed over to); a colleague in the same role does not.
+  if (pending.approver) {
+    return pending.approver.personId === actor.personId ? { ok: true } : notAllowed(`${pending.approver.name} was asked to approve this.`);
   }
   if (!holdsRole(actor, stage.raisedBy)) {
     return notAllowed(`Stage ${stage.number} is raised by ${describeParty(stage.raisedBy)}; your role cannot approve it.`);
@@ -435,26 +493,27 @@ function isParticipant(state: CaseState, actor: Actor): boolean {
   return actor.kind === 'person' && state.participantIds.includes(actor.personId);
 }
 
+/** A participant who has not handed their part over: they still act for their side. */
+function isActiveParticipant(state: CaseState, actor: Actor): boolean {
+  return isParticipant(state, actor) && actor.kind === 'person' && !state.handedOverIds.includes(actor.personId);
+}
+
 function isEscalatingPerson(state: CaseState, actor: Actor): boolean {
   return actor.kind === 'person' && actor.agencyId === state.escalatingAgency.id;
 }
 
-/** The practitioner or anyone from their agency who has raised a stage of this case. */
+/** The practitioner or anyone from their agency who has raised a stage of this case (and not handed it over). */
 function isEscalatingParticipant(state: CaseState, actor: Actor): boolean {
-  return isEscalatingPerson(state, actor) && isParticipant(state, actor);
+  return isEscalatingPerson(state, actor) && isActiveParticipant(state, actor);
 }
 
 /**
- * The current stage's raiser (or receiver), or someone covering that role in the same agency:
- * a deputy acts for the side, never for the other side.
+ * The current stage's raiser (or receiver) in person. Cover is never implied by holding the same
+ * role: an absent person's part passes by a recorded hand-over (`case-handed-over`).
  */
 function actsAs(state: CaseState, actor: Actor, part: 'raiser' | 'receiver'): boolean {
   const cur = state.current;
-  if (!cur || actor.kind !== 'person') return false;
-  const person = cur[part];
-  if (actor.personId === person.personId) return true;
-  const def = stageOf(state, cur.number)!;
-  return actor.agencyId === person.agencyId && holdsRole(actor, part === 'raiser' ? def.raisedBy : def.receivedBy);
+  return !!cur && actor.kind === 'person' && actor.personId === cur[part].personId;
 }
 const isEscalatingSide = (state: CaseState, actor: Actor) => actsAs(state, actor, 'raiser');
 const isReceiving = (state: CaseState, actor: Actor) => actsAs(state, actor, 'receiver');

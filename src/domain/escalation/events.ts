@@ -48,7 +48,8 @@ export type CaseFacts = {
 
 export type CaseOpened = E<'case-opened', CaseFacts & { policyId: string; policyVersion: number }>;
 export type InformalAttemptRecorded = E<'informal-attempt-recorded', { resolved: boolean; summary: string }>;
-export type EscalationRequested = E<'escalation-requested', { toStage: number; reason: EscalationReason; note: string }>;
+/** `approver`: the person asked to approve (absent on cases recorded before it was kept: then the role decides). */
+export type EscalationRequested = E<'escalation-requested', { toStage: number; reason: EscalationReason; note: string; approver?: Participant }>;
 export type EscalationReturned = E<'escalation-returned', { toStage: number; comment: string }>;
 export type StageOpened = E<
   'stage-opened',
@@ -98,6 +99,14 @@ export type ActionsReviewed = E<'actions-reviewed', { implemented: boolean; note
 export type CaseWithdrawn = E<'case-withdrawn', { reason: string }>;
 export type CaseClosed = E<'case-closed', { outcome: CaseOutcome; summary: string }>;
 export type DebriefRecorded = E<'debrief-recorded', { notes: string; learning: string }>;
+/**
+ * A part someone plays in a case passed to a colleague at the same agency: by the person
+ * themself, by their line manager, or taken up by their directory deputy while they are away.
+ * From then on the steps of those parts are the new person's; the old one keeps reading the case.
+ */
+export type CaseHandedOver = E<'case-handed-over', { from: Participant; to: Participant; parts: HandOverPart[]; by: HandOverAuthority; note: string }>;
+export type HandOverPart = 'practitioner' | 'approver' | 'raiser' | 'receiver';
+export type HandOverAuthority = 'self' | 'line-manager' | 'deputy';
 /** The scheduler reminded people of something the procedure expects of them. */
 export type PromptSent = E<'prompt-sent', { prompt: PromptKind; due: string | null; to: Participant[] }>;
 
@@ -130,6 +139,7 @@ export type CaseEvent =
   | CaseWithdrawn
   | CaseClosed
   | DebriefRecorded
+  | CaseHandedOver
   | PromptSent;
 
 export type CaseEventType = CaseEvent['type'];

@@ -13,6 +13,7 @@ import type {
   CaseFacts,
   CaseOutcome,
   EscalationReason,
+  HandOverPart,
   Side,
 } from './events.js';
 
@@ -51,7 +52,8 @@ export type ResolutionProposal = { side: Side; summary: string; actions: AgreedA
 export type CaseState = CaseFacts & {
   openedAt: string;
   phase: Phase;
-  pendingEscalation: { toStage: number; reason: EscalationReason; note: string; requestedBy: Actor } | null;
+  /** `approver`: who was asked (null on cases recorded before it was kept). */
+  pendingEscalation: { toStage: number; reason: EscalationReason; note: string; requestedBy: Actor; approver: Participant | null } | null;
   /** The stage now open or last open; null before Stage 1. */
   current: StageProgress | null;
   /** Every stage opened, in order (the current one last). */
@@ -64,6 +66,8 @@ export type CaseState = CaseFacts & {
   debriefs: number;
   /** Everyone who has taken part, by person id: they may read and post to the case. */
   participantIds: string[];
+  /** People who handed every part they played to someone else: they still read, but no longer act. */
+  handedOverIds: string[];
   /** How many events the case has: the expected sequence number for the next append. */
   version: number;
 };
@@ -91,6 +95,7 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
       closedAt: null,
       debriefs: 0,
       participantIds: [d.practitioner.personId],
+      handedOverIds: [],
       version: 1,
     };
   }
@@ -103,7 +108,11 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
     case 'informal-attempt-recorded':
       return { ...s, phase: event.data.resolved ? s.phase : 'ready' };
     case 'escalation-requested':
-      return { ...s, phase: 'awaiting-approval', pendingEscalation: { ...event.data, requestedBy: event.actor } };
+      return {
+        ...s,
+        phase: 'awaiting-approval',
+        pendingEscalation: { toStage: event.data.toStage, reason: event.data.reason, note: event.data.note, requestedBy: event.actor, approver: event.data.approver ?? null },
+      };
     case 'escalation-returned':
       return { ...s, phase: s.current ? 'stage-open' : 'ready', pendingEscalation: null };
     case 'stage-opened': {
@@ -123,9 +132,11 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
         bindingRoute: null,
       };
       const ids = new Set(s.participantIds);
-      for (const p of [d.raiser, d.receiver, ...d.informed]) ids.add(p.personId);
+      const people = [d.raiser, d.receiver, ...d.informed].map((p) => p.personId);
+      for (const id of people) ids.add(id);
       return {
         ...s,
+        handedOverIds: s.handedOverIds.filter((id) => !people.includes(id)),
         phase: 'stage-open',
         pendingEscalation: null,
         proposal: null,
@@ -185,7 +196,25 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
       return { ...s, debriefs: s.debriefs + 1 };
     case 'prompt-sent':
       return s;
+    case 'case-handed-over':
+      return handOver(s, event.data.from, event.data.to, event.data.parts);
   }
+}
+
+/** The new person takes each part the old one played; they join the case with its history. */
+function handOver(s: CaseState, from: Participant, to: Participant, parts: HandOverPart[]): CaseState {
+  const swap = (p: Participant) => (p.personId === from.personId ? to : p);
+  let next: CaseState = { ...s };
+  if (parts.includes('practitioner')) next = { ...next, practitioner: to };
+  if (parts.includes('approver') && next.pendingEscalation) next = { ...next, pendingEscalation: { ...next.pendingEscalation, approver: to } };
+  if (next.current && (parts.includes('raiser') || parts.includes('receiver'))) {
+    const c = next.current;
+    const cur = { ...c, raiser: parts.includes('raiser') ? swap(c.raiser) : c.raiser, receiver: parts.includes('receiver') ? swap(c.receiver) : c.receiver };
+    next = { ...next, current: cur, history: [...next.history.slice(0, -1), cur] };
+  }
+  const participantIds = next.participantIds.includes(to.personId) ? next.participantIds : [...next.participantIds, to.personId];
+  const handedOverIds = [...next.handedOverIds.filter((id) => id !== to.personId), from.personId];
+  return { ...next, participantIds, handedOverIds: [...new Set(handedOverIds)] };
 }
 
 export function fold(events: readonly CaseEvent[]): CaseState | null {
