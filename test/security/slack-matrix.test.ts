@@ -17,7 +17,7 @@ jest.setTimeout(240_000);
 const OUTSIDERS = [
   ['same-role colleague', 'U0DEMO029'], // Lena Park, health team manager
   ['other agency', 'U0DEMO006'], // Dana Cole, CSC team manager
-  ['Board staff', 'U0DEMO044'],
+  ['Board staff', 'U0DEMO045'],
   ['stranger in the directory', 'U0DEMO021'], // Jo Fairweather, health visitor
 ] as const;
 const UNKNOWN = 'U0NOBODY';
