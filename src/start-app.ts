@@ -21,6 +21,7 @@ import type { Store } from './app/store.js';
 import type { Config } from './config.js';
 import type { Directory } from './domain/directory.js';
 import { directoryAllowList } from './domain/personal-data.js';
+import { safeError } from './app/safe-error.js';
 import { closeGracefully, createHttpServer, listen } from './http/server.js';
 import { observeAppend, recordUndeliverablePrompt, watchJobs } from './http/metrics.js';
 import { currentRequest } from './http/request-context.js';
@@ -61,7 +62,8 @@ export function appLog(level: string, destination?: DestinationStream): Logger {
     const request = currentRequest();
     return request ? { requestId: request.requestId } : {};
   };
-  return destination ? pino({ level, base: { app: 'resolve' }, mixin }, destination) : pino({ level, base: { app: 'resolve' }, mixin });
+  const options = { level, base: { app: 'resolve' }, mixin, serializers: { err: safeError } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** A start-up problem the person running the app can fix: shown as one line, no stack trace. */
@@ -199,7 +201,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         teams: config.clientId ? 'authenticated' : 'unauthenticated (no bot registration; development only)',
         slack: !slack ? 'off' : config.SLACK_APP_TOKEN ? 'socket mode' : 'http',
         partnership: { name: directory.partnership.name, policy: directory.partnership.policyId },
-        undeliverablePrompts: await undeliverableSummary(store).catch(() => ({ error: 'cannot be read' })),
+        // A count only: /readyz answers anyone who can reach it; the list is for the business unit
+        // (npm run -s cli -- prompts undeliverable).
+        undeliverablePrompts: await undeliverableSummary(store, 0).then(({ count }) => ({ count }), () => ({ error: 'cannot be read' })),
       },
     };
   }

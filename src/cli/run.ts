@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseDocument } from 'yaml';
+import { undeliverableSummary } from '../app/undeliverable.js';
 import { headText, verifyAudit, type AuditReport } from '../app/audit.js';
 import { loadPolicyCatalog, validatePolicyFile } from '../app/policy-catalog.js';
 import { readTextFile } from '../app/read-text-file.js';
@@ -39,6 +40,8 @@ const USAGE = `Usage: npm run -s cli -- <command>
                                         head to note outside; --head checks one noted earlier
   audit seal                            anchor the cases recorded before anchors existed, once
                                         their chains are checked
+  prompts undeliverable [--json]        the prompts that never got through after every try (the
+                                        latest 20), with case reference and person id
   check-text "<text>" [--field case-ref|free-text] [--json]
                                         whether the text identifies a child, as the chat's guard
                                         judges it (exit 1 with what was found)`;
@@ -57,6 +60,7 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
     if (cmd === 'audit' && sub === 'verify') return await auditVerify(rest, out, err);
     if (cmd === 'check-text') return await checkText(argv.slice(1), out);
     if (cmd === 'audit' && sub === 'seal') return await auditSeal(rest, out, err);
+    if (cmd === 'prompts' && sub === 'undeliverable') return await promptsUndeliverable(rest, out);
     if (cmd === 'help' || cmd === '--help' || cmd === undefined) {
       out(USAGE);
       return cmd === undefined ? 2 : 0;
@@ -192,6 +196,23 @@ async function openForAudit() {
   const loaded = loadConfig();
   if (!loaded.ok) throw new Error(loaded.message);
   return openStore(loaded.config);
+}
+
+/** The prompts that never got through after every try, newest first: for the business unit, not /readyz. */
+async function promptsUndeliverable(args: string[], out: (s: string) => void) {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true });
+  const { store } = await openForAudit();
+  try {
+    const list = await undeliverableSummary(store, 20);
+    if (values.json) out(JSON.stringify(list));
+    else {
+      out(`${list.count} prompt(s) could not be delivered after every try${list.count ? '; the latest:' : '.'}`);
+      for (const r of list.latest) out(`${r.at}  ${r.caseRef ?? '(digest)'}  ${r.kind} to ${r.personId}, ${r.tries} tries`);
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
 }
 
 async function auditVerify(args: string[], out: (s: string) => void, err: (s: string) => void) {
