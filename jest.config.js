@@ -2,6 +2,9 @@
 // type errors are caught by `npm run typecheck`, which CI runs first).
 export default {
   testEnvironment: 'node',
+  // On a 2-core machine running two test files at once, opening a new embedded database in a
+  // hook can take longer than Jest's default 5 s; tests that need longer say so themselves.
+  testTimeout: 30_000,
   reporters: ['default', '<rootDir>/test/support/skipped-reporter.js'],
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],

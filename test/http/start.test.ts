@@ -130,7 +130,7 @@ describe('the process', () => {
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     req.end(body.subarray(10));
     // The Teams door's own answer to a body that is not an activity: the request was handled, not cut.
-    expect(await answered).toEqual({ status: 400, text: '{"error":"The request body must be a JSON activity."}' });
+    expect(await answered).toEqual({ status: 400, text: '{"error":"This is not an activity Resolve accepts; nothing was done."}' });
     const [code] = await exited;
     expect(code).toBe(0);
   }, 120_000);

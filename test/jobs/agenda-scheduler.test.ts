@@ -35,7 +35,9 @@ describe('the scheduler in the app', () => {
   it('keeps a case and its pending jobs across a restart on the embedded store, then runs the deadline once', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'resolve-restart-')), 'data');
     const settings = config({ DATA_DIR: dataDir });
-    const due = new Date(Date.now() + 12_000);
+    // Far enough ahead that the job is still pending after a stop and a start on a busy machine
+    // (two starts of the app have taken over 12 s here while other test files ran).
+    const due = new Date(Date.now() + 30_000);
 
     const first = await startApp(settings, { log: capturedLog().log, notifier: new RecordingNotifier() });
     await caseDueAt(first, worcestershire, 'RES-R1', due);
@@ -65,7 +67,7 @@ describe('the scheduler in the app', () => {
     } finally {
       await second.stop();
     }
-  }, 90_000);
+  }, 150_000);
 });
 
 const serverUrl = process.env.TEST_POSTGRES_URL;
