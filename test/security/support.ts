@@ -47,7 +47,7 @@ const EXTRA = `
     agencyId: board
     roles: [board-quality-assurance-manager]
     identities:
-      teams: { aadObjectId: 00000000-0000-0000-0000-000000000044 }
+      teams: { aadObjectId: 00000000-0000-0000-0000-000000000046 }
       slack: { teamId: T0DEMO, userId: U0DEMO044 }
 `;
 
@@ -67,7 +67,7 @@ export const TEAMS_ID: Record<string, string> = {
   'police-tm-3': '00000000-0000-0000-0000-000000000016',
   'csc-sm': '00000000-0000-0000-0000-000000000003',
   'health-tm': '00000000-0000-0000-0000-000000000022',
-  'board-officer': '00000000-0000-0000-0000-000000000044',
+  'board-officer': '00000000-0000-0000-0000-000000000046',
   'school-teacher': '',
 };
 export const UNKNOWN_TEAMS_ID = '00000000-0000-0000-0000-00000000dead';
