@@ -7,7 +7,7 @@
  * twice), so retries are harmless.
  */
 import { dueFor } from '../deadlines.js';
-import { ROLES, type Party, type Role, type Stage } from '../policy/schema.js';
+import { ROLES, rolesFor, type AgencyKind, type Party, type Role, type Stage } from '../policy/schema.js';
 import type { Command, Decision, Parties, RefusalCode } from './commands.js';
 import type { Participant } from '../matching.js';
 import type { Actor, AgreedAction, CaseEvent, EscalationReason, HandOverAuthority, HandOverPart, PromptKind, Side } from './events.js';
@@ -442,7 +442,7 @@ function mayApprove(state: CaseState, stage: Stage, pending: NonNullable<CaseSta
     return pending.approver.personId === actor.personId ? { ok: true } : notAllowed(`${pending.approver.name} was asked to approve this.`);
   }
   if (!holdsRole(actor, stage.raisedBy)) {
-    return notAllowed(`Stage ${stage.number} is raised by ${describeParty(stage.raisedBy)}; your role cannot approve it.`);
+    return notAllowed(`Stage ${stage.number} is raised by ${describeParty(stage.raisedBy, actor.agencyKind)}; your role cannot approve it.`);
   }
   return { ok: true };
 }
@@ -480,13 +480,16 @@ function personId(actor: Actor): string | null {
 }
 
 /**
- * Whether the actor holds a role the party names. Fallback roles count for approving and acting
- * (where nobody holds the main role, the fallback person does), but not for skipping approval:
- * the directory, not the actor, decides that nobody holds the main role.
+ * Whether the actor holds a role the party names for the actor's kind of agency (the rule
+ * matching uses: `rolesFor`). Fallback roles count for approving and acting (where nobody holds
+ * the main role, the fallback person does), but not for skipping approval: the directory, not
+ * the actor, decides that nobody holds the main role.
  */
 function holdsRole(actor: Actor, party: Party, which: 'primary' | 'any' = 'any'): boolean {
-  const roles: Role[] = which === 'primary' ? party.roles : [...party.roles, ...party.fallbackRoles];
-  return actor.kind === 'person' && roles.includes(actor.role);
+  if (actor.kind !== 'person') return false;
+  const main = rolesFor(party, actor.agencyKind);
+  const roles: Role[] = which === 'primary' ? main : [...main, ...party.fallbackRoles];
+  return roles.includes(actor.role);
 }
 
 function isParticipant(state: CaseState, actor: Actor): boolean {
@@ -524,8 +527,8 @@ function sideOf(state: CaseState, actor: Actor): Side | null {
   return null;
 }
 
-function describeParty(party: Party): string {
-  return party.roles.map((r) => ROLES[r].toLowerCase()).join(' or ');
+function describeParty(party: Party, kind: AgencyKind | undefined): string {
+  return rolesFor(party, kind).map((r) => ROLES[r].toLowerCase()).join(' or ');
 }
 
 // ---- small helpers -----------------------------------------------------------------------
