@@ -147,7 +147,8 @@ export class Escalations {
     return state.current ? state.current.number + 1 : (state.policy.stages[0]?.number ?? 1);
   }
 
-  async request(ref: string, person: Person, toStage: number, note: string, why?: EscalationReason): Promise<StepResult> {
+  /** Asks for a stage; someone who raises it themself may set an earlier response date (`requestedDue`, as for approve). */
+  async request(ref: string, person: Person, toStage: number, note: string, why?: EscalationReason, requestedDue?: string): Promise<StepResult> {
     const state = await this.loadFor(ref, person);
     if (!state) return stranger(ref);
     const stage = stageOf(state, toStage);
@@ -160,13 +161,18 @@ export class Escalations {
       const found = this.parties(state, toStage, person.id);
       if (!found.ok) return found;
       const raisesIt = actor.kind === 'person' && raising.includes(actor.role);
-      extra = raisesIt ? { parties: found.parties } : { approver: found.parties.raiser };
+      const due = endOfDay(requestedDue);
+      extra = raisesIt ? { parties: found.parties, ...(due ? { requestedDue: due } : {}) } : { approver: found.parties.raiser };
     }
     const reason = why ?? (state.current ? 'not-resolved' : 'already-discussed');
     return result(await this.deps.cases.execute(ref, { type: 'request-escalation', actor, toStage, reason, note, ...extra }));
   }
 
-  async approve(ref: string, person: Person, idempotencyKey?: string): Promise<StepResult> {
+  /**
+   * Approving opens the stage; `requestedDue` is an earlier response date where the procedure
+   * allows one (a day means 17:00 London on it, the end of that working day).
+   */
+  async approve(ref: string, person: Person, idempotencyKey?: string, requestedDue?: string): Promise<StepResult> {
     const state = await this.loadFor(ref, person);
     if (!state) return stranger(ref);
     const pending = state.pendingEscalation;
@@ -177,7 +183,8 @@ export class Escalations {
     if (!found.ok) return found;
     // Whoever approves raises the stage, even when it is a deputy rather than the matched raiser.
     const raiser = participantOf(this.deps.directory, person, actor.kind === 'person' ? actor.role : 'team-manager');
-    return result(await this.deps.cases.execute(ref, { type: 'approve-escalation', actor, parties: { ...found.parties, raiser } }, idempotencyKey));
+    const due = endOfDay(requestedDue);
+    return result(await this.deps.cases.execute(ref, { type: 'approve-escalation', actor, parties: { ...found.parties, raiser }, ...(due ? { requestedDue: due } : {}) }, idempotencyKey));
   }
 
   async returnIt(ref: string, person: Person, comment: string): Promise<StepResult> {
@@ -207,7 +214,7 @@ export class Escalations {
    */
   async respond(ref: string, person: Person, position: string, rationale: string, proposed?: string): Promise<StepResult> {
     if (position !== 'agree' && position !== 'disagree' && position !== 'more-time') return { ok: false, message: 'Choose agree, disagree or more time.' };
-    const proposedDue = proposed && /^\d{4}-\d{2}-\d{2}$/.test(proposed) ? atLondonTime(proposed, 17).toISOString() : proposed;
+    const proposedDue = endOfDay(proposed);
     return this.asReceiver(ref, person, (actor) => ({ type: 'respond', actor, position, rationale, ...(proposedDue ? { proposedDue } : {}) }));
   }
 
@@ -266,4 +273,10 @@ function partRole(state: CaseState, id: string): Role | null {
   if (state.pendingEscalation?.approver?.personId === id) return state.pendingEscalation.approver.role;
   if (state.practitioner.personId === id) return state.practitioner.role;
   return null;
+}
+
+/** A date from a card means 17:00 London on it (the end of that working day); an instant is kept as given. */
+function endOfDay(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? atLondonTime(value, 17).toISOString() : value;
 }

@@ -21,3 +21,14 @@ function startOf(state: CaseState, stageNumber: number, from: Exclude<Timescale,
   const earlier = state.history.find((s) => s.number === from.stage);
   return earlier ? new Date(earlier.openedAt) : now;
 }
+
+/** The response timescale of a stage as it opens: the urgent route's, where it sets one for an urgent case. */
+export function responseTimescale(state: CaseState, stageNumber: number): Timescale | undefined {
+  const urgent = state.urgent ? state.policy.urgentRoute.responseTimescale : undefined;
+  return urgent ?? state.policy.stages.find((s) => s.number === stageNumber)?.response;
+}
+
+/** Whether whoever opens the stage may set an earlier response date ("7 working days or less"). */
+export function allowsEarlierDue(timescale: Timescale | undefined): boolean {
+  return !!timescale && timescale.kind !== 'none' && !!timescale.orSooner;
+}

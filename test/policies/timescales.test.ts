@@ -12,7 +12,8 @@ import type { Policy } from '../../src/domain/policy/schema.js';
 import { parsePolicy } from '../../src/domain/policy/parse.js';
 import { policyRules } from '../../src/domain/policy/rules.js';
 import { CaseDriver } from '../support/case-driver.js';
-import { escalateTo, openCase, respondDisagree } from '../support/walk.js';
+import { actorOf } from '../support/people.js';
+import { escalateTo, openCase, partiesFor, raiserOf, requesterOf, respondDisagree } from '../support/walk.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/timescales.yaml', import.meta.url));
 let policy: Policy;
@@ -80,5 +81,42 @@ describe('a working-day calendar chosen per partnership', () => {
     // Ten working days from the case's opening: Thursday 25 June in England, Friday 26th on the island.
     expect(dueOf(policy)).toBe('2026-06-25T09:00:00.000Z');
     expect(dueOf(manx.policy)).toBe('2026-06-26T09:00:00.000Z');
+  });
+});
+
+describe('"N working days or less": an earlier response date where the procedure allows one', () => {
+  const withSooner = () => {
+    const text = readFileSync(FIXTURE, 'utf8').replace('response: { kind: calendar-days, days: 2, source: "a response within two days" }', 'response: { kind: calendar-days, days: 2, orSooner: { source: "or sooner where the child needs it" }, source: "a response within two days" }');
+    const r = parsePolicy('sooner.yaml', text);
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    return r.policy;
+  };
+  const raiseStage1 = (p: Policy, requestedDue: string) => {
+    const d = new CaseDriver(new Date('2026-11-02T10:00:00Z'));
+    openCase(d, p);
+    const stage = p.stages[0]!;
+    d.do({ type: 'request-escalation', actor: requesterOf(d), toStage: 1, reason: 'not-resolved', note: '', approver: raiserOf(stage) });
+    return { d, approve: { type: 'approve-escalation' as const, actor: actorOf(raiserOf(stage)), parties: partiesFor(stage), requestedDue } };
+  };
+
+  it('records an earlier date the raiser sets, and refuses a later one', () => {
+    const p = withSooner();
+    const later = raiseStage1(p, '2026-11-04T11:00:00Z');
+    expect(later.d.refuses(later.approve, 'invalid')).toBe('The procedure already requires a response by Wed 4 Nov 2026, 10:00; an earlier date can be set, never a later one.');
+    const sooner = raiseStage1(p, '2026-11-03T12:00:00Z');
+    sooner.d.do(sooner.approve);
+    expect(sooner.d.s.current!.responseDue).toBe('2026-11-03T12:00:00.000Z');
+    expect(policyRules(p).filter((r) => r.what === 'or sooner').map((r) => r.quote)).toEqual(['or sooner where the child needs it']);
+  });
+
+  it('refuses any other date where the procedure sets the timescale alone', () => {
+    const { d, approve } = raiseStage1(policy, '2026-11-03T12:00:00Z');
+    expect(d.refuses(approve, 'invalid')).toBe('Timescales test procedure sets the response time at Stage 1; an earlier date cannot be set here.');
+  });
+
+  it('is not accepted on a timescale with no fixed time, with line and column', () => {
+    const text = readFileSync(FIXTURE, 'utf8').replace('response: { kind: calendar-days, days: 2, source: "a response within two days" }', 'response: { kind: none, note: without delay, orSooner: { source: "x" }, source: "a response within two days" }');
+    const r = parsePolicy('none.yaml', text);
+    expect(r.ok ? [] : r.errors).toEqual([expect.stringMatching(/^none\.yaml \(line \d+, column \d+\): stages\[0\]\.response.*orSooner/)]);
   });
 });

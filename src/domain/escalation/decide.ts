@@ -6,7 +6,8 @@
  * An empty event list is a valid answer: it means "already done" (a deadline job that fires
  * twice), so retries are harmless.
  */
-import { dueFor } from '../deadlines.js';
+import { formatHuman } from '../calendar.js';
+import { allowsEarlierDue, dueFor, responseTimescale } from '../deadlines.js';
 import { ROLES, rolesFor, type AgencyKind, type Party, type Role, type Stage } from '../policy/schema.js';
 import type { Command, Decision, Parties, RefusalCode } from './commands.js';
 import type { Participant } from '../matching.js';
@@ -402,13 +403,15 @@ function openStage(
     return refuse('invalid', `At Stage ${stage.number} the concern goes to ${state.receivingAgency.name}.`);
   }
   if (parties.receiver.personId === parties.raiser.personId) return refuse('invalid', 'The raiser and the receiver must be different people.');
-  const urgentTimescale = state.urgent ? state.policy.urgentRoute.responseTimescale : undefined;
-  let responseDue = dueFor(state, stage.number, urgentTimescale ?? stage.response, now);
+  const timescale = responseTimescale(state, stage.number) ?? stage.response;
+  let responseDue = dueFor(state, stage.number, timescale, now);
   if (requestedDue !== undefined) {
+    // "N working days or a shorter timescale that protects the child": only where the procedure says so.
+    if (!allowsEarlierDue(timescale)) return refuse('invalid', `${state.policy.name} sets the response time at Stage ${stage.number}; an earlier date cannot be set here.`);
     const asked = parseInstant(requestedDue);
     if (!asked || asked <= now) return refuse('invalid', 'The requested response date must be a date and time in the future.');
     if (responseDue && asked > responseDue) {
-      return refuse('invalid', `The procedure already requires a response by ${responseDue.toISOString()}; a requested date can only be earlier.`);
+      return refuse('invalid', `The procedure already requires a response by ${formatHuman(responseDue)}; an earlier date can be set, never a later one.`);
     }
     responseDue = asked;
   }

@@ -47,6 +47,7 @@ export function policyRules(p: Policy): Rule[] {
     if (s.raisedBy.via) add(section, 'raised via', party(s.raisedBy.via), s.raisedBy.via);
     add(section, 'received by', party(s.receivedBy), s.receivedBy);
     add(section, 'response', timescale(s.response), s.response);
+    if (s.response.kind !== 'none' && s.response.orSooner) add(section, 'or sooner', 'an earlier response date may be set when the stage opens, never a later one', s.response.orSooner);
     if (s.acknowledgement) add(section, 'acknowledgement', timescale(s.acknowledgement), s.acknowledgement);
     for (const i of s.inform) add(section, 'inform', `${ROLES[i.role]} (${i.why})`, i);
     for (const f of s.forms) add(section, 'form', `${f.name}, issued at this stage`, f);

@@ -102,7 +102,13 @@ export function rolesFor(party: Pick<Party, 'roles' | 'rolesByAgencyKind'>, kind
  */
 export const CountsFrom = z.union([z.literal('stage-opened'), z.literal('case-opened'), z.object({ stage: z.number().int().min(1) }).strict()]);
 export type CountsFrom = z.infer<typeof CountsFrom>;
-const Counted = { countsFrom: CountsFrom.default('stage-opened') };
+/**
+ * "N working days or less": the procedure lets whoever opens the stage set an earlier response
+ * date, when the child's safety needs one. Never a later one.
+ */
+export const OrSooner = z.object({ ...Sourced }).strict();
+export type OrSooner = z.infer<typeof OrSooner>;
+const Counted = { countsFrom: CountsFrom.default('stage-opened'), orSooner: OrSooner.optional() };
 
 export const Timescale = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('working-days'), days: z.number().int().min(1).max(60), ...Counted, ...Sourced }).strict(),
