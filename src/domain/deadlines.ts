@@ -3,14 +3,14 @@
  * counts from: this stage's opening, the case's opening, or an earlier stage's opening (several
  * stages counting from one share a time budget). Kept out of decide so the rule lives in one place.
  */
-import { dueInstant } from './calendar.js';
+import { calendarOf, dueInstant } from './calendar.js';
 import type { CaseState } from './escalation/state.js';
 import type { Timescale } from './policy/schema.js';
 
 /** The due instant, or null where the procedure sets no fixed time. */
 export function dueFor(state: CaseState, stageNumber: number, timescale: Timescale, now: Date): Date | null {
   if (timescale.kind === 'none') return null;
-  return dueInstant(startOf(state, stageNumber, timescale.countsFrom, now), timescale, state.policy.region);
+  return dueInstant(startOf(state, stageNumber, timescale.countsFrom, now), timescale, calendarOf(state.policy));
 }
 
 function startOf(state: CaseState, stageNumber: number, from: Exclude<Timescale, { kind: 'none' }>['countsFrom'], now: Date): Date {

@@ -120,3 +120,35 @@ describe('"N working days or less": an earlier response date where the procedure
     expect(r.ok ? [] : r.errors).toEqual([expect.stringMatching(/^none\.yaml \(line \d+, column \d+\): stages\[0\]\.response.*orSooner/)]);
   });
 });
+
+describe('a council’s own local holidays in the working-day calendar', () => {
+  const LOCAL = 'document: timescales.txt\nlocalHolidays:\n  - { date: 2026-11-09, name: Council closure day, source: "the council offices are closed on 9 November" }';
+  const withLocal = (extra = '') => parsePolicy('local.yaml', readFileSync(FIXTURE, 'utf8').replace('document: timescales.txt', LOCAL + extra));
+
+  it('skips the listed day when counting working days, beside the bank holidays', () => {
+    const local = withLocal();
+    if (!local.ok) throw new Error(local.errors.join('\n'));
+    const dueOf = (p: Policy) => {
+      const d = new CaseDriver(new Date('2026-11-02T10:00:00Z')); // Monday
+      openCase(d, p);
+      escalateTo(d, p, 1);
+      d.at('2026-11-03T10:00:00Z');
+      respondDisagree(d, p);
+      escalateTo(d, p, 2);
+      return d.s.current!.responseDue;
+    };
+    // Ten working days from Monday 2 November: Monday 16th, or Tuesday 17th with the 9th closed.
+    expect(dueOf(policy)).toBe('2026-11-16T10:00:00.000Z');
+    expect(dueOf(local.policy)).toBe('2026-11-17T10:00:00.000Z');
+    expect(policyRules(local.policy).filter((r) => r.what === 'local holiday').map((r) => [r.encoded, r.quote])).toEqual([
+      ['2026-11-09, Council closure day: not a working day', 'the council offices are closed on 9 November'],
+    ]);
+  });
+
+  it('refuses a date that is not one, and a day listed twice, with line and column', () => {
+    const bad = parsePolicy('bad.yaml', readFileSync(FIXTURE, 'utf8').replace('document: timescales.txt', LOCAL.replace('2026-11-09', '2026-02-30')));
+    expect(bad.ok ? [] : bad.errors).toEqual([expect.stringMatching(/^bad\.yaml \(line 10, column \d+\): localHolidays\[0\]\.date: must be a date, YYYY-MM-DD$/)]);
+    const twice = withLocal('\n  - { date: 2026-11-09, name: Again, source: "x" }');
+    expect(twice.ok ? [] : twice.errors).toEqual([expect.stringMatching(/^local\.yaml \(line 11, column \d+\): localHolidays\[1\]\.date: 2026-11-09 is listed twice$/)]);
+  });
+});

@@ -32,6 +32,7 @@ export function policyRules(p: Policy): Rule[] {
     `${u.question} -> ${u.guidance} Contacts: ${u.contacts.map((c) => c.replace(/-/g, ' ')).join(', ')}.${u.opensCase ? ` Opens an urgent case, which may start at Stage ${u.maxStartStage}.` : ' No case is opened.'}${u.responseTimescale ? ` Every stage of an urgent case: ${timescale(u.responseTimescale)}.` : ''}`,
     u,
   );
+  for (const h of p.localHolidays) add('Working days', 'local holiday', `${h.date}, ${h.name}: not a working day`, h);
   for (const a of p.areasOfDisagreement) add('Areas of disagreement', 'area', a.label, a);
   for (const c of p.preEscalationChecks) add('Before escalating', 'check', c.question, c);
   if (p.informalAttempt) add('Informal attempt', 'informal attempt', p.informalAttempt.description, p.informalAttempt);
