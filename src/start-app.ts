@@ -19,6 +19,7 @@ import { ScheduledJobs } from './app/scheduled-jobs.js';
 import { undeliverableSummary, type UndeliverableRecord } from './app/undeliverable.js';
 import type { Store } from './app/store.js';
 import type { Config } from './config.js';
+import { calendarOf } from './domain/calendar.js';
 import type { Directory } from './domain/directory.js';
 import { directoryAllowList } from './domain/personal-data.js';
 import { safeError } from './app/safe-error.js';
@@ -136,7 +137,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     recordUndeliverablePrompt();
     log.error({ prompt: r }, 'a prompt could not be delivered after every try; the person\'s manager has been told');
   };
-  const jobs: ScheduledJobs = new ScheduledJobs({ cases, store, queue, notifier, directory, clock, region: policy.region, settings, onError, onUndeliverable });
+  const jobs: ScheduledJobs = new ScheduledJobs({ cases, store, queue, notifier, directory, clock, region: calendarOf(policy), settings, onError, onUndeliverable });
 
   const synced = await jobs.syncAll();
   await queue.start(async (job, attempt) => {

@@ -167,7 +167,7 @@ export class CaseFlow implements Notifier {
   private async step(person: Person, verb: string, ref: string, data: Data): Promise<Acted & { already?: boolean }> {
     switch (verb as CaseVerb) {
       case 'escalation.approve':
-        return this.approve(person, ref);
+        return this.approve(person, ref, str(data, 'requestedDue') || undefined);
       case 'escalation.return':
         return this.returnIt(person, ref, str(data, 'comment'));
       case 'escalation.resolve-within':
@@ -199,8 +199,8 @@ export class CaseFlow implements Notifier {
     }
   }
 
-  private async approve(person: Person, ref: string): Promise<Acted> {
-    const r = await this.deps.escalations.approve(ref, person);
+  private async approve(person: Person, ref: string, requestedDue?: string): Promise<Acted> {
+    const r = await this.deps.escalations.approve(ref, person, undefined, requestedDue);
     // A refusal (not theirs to approve, or already decided) changes nothing and says why.
     if (!r.ok) return this.refusedStep(ref, r);
     const stage = r.state.current!;

@@ -5,7 +5,8 @@
  */
 import type { CaseEvent } from '../domain/escalation/events.js';
 import type { CaseState } from '../domain/escalation/state.js';
-import { dueInstant, formatHuman } from '../domain/calendar.js';
+import { formatHuman } from '../domain/calendar.js';
+import { allowsEarlierDue, dueFor, responseTimescale } from '../domain/deadlines.js';
 import type { Participant } from '../domain/matching.js';
 import type { Timescale } from '../domain/policy/schema.js';
 import { londonTime } from './replies.js';
@@ -22,7 +23,8 @@ const WHAT: Record<string, string> = {
 };
 
 export type HistoryLine = { at: string; who: string; what: string };
-export type ApprovalView = { caseRef: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; raisedBy: string; concern: string; history: HistoryLine[] };
+/** `earlierDue`: the procedure lets the approver set an earlier response date ("7 working days or less"). */
+export type ApprovalView = { caseRef: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; earlierDue: boolean; raisedBy: string; concern: string; history: HistoryLine[] };
 export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; concern: string; acknowledged: boolean; history: HistoryLine[] };
 export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; nextStage: number; nextWho: string };
 export type DecidedView = { caseRef: string; stageNumber: string; stageName: string; decision: string; decidedBy: string; decidedAt: string; comment?: string };
@@ -67,7 +69,8 @@ export function historyOf(events: CaseEvent[]): HistoryLine[] {
 export function approvalView(state: CaseState, events: CaseEvent[], now: Date): CardView {
   const pending = state.pendingEscalation!;
   const stage = state.policy.stages.find((s) => s.number === pending.toStage)!;
-  const due = dueInstant(now, stage.response, state.policy.region);
+  const timescale = responseTimescale(state, stage.number) ?? stage.response;
+  const due = dueFor(state, stage.number, timescale, now);
   const by = pending.requestedBy.kind === 'person' ? `${pending.requestedBy.name}, ${pending.requestedBy.agencyName}` : pending.requestedBy.name;
   return {
     card: 'approval',
@@ -76,7 +79,8 @@ export function approvalView(state: CaseState, events: CaseEvent[], now: Date): 
       receivingAgency: state.receivingAgency.name,
       stageNumber: stage.number,
       stageName: stage.name,
-      due: due ? `${timescaleText(stage.response)}: a response by ${formatHuman(due)} if raised now` : timescaleText(stage.response),
+      due: due ? `${timescaleText(timescale)}: a response by ${formatHuman(due)} if raised now` : timescaleText(timescale),
+      earlierDue: allowsEarlierDue(timescale),
       raisedBy: by,
       concern: `${state.intake.decisionChallenged} We ask for: ${state.intake.aim}`,
       history: historyOf(events),

@@ -12,16 +12,22 @@ import type { Parties } from '../domain/escalation/commands.js';
 import { partsOf } from '../domain/escalation/decide.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { atLondonTime } from '../domain/calendar.js';
-import { personById, type Directory, type Person } from '../domain/directory.js';
+import { agencyById, personById, type Directory, type Person } from '../domain/directory.js';
 import { matchParties, participantOf, type Participant } from '../domain/matching.js';
-import type { Role, Stage } from '../domain/policy/schema.js';
+import { rolesFor, type Party, type Role, type Stage } from '../domain/policy/schema.js';
 import type { Cases, Outcome } from './cases.js';
 
-/** The person as the actor of a step, in the first of their roles the step calls for. */
-export function actorAs(directory: Directory, person: Person, wanted: Role[] = []): Actor {
-  const role = person.roles.find((r) => wanted.includes(r)) ?? person.roles[0] ?? 'practitioner';
+/**
+ * The person as the actor of a step, in the first of their roles the step calls for: the roles a
+ * party names for the kind of their agency (`rolesFor`, the rule matching and decide use), then
+ * its fallback roles. The agency's kind goes with the actor, so decide checks the same roles.
+ */
+export function actorAs(directory: Directory, person: Person, wanted: Role[] | Party = []): Actor {
+  const kind = agencyById(directory, person.agencyId)?.kind;
+  const roles = Array.isArray(wanted) ? wanted : [...rolesFor(wanted, kind), ...wanted.fallbackRoles];
+  const role = person.roles.find((r) => roles.includes(r)) ?? person.roles[0] ?? 'practitioner';
   const p = participantOf(directory, person, role);
-  return { kind: 'person', personId: p.personId, name: p.name, role: p.role, agencyId: p.agencyId, agencyName: p.agencyName };
+  return { kind: 'person', personId: p.personId, name: p.name, role: p.role, agencyId: p.agencyId, agencyName: p.agencyName, ...(kind ? { agencyKind: kind } : {}) };
 }
 
 const stageOf = (state: CaseState, n: number): Stage | undefined => state.policy.stages.find((s) => s.number === n);
@@ -141,35 +147,44 @@ export class Escalations {
     return state.current ? state.current.number + 1 : (state.policy.stages[0]?.number ?? 1);
   }
 
-  async request(ref: string, person: Person, toStage: number, note: string, why?: EscalationReason): Promise<StepResult> {
+  /** Asks for a stage; someone who raises it themself may set an earlier response date (`requestedDue`, as for approve). */
+  async request(ref: string, person: Person, toStage: number, note: string, why?: EscalationReason, requestedDue?: string): Promise<StepResult> {
     const state = await this.loadFor(ref, person);
     if (!state) return stranger(ref);
     const stage = stageOf(state, toStage);
-    const actor = actorAs(this.deps.directory, person, stage ? [...stage.raisedBy.roles] : []);
+    const kind = agencyById(this.deps.directory, person.agencyId)?.kind;
+    const raising = stage ? rolesFor(stage.raisedBy, kind) : [];
+    const actor = actorAs(this.deps.directory, person, raising);
     // Someone who raises the stage themselves names the parties; anyone else asks the matched raiser to approve.
     let extra = {};
     if (stage) {
       const found = this.parties(state, toStage, person.id);
       if (!found.ok) return found;
-      const raisesIt = actor.kind === 'person' && stage.raisedBy.roles.includes(actor.role);
-      extra = raisesIt ? { parties: found.parties } : { approver: found.parties.raiser };
+      const raisesIt = actor.kind === 'person' && raising.includes(actor.role);
+      const due = endOfDay(requestedDue);
+      extra = raisesIt ? { parties: found.parties, ...(due ? { requestedDue: due } : {}) } : { approver: found.parties.raiser };
     }
     const reason = why ?? (state.current ? 'not-resolved' : 'already-discussed');
     return result(await this.deps.cases.execute(ref, { type: 'request-escalation', actor, toStage, reason, note, ...extra }));
   }
 
-  async approve(ref: string, person: Person, idempotencyKey?: string): Promise<StepResult> {
+  /**
+   * Approving opens the stage; `requestedDue` is an earlier response date where the procedure
+   * allows one (a day means 17:00 London on it, the end of that working day).
+   */
+  async approve(ref: string, person: Person, idempotencyKey?: string, requestedDue?: string): Promise<StepResult> {
     const state = await this.loadFor(ref, person);
     if (!state) return stranger(ref);
     const pending = state.pendingEscalation;
     if (!pending || pending.requestedBy.kind !== 'person') return { ok: false, message: 'No escalation is waiting for approval.', code: 'already-done' };
     const stage = stageOf(state, pending.toStage)!;
-    const actor = actorAs(this.deps.directory, person, [...stage.raisedBy.roles, ...stage.raisedBy.fallbackRoles]);
+    const actor = actorAs(this.deps.directory, person, stage.raisedBy);
     const found = this.parties(state, pending.toStage, pending.requestedBy.personId);
     if (!found.ok) return found;
     // Whoever approves raises the stage, even when it is a deputy rather than the matched raiser.
     const raiser = participantOf(this.deps.directory, person, actor.kind === 'person' ? actor.role : 'team-manager');
-    return result(await this.deps.cases.execute(ref, { type: 'approve-escalation', actor, parties: { ...found.parties, raiser } }, idempotencyKey));
+    const due = endOfDay(requestedDue);
+    return result(await this.deps.cases.execute(ref, { type: 'approve-escalation', actor, parties: { ...found.parties, raiser }, ...(due ? { requestedDue: due } : {}) }, idempotencyKey));
   }
 
   async returnIt(ref: string, person: Person, comment: string): Promise<StepResult> {
@@ -184,7 +199,7 @@ export class Escalations {
   private async asApprover(ref: string, person: Person, command: (actor: Actor) => Step): Promise<StepResult> {
     return this.run(ref, person, (state) => {
       const stage = state.pendingEscalation ? stageOf(state, state.pendingEscalation.toStage) : undefined;
-      return command(actorAs(this.deps.directory, person, stage ? [...stage.raisedBy.roles, ...stage.raisedBy.fallbackRoles] : []));
+      return command(actorAs(this.deps.directory, person, stage ? stage.raisedBy : []));
     });
   }
 
@@ -199,7 +214,7 @@ export class Escalations {
    */
   async respond(ref: string, person: Person, position: string, rationale: string, proposed?: string): Promise<StepResult> {
     if (position !== 'agree' && position !== 'disagree' && position !== 'more-time') return { ok: false, message: 'Choose agree, disagree or more time.' };
-    const proposedDue = proposed && /^\d{4}-\d{2}-\d{2}$/.test(proposed) ? atLondonTime(proposed, 17).toISOString() : proposed;
+    const proposedDue = endOfDay(proposed);
     return this.asReceiver(ref, person, (actor) => ({ type: 'respond', actor, position, rationale, ...(proposedDue ? { proposedDue } : {}) }));
   }
 
@@ -222,7 +237,7 @@ export class Escalations {
       if (!state.current) return { ok: false, message: `Case ${ref} has no stage open.` };
       const stage = stageOf(state, state.current.number)!;
       const party = person.agencyId === state.receivingAgency.id ? stage.receivedBy : stage.raisedBy;
-      return command(actorAs(this.deps.directory, person, [...party.roles, ...party.fallbackRoles]));
+      return command(actorAs(this.deps.directory, person, party));
     });
   }
 
@@ -230,7 +245,7 @@ export class Escalations {
     return this.run(ref, person, (state) => {
       if (!state.current) return { ok: false, message: `Case ${ref} has no stage open.` };
       const stage = stageOf(state, state.current.number)!;
-      return command(actorAs(this.deps.directory, person, [...stage.receivedBy.roles, ...stage.receivedBy.fallbackRoles]));
+      return command(actorAs(this.deps.directory, person, stage.receivedBy));
     });
   }
 
@@ -258,4 +273,10 @@ function partRole(state: CaseState, id: string): Role | null {
   if (state.pendingEscalation?.approver?.personId === id) return state.pendingEscalation.approver.role;
   if (state.practitioner.personId === id) return state.practitioner.role;
   return null;
+}
+
+/** A date from a card means 17:00 London on it (the end of that working day); an instant is kept as given. */
+function endOfDay(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? atLondonTime(value, 17).toISOString() : value;
 }

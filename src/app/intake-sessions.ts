@@ -142,7 +142,7 @@ export class IntakeSessions {
     const practitioner = participantOf(directory, person, 'practitioner');
     const outcome = await this.deps.cases.execute(ref, {
       type: 'open-case',
-      actor: { kind: 'person', personId: person.id, name: person.name, role: 'practitioner', agencyId: own.id, agencyName: own.name },
+      actor: { kind: 'person', personId: person.id, name: person.name, role: 'practitioner', agencyId: own.id, agencyName: own.name, agencyKind: own.kind },
       ref,
       policy,
       practitioner,

@@ -5,9 +5,8 @@
  * the stage and the instant it is about, so a job is unique per case and stage, and one that
  * fires twice is recognised by the handler (the domain records a lapse once).
  */
-import { addWorkingDays, atLondonTime, formatIsoLondon, isWorkingDay, subtractWorkingDays } from '../domain/calendar.js';
+import { addWorkingDays, atLondonTime, calendarOf, formatIsoLondon, isWorkingDay, subtractWorkingDays, type WorkingCalendar } from '../domain/calendar.js';
 import type { CaseState } from '../domain/escalation/state.js';
-import type { Region } from '../domain/policy/schema.js';
 
 export const JOB_NAMES = ['stage-reminder', 'response-deadline', 'acknowledgement-deadline', 'actions-review', 'debrief-prompt', 'board-digest'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
@@ -39,7 +38,7 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   digestHour: 8,
 };
 
-function isOfficeHours(t: Date, region: Region, settings: JobSettings): boolean {
+function isOfficeHours(t: Date, region: WorkingCalendar, settings: JobSettings): boolean {
   const hour = Number(formatIsoLondon(t).slice(11, 13));
   return isWorkingDay(t, region) && hour >= settings.officeHours.from && hour < settings.officeHours.to;
 }
@@ -49,7 +48,7 @@ export function planJobs(state: CaseState, settings: JobSettings = DEFAULT_JOB_S
   const ref = state.ref;
   const add = (name: JobName, runAt: Date, stage: number | null, due: string | null) =>
     jobs.push({ key: `${ref}|${name}|${stage ?? '-'}|${runAt.toISOString()}`, name, runAt: runAt.toISOString(), data: { ref, stage, due } });
-  const region = state.policy.region;
+  const region = calendarOf(state.policy);
   const cur = state.current;
 
   if (state.phase === 'stage-open' && cur) {
@@ -85,7 +84,7 @@ export function planJobs(state: CaseState, settings: JobSettings = DEFAULT_JOB_S
  * The next Board digest after `after`: the digest hour of the next working day (today's, if it
  * is still to come). Each digest schedules the next, so bank holidays are skipped by the calendar.
  */
-export function planDigest(after: Date, region: Region, settings: JobSettings = DEFAULT_JOB_SETTINGS): PlannedJob {
+export function planDigest(after: Date, region: WorkingCalendar, settings: JobSettings = DEFAULT_JOB_SETTINGS): PlannedJob {
   let day = formatIsoLondon(after).slice(0, 10);
   let runAt = atLondonTime(day, settings.digestHour);
   while (runAt <= after || !isWorkingDay(runAt, region)) {

@@ -12,7 +12,7 @@ import { formatHuman } from '../domain/calendar.js';
 import type { Directory } from '../domain/directory.js';
 import type { Actor, CaseEvent } from '../domain/escalation/events.js';
 import type { CaseState } from '../domain/escalation/state.js';
-import type { Region } from '../domain/policy/schema.js';
+import type { WorkingCalendar } from '../domain/calendar.js';
 import type { CaseSummary } from './case-summary.js';
 import type { Cases } from './cases.js';
 import type { Clock } from './clock.js';
@@ -31,8 +31,8 @@ export type ScheduledJobsDeps = {
   notifier: Notifier;
   directory: Directory;
   clock: Clock;
-  /** The partnership's calendar, for the digest. */
-  region: Region;
+  /** The partnership's working days (its region's bank holidays and any local ones), for the digest. */
+  region: WorkingCalendar;
   settings?: JobSettings;
   /** Where a failure that must not stop the caller is reported. */
   onError?: (message: string, error: unknown) => void;

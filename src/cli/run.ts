@@ -14,7 +14,7 @@ import { migratePolicyDocument } from '../domain/policy/migrate.js';
 import { parsePolicy } from '../domain/policy/parse.js';
 import { loadConfig } from '../config.js';
 import { openStore } from '../store/open-store.js';
-import { dueInstant, formatHuman, formatIsoLondon } from '../domain/calendar.js';
+import { calendarOf, dueInstant, formatHuman, formatIsoLondon } from '../domain/calendar.js';
 import { FORMAT_VERSION, Region } from '../domain/policy/schema.js';
 import { timescale } from '../domain/policy/rules.js';
 import { describeFindings, directoryAllowList, findIdentifying, type TextField } from '../domain/personal-data.js';
@@ -169,7 +169,8 @@ async function deadline(args: string[], out: (s: string) => void) {
   if (!region) throw new UsageError(`--region must be one of ${Region.options.join(', ')}.`);
   const from = new Date(values.from);
   const t = stage.response;
-  const due = dueInstant(from, t, region);
+  // The policy's own local holidays count unless another region is asked for.
+  const due = dueInstant(from, t, values.region === undefined ? calendarOf(policy) : region);
   if (values.json) {
     out(
       JSON.stringify({

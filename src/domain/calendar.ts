@@ -20,6 +20,17 @@
 import Holidays from 'date-holidays';
 import type { Region, TimescaleInput } from './policy/schema.js';
 
+/**
+ * Whose working days: a region's bank holidays, and where a partnership lists them, its council's
+ * own non-working days (YYYY-MM-DD, London days) on top.
+ */
+export type WorkingCalendar = Region | { region: Region; closedDays: readonly string[] };
+
+/** A policy's calendar: its region, with its local holidays. */
+export function calendarOf(p: { region: Region; localHolidays?: readonly { date: string }[] }): WorkingCalendar {
+  return p.localHolidays?.length ? { region: p.region, closedDays: p.localHolidays.map((h) => h.date) } : p.region;
+}
+
 const ZONE = 'Europe/London';
 /** The `date-holidays` country and state of each region. */
 const HOLIDAYS_OF: Record<Region, [string, string?]> = {
@@ -98,10 +109,25 @@ function bankHolidays(region: Region, year: number): Set<DayNumber> {
   return set;
 }
 
-function isWorkingDayNumber(d: DayNumber, region: Region): boolean {
+const closedCache = new WeakMap<readonly string[], Set<DayNumber>>();
+function closedDays(dates: readonly string[]): Set<DayNumber> {
+  let set = closedCache.get(dates);
+  if (!set) {
+    set = new Set(dates.map((iso) => {
+      const [y, m, d] = iso.split('-').map(Number);
+      return dayOf({ year: y!, month: m!, day: d! });
+    }));
+    closedCache.set(dates, set);
+  }
+  return set;
+}
+
+function isWorkingDayNumber(d: DayNumber, calendar: WorkingCalendar): boolean {
   const weekday = new Date(d * MS_PER_DAY).getUTCDay();
   if (weekday === 0 || weekday === 6) return false;
-  return !bankHolidays(region, dateOfDay(d).year).has(d);
+  const region = typeof calendar === 'string' ? calendar : calendar.region;
+  if (bankHolidays(region, dateOfDay(d).year).has(d)) return false;
+  return typeof calendar === 'string' || !closedDays(calendar.closedDays).has(d);
 }
 
 function checkDays(days: number) {
@@ -109,11 +135,11 @@ function checkDays(days: number) {
 }
 
 /** Whether the London calendar day of `instant` is a working day of the region. */
-export function isWorkingDay(instant: Date, region: Region): boolean {
+export function isWorkingDay(instant: Date, region: WorkingCalendar): boolean {
   return isWorkingDayNumber(dayOf(londonParts(instant)), region);
 }
 
-function shiftWorkingDays(instant: Date, days: number, region: Region, direction: 1 | -1): Date {
+function shiftWorkingDays(instant: Date, days: number, region: WorkingCalendar, direction: 1 | -1): Date {
   checkDays(days);
   const p = londonParts(instant);
   let d = dayOf(p);
@@ -125,12 +151,12 @@ function shiftWorkingDays(instant: Date, days: number, region: Region, direction
 }
 
 /** Same London wall-clock time on the N-th working day after the instant's London day. */
-export function addWorkingDays(from: Date, days: number, region: Region): Date {
+export function addWorkingDays(from: Date, days: number, region: WorkingCalendar): Date {
   return shiftWorkingDays(from, days, region, 1);
 }
 
 /** Same London wall-clock time on the N-th working day before (for "one working day before"). */
-export function subtractWorkingDays(instant: Date, days: number, region: Region): Date {
+export function subtractWorkingDays(instant: Date, days: number, region: WorkingCalendar): Date {
   return shiftWorkingDays(instant, days, region, -1);
 }
 
@@ -152,7 +178,7 @@ export function addHours(from: Date, hours: number): Date {
 
 /** When a timescale that starts at `from` is due; null where the procedure sets no fixed time. */
 /** (What the timescale counts from is the caller's business: see ./deadlines.) */
-export function dueInstant(from: Date, timescale: TimescaleInput, region: Region): Date | null {
+export function dueInstant(from: Date, timescale: TimescaleInput, region: WorkingCalendar): Date | null {
   switch (timescale.kind) {
     case 'working-days':
       return addWorkingDays(from, timescale.days, region);
@@ -166,7 +192,7 @@ export function dueInstant(from: Date, timescale: TimescaleInput, region: Region
 }
 
 /** Working days after `from`'s London day up to and including `to`'s (0 when `to` is not later). */
-export function workingDaysBetween(from: Date, to: Date, region: Region): number {
+export function workingDaysBetween(from: Date, to: Date, region: WorkingCalendar): number {
   const start = dayOf(londonParts(from));
   const end = dayOf(londonParts(to));
   let n = 0;

@@ -12,6 +12,12 @@ export const DIRECT_VERBS = ['escalation.approve', 'stage.acknowledge', 'resolut
 /** Buttons whose step needs input: the app opens `inputModal(verb, …)` on click. */
 export const MODAL_VERBS = ['escalation.return', 'escalation.resolve-within', 'stage.respond', 'resolution.propose', 'resolution.reject', 'lapse.extend'] as const;
 
+/**
+ * Inputs carried in a message rather than a modal (the approval's earlier response date): picking
+ * one is only acknowledged; its value reaches the step with the button's click (`state.values`).
+ */
+export const MESSAGE_INPUTS = ['requestedDue'] as const;
+
 export type DirectVerb = (typeof DIRECT_VERBS)[number];
 export type ModalVerb = (typeof MODAL_VERBS)[number];
 export type Verb = DirectVerb | ModalVerb;
@@ -137,6 +143,11 @@ function layout(view: CardView): Layout {
           ...facts([['Case', d.caseRef], ['Stage', `${d.stageNumber}: ${d.stageName}`], ['Due', d.due], ['Raised by', d.raisedBy]]),
           ...sections(d.concern),
           history(d.history),
+          d.earlierDue && {
+            type: 'section',
+            text: mrkdwnText('An earlier response date, if the child’s safety needs one (optional; never later than the due date above), then Approve:'),
+            accessory: { type: 'datepicker', action_id: 'requestedDue' },
+          },
           actions(
             act('Approve', 'escalation.approve', d.caseRef, 'primary'),
             act('Return…', 'escalation.return', d.caseRef),

@@ -24,6 +24,8 @@ const Interaction = z.object({
   channel: z.object({ id }).optional(),
   container: z.object({ type: z.string().max(64), message_ts: z.string().max(64).optional() }).optional(),
   message: z.object({ thread_ts: z.string().max(64).optional() }).optional(),
+  // What was picked in a message (a date on the approval), bounded like a window's inputs.
+  state: z.object({ values: z.record(z.string(), z.record(z.string(), z.looseObject({ value: z.string().max(MAX_TEXT).nullish(), selected_date: z.string().max(10).nullish() }))) }).optional(),
   view: z
     .object({
       id,

@@ -22,7 +22,7 @@ import type { IntakeSessions } from '../app/intake-sessions.js';
 import type { Messenger } from '../app/messenger.js';
 import type { Store } from '../app/store.js';
 import { findPersonBySlackId, type Directory, type Person } from '../domain/directory.js';
-import { actions, button, DIRECT_VERBS, inputModal, inputsOf, messageOf, MODAL_VERBS, sections, type ModalVerb, type Origin } from './blocks.js';
+import { actions, button, DIRECT_VERBS, inputModal, inputsOf, MESSAGE_INPUTS, messageOf, MODAL_VERBS, sections, type ModalVerb, type Origin } from './blocks.js';
 import { homeView } from './home-view.js';
 import { intakeModal } from './intake-modals.js';
 import { slackChannel, THREAD_CASES, type SlackChannel } from './slack-channel.js';
@@ -190,10 +190,16 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
     });
   };
   const originOf = (body: BlockAction) => (body.container?.type === 'message' && body.channel ? { channel: body.channel.id, ts: body.container.message_ts as string, thread: (body.message as { thread_ts?: string } | undefined)?.thread_ts } : null);
+  for (const id of MESSAGE_INPUTS) {
+    registered.actions.push(id);
+    app.action(id, async ({ ack }) => ack());
+  }
   for (const verb of DIRECT_VERBS) {
     if (verb === 'intake.start') continue;
     action(verb, async (person, body, ref) => {
-      const acted = await flow.act(person, verb, { caseRef: ref });
+      // What was picked in the message (an earlier response date on the approval) goes with the click.
+      const picked = inputsOf((body.state?.values ?? {}) as Record<string, Record<string, unknown>>);
+      const acted = await flow.act(person, verb, { ...picked, caseRef: ref });
       if (SHOWS.has(verb)) return client.views.open({ trigger_id: body.trigger_id, view: windowOf(acted.view) });
       return settle(person, acted, originOf(body), ref);
     });

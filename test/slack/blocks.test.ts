@@ -208,7 +208,7 @@ describe('messages', () => {
     const views: CardView[] = [
       {
         card: 'approval',
-        data: { caseRef: REF, receivingAgency: long(300), stageNumber: 2, stageName: long(3000), due: long(3000), raisedBy: long(3000), concern: `${long(10_000)} <b>&`, history },
+        data: { caseRef: REF, receivingAgency: long(300), stageNumber: 2, stageName: long(3000), due: long(3000), earlierDue: true, raisedBy: long(3000), concern: `${long(10_000)} <b>&`, history },
       },
       {
         card: 'response',

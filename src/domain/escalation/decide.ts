@@ -6,8 +6,9 @@
  * An empty event list is a valid answer: it means "already done" (a deadline job that fires
  * twice), so retries are harmless.
  */
-import { dueFor } from '../deadlines.js';
-import { ROLES, type Party, type Role, type Stage } from '../policy/schema.js';
+import { formatHuman } from '../calendar.js';
+import { allowsEarlierDue, dueFor, responseTimescale } from '../deadlines.js';
+import { ROLES, rolesFor, type AgencyKind, type Party, type Role, type Stage } from '../policy/schema.js';
 import type { Command, Decision, Parties, RefusalCode } from './commands.js';
 import type { Participant } from '../matching.js';
 import type { Actor, AgreedAction, CaseEvent, EscalationReason, HandOverAuthority, HandOverPart, PromptKind, Side } from './events.js';
@@ -402,13 +403,15 @@ function openStage(
     return refuse('invalid', `At Stage ${stage.number} the concern goes to ${state.receivingAgency.name}.`);
   }
   if (parties.receiver.personId === parties.raiser.personId) return refuse('invalid', 'The raiser and the receiver must be different people.');
-  const urgentTimescale = state.urgent ? state.policy.urgentRoute.responseTimescale : undefined;
-  let responseDue = dueFor(state, stage.number, urgentTimescale ?? stage.response, now);
+  const timescale = responseTimescale(state, stage.number) ?? stage.response;
+  let responseDue = dueFor(state, stage.number, timescale, now);
   if (requestedDue !== undefined) {
+    // "N working days or a shorter timescale that protects the child": only where the procedure says so.
+    if (!allowsEarlierDue(timescale)) return refuse('invalid', `${state.policy.name} sets the response time at Stage ${stage.number}; an earlier date cannot be set here.`);
     const asked = parseInstant(requestedDue);
     if (!asked || asked <= now) return refuse('invalid', 'The requested response date must be a date and time in the future.');
     if (responseDue && asked > responseDue) {
-      return refuse('invalid', `The procedure already requires a response by ${responseDue.toISOString()}; a requested date can only be earlier.`);
+      return refuse('invalid', `The procedure already requires a response by ${formatHuman(responseDue)}; an earlier date can be set, never a later one.`);
     }
     responseDue = asked;
   }
@@ -442,7 +445,7 @@ function mayApprove(state: CaseState, stage: Stage, pending: NonNullable<CaseSta
     return pending.approver.personId === actor.personId ? { ok: true } : notAllowed(`${pending.approver.name} was asked to approve this.`);
   }
   if (!holdsRole(actor, stage.raisedBy)) {
-    return notAllowed(`Stage ${stage.number} is raised by ${describeParty(stage.raisedBy)}; your role cannot approve it.`);
+    return notAllowed(`Stage ${stage.number} is raised by ${describeParty(stage.raisedBy, actor.agencyKind)}; your role cannot approve it.`);
   }
   return { ok: true };
 }
@@ -480,13 +483,16 @@ function personId(actor: Actor): string | null {
 }
 
 /**
- * Whether the actor holds a role the party names. Fallback roles count for approving and acting
- * (where nobody holds the main role, the fallback person does), but not for skipping approval:
- * the directory, not the actor, decides that nobody holds the main role.
+ * Whether the actor holds a role the party names for the actor's kind of agency (the rule
+ * matching uses: `rolesFor`). Fallback roles count for approving and acting (where nobody holds
+ * the main role, the fallback person does), but not for skipping approval: the directory, not
+ * the actor, decides that nobody holds the main role.
  */
 function holdsRole(actor: Actor, party: Party, which: 'primary' | 'any' = 'any'): boolean {
-  const roles: Role[] = which === 'primary' ? party.roles : [...party.roles, ...party.fallbackRoles];
-  return actor.kind === 'person' && roles.includes(actor.role);
+  if (actor.kind !== 'person') return false;
+  const main = rolesFor(party, actor.agencyKind);
+  const roles: Role[] = which === 'primary' ? main : [...main, ...party.fallbackRoles];
+  return roles.includes(actor.role);
 }
 
 function isParticipant(state: CaseState, actor: Actor): boolean {
@@ -524,8 +530,8 @@ function sideOf(state: CaseState, actor: Actor): Side | null {
   return null;
 }
 
-function describeParty(party: Party): string {
-  return party.roles.map((r) => ROLES[r].toLowerCase()).join(' or ');
+function describeParty(party: Party, kind: AgencyKind | undefined): string {
+  return rolesFor(party, kind).map((r) => ROLES[r].toLowerCase()).join(' or ');
 }
 
 // ---- small helpers -----------------------------------------------------------------------

@@ -4,11 +4,15 @@
  * tense; once recorded they are never changed.
  */
 import type { Participant } from '../matching.js';
-import type { OutcomeType, Policy, Role } from '../policy/schema.js';
+import type { AgencyKind, OutcomeType, Policy, Role } from '../policy/schema.js';
 
-/** Who did it: a person from the directory, or the scheduler acting on a deadline. */
+/**
+ * Who did it: a person from the directory, or the scheduler acting on a deadline. A person's
+ * agency kind is recorded so the roles a policy names per kind of agency are checked against it;
+ * events recorded before it was kept lack it, and are read with the policy's general roles.
+ */
 export type Actor =
-  | { kind: 'person'; personId: string; name: string; role: Role; agencyId: string; agencyName: string }
+  | { kind: 'person'; personId: string; name: string; role: Role; agencyId: string; agencyName: string; agencyKind?: AgencyKind }
   | { kind: 'system'; name: string };
 
 export type AgencyRef = { id: string; name: string };

@@ -32,6 +32,7 @@ export function policyRules(p: Policy): Rule[] {
     `${u.question} -> ${u.guidance} Contacts: ${u.contacts.map((c) => c.replace(/-/g, ' ')).join(', ')}.${u.opensCase ? ` Opens an urgent case, which may start at Stage ${u.maxStartStage}.` : ' No case is opened.'}${u.responseTimescale ? ` Every stage of an urgent case: ${timescale(u.responseTimescale)}.` : ''}`,
     u,
   );
+  for (const h of p.localHolidays) add('Working days', 'local holiday', `${h.date}, ${h.name}: not a working day`, h);
   for (const a of p.areasOfDisagreement) add('Areas of disagreement', 'area', a.label, a);
   for (const c of p.preEscalationChecks) add('Before escalating', 'check', c.question, c);
   if (p.informalAttempt) add('Informal attempt', 'informal attempt', p.informalAttempt.description, p.informalAttempt);
@@ -47,6 +48,7 @@ export function policyRules(p: Policy): Rule[] {
     if (s.raisedBy.via) add(section, 'raised via', party(s.raisedBy.via), s.raisedBy.via);
     add(section, 'received by', party(s.receivedBy), s.receivedBy);
     add(section, 'response', timescale(s.response), s.response);
+    if (s.response.kind !== 'none' && s.response.orSooner) add(section, 'or sooner', 'an earlier response date may be set when the stage opens, never a later one', s.response.orSooner);
     if (s.acknowledgement) add(section, 'acknowledgement', timescale(s.acknowledgement), s.acknowledgement);
     for (const i of s.inform) add(section, 'inform', `${ROLES[i.role]} (${i.why})`, i);
     for (const f of s.forms) add(section, 'form', `${f.name}, issued at this stage`, f);

@@ -102,7 +102,13 @@ export function rolesFor(party: Pick<Party, 'roles' | 'rolesByAgencyKind'>, kind
  */
 export const CountsFrom = z.union([z.literal('stage-opened'), z.literal('case-opened'), z.object({ stage: z.number().int().min(1) }).strict()]);
 export type CountsFrom = z.infer<typeof CountsFrom>;
-const Counted = { countsFrom: CountsFrom.default('stage-opened') };
+/**
+ * "N working days or less": the procedure lets whoever opens the stage set an earlier response
+ * date, when the child's safety needs one. Never a later one.
+ */
+export const OrSooner = z.object({ ...Sourced }).strict();
+export type OrSooner = z.infer<typeof OrSooner>;
+const Counted = { countsFrom: CountsFrom.default('stage-opened'), orSooner: OrSooner.optional() };
 
 export const Timescale = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('working-days'), days: z.number().int().min(1).max(60), ...Counted, ...Sourced }).strict(),
@@ -218,6 +224,13 @@ export const Region = z.enum(['england-and-wales', 'scotland', 'northern-ireland
 export type Region = z.infer<typeof Region>;
 
 /**
+ * A day the council's offices are closed beyond the region's bank holidays (a local holiday,
+ * a closure between Christmas and New Year): not a working day for this procedure's timescales.
+ */
+export const LocalHoliday = z.object({ date: z.iso.date('must be a date, YYYY-MM-DD'), name: text, ...Sourced }).strict();
+export type LocalHoliday = z.infer<typeof LocalHoliday>;
+
+/**
  * One of several Boards or local authorities sharing a procedure (Derby City and Derbyshire), each
  * with its own chair and Children's Social Care; the one where the child lives is used.
  */
@@ -243,6 +256,8 @@ export const Policy = z
     /** The document's own title, shown to people where a file name would mean nothing to them. */
     documentTitle: text.optional(),
     region: Region.default('england-and-wales'),
+    /** The partnership's own non-working days, on top of the region's bank holidays. */
+    localHolidays: z.array(LocalHoliday).default([]),
     timeZone: z.literal('Europe/London').default('Europe/London'),
     /**
      * Whom the procedure protects. A procedure that also covers adults ("individual at risk") is
@@ -305,6 +320,11 @@ export const Policy = z
       areaIds.add(a.id);
     });
     if (p.localAreas.length === 1) ctx.addIssue({ code: 'custom', path: ['localAreas'], message: 'list two or more local areas, or none' });
+    const days = new Set<string>();
+    p.localHolidays.forEach((h, i) => {
+      if (days.has(h.date)) ctx.addIssue({ code: 'custom', path: ['localHolidays', i, 'date'], message: `${h.date} is listed twice` });
+      days.add(h.date);
+    });
     const ids = new Set<string>();
     p.areasOfDisagreement.forEach((a, i) => {
       if (ids.has(a.id)) ctx.addIssue({ code: 'custom', path: ['areasOfDisagreement', i, 'id'], message: `duplicate id "${a.id}"` });
