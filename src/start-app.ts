@@ -124,7 +124,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
   const onError = (message: string, err: unknown) => log.error({ err }, message);
   // Cases tells the scheduler of every change; the scheduler runs commands through Cases.
-  const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state), directoryAllowList(directory));
+  // The names typed text may carry follow the directory (a person imported today may be named).
+  const allow = directoryAllowList(directory);
+  live.onChange(() => Object.assign(allow, directoryAllowList(directory)));
+  const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state), allow);
   const intake = new IntakeSessions({ store, cases, directory, policy, clock });
   const escalations = new Escalations({ cases, directory });
   const teams = teamsAdapter({ clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId }, log);

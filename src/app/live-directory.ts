@@ -50,6 +50,7 @@ export class LiveDirectory {
   private version: string | null | undefined = undefined;
   private bindings: Binding[] = [];
   private source: 'store' | 'file' = 'file';
+  private readonly listeners: (() => void)[] = [];
 
   private constructor(
     private readonly store: Store,
@@ -63,6 +64,11 @@ export class LiveDirectory {
     const live = new LiveDirectory(store, fromFile, structuredClone(fromFile));
     await live.refresh();
     return live;
+  }
+
+  /** Calls `listener` after each change, for what is derived from the directory (the names text may carry). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   /** Where the directory in use came from, and how many identities have been bound. */
@@ -87,6 +93,7 @@ export class LiveDirectory {
     this.bindings = bindings.value;
     this.source = imported ? 'store' : 'file';
     this.version = version;
+    for (const listener of this.listeners) listener();
   }
 
   /** The person whose Teams id this is, refreshed first. */
