@@ -128,7 +128,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const allow = directoryAllowList(directory);
   live.onChange(() => Object.assign(allow, directoryAllowList(directory)));
   const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state), allow);
-  const intake = new IntakeSessions({ store, cases, directory, policy, clock });
+  const intake = new IntakeSessions({ store, cases, directory, policy, clock, allow });
   const escalations = new Escalations({ cases, directory });
   const teams = teamsAdapter({ clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId }, log);
   // Slack's SDK is loaded only when Slack is set up (it is a good part of the start-up time).

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { listBindings, saveImportedDirectory } from '../../src/app/live-directory.js';
 import { directoryFromCsv } from '../../src/domain/directory-csv.js';
 import { slackHarness } from '../slack/support.js';
+import { walkToSummary } from '../teams/support.js';
 import { demoAgenciesCsv, demoDirectory, demoPeopleCsv } from './support.js';
 
 const NIA = { email: 'Nia.Worker@police.example.org', aad: '00000000-0000-0000-0000-0000000000a1', slack: 'U0NIA' };
@@ -66,6 +67,12 @@ describe('binding on Teams', () => {
     expect(await texts('my cases', OMAR.aad)).toEqual(['You are not taking part in any case.']);
     expect((await listBindings(h.teams.app.store)).at(-1)).toMatchObject({ personId: 'omar-health-example-org', platform: 'teams', platformId: OMAR.aad, how: 'teams-roster-upn' });
   });
+
+  it('lets someone imported while the app runs be named in a concern (their name is not taken for a child’s)', async () => {
+    const summary = await walkToSummary(h.teams, OMAR.aad, { 'decision-challenged': 'Nia Worker declined a strategy meeting' });
+    expect(JSON.stringify(summary)).toContain('Nia Worker declined a strategy meeting');
+    await h.teams.click('intake.cancel', {}, OMAR.aad);
+  }, 60_000);
 
   it('refuses a second account claiming an email already bound, and someone the roster does not know', async () => {
     h.teams.rosterAdd(IMPOSTER, { email: NIA.email });
