@@ -8,6 +8,7 @@ import { CaseFlow } from './app/case-flow.js';
 import { Cases } from './app/cases.js';
 import { systemClock, type Clock } from './app/clock.js';
 import { loadDirectoryFile } from './app/directory-file.js';
+import { LiveDirectory } from './app/live-directory.js';
 import { Escalations } from './app/escalations.js';
 import { IntakeSessions } from './app/intake-sessions.js';
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from './app/job-plan.js';
@@ -44,6 +45,8 @@ export type RunningApp = {
   intake: IntakeSessions;
   escalations: Escalations;
   directory: Directory;
+  /** The same directory, kept current from the store, with the identities bound on first contact. */
+  live: LiveDirectory;
   flow: CaseFlow;
   /** Stops taking requests and jobs, waits for running jobs, closes the store. */
   stop(): Promise<void>;
@@ -53,6 +56,8 @@ export type RunningApp = {
 const REQUEST_GRACE_MS = 5000;
 /** How long /readyz waits for the store's answer. */
 const PING_TIMEOUT_MS = 2000;
+/** How often the scheduler's view of the directory is brought up to date between turns. */
+const DIRECTORY_REFRESH_MS = 30_000;
 
 /**
  * The app's logger: JSON lines, each written while handling an HTTP request carrying that
@@ -86,11 +91,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   const loaded = await loadDirectoryFile(config.DIRECTORY_FILE);
   if (!loaded.ok) throw new StartError(loaded.errors.join('\n'));
-  const directory = loaded.directory;
-  const policy = catalog.get(directory.partnership.policyId);
-  if (!policy) {
-    throw new StartError(`${config.DIRECTORY_FILE}: partnership.policyId "${directory.partnership.policyId}" is not a known policy (${catalog.list().map((p) => p.id).join(', ')}).`);
-  }
 
   const opened = await openStore(config, log).catch((e: unknown) => {
     throw new StartError(e instanceof Error ? e.message : String(e));
@@ -99,6 +99,18 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const store = timedStore(opened.store, observeAppend);
   log.info({ store: store.kind }, 'store ready');
   if (opened.auditWarning) log.warn(opened.auditWarning);
+  // The directory imported into the store, or the file until one is; every service holds the
+  // same object, which the holder updates in place when an import or a binding changes it.
+  const live = await LiveDirectory.open(store, loaded.directory).catch(async (e: unknown) => {
+    await store.close();
+    throw new StartError(e instanceof Error ? e.message : String(e));
+  });
+  const directory = live.directory;
+  const policy = catalog.get(directory.partnership.policyId);
+  if (!policy) {
+    await store.close();
+    throw new StartError(`${live.summary().source === 'file' ? config.DIRECTORY_FILE : 'The imported directory'}: partnership.policyId "${directory.partnership.policyId}" is not a known policy (${catalog.list().map((p) => p.id).join(', ')}).`);
+  }
 
   const settings: JobSettings = {
     ...DEFAULT_JOB_SETTINGS,
@@ -115,8 +127,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
   const onError = (message: string, err: unknown) => log.error({ err }, message);
   // Cases tells the scheduler of every change; the scheduler runs commands through Cases.
-  const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state), directoryAllowList(directory));
-  const intake = new IntakeSessions({ store, cases, directory, policy, clock });
+  // The names typed text may carry follow the directory (a person imported today may be named).
+  const allow = directoryAllowList(directory);
+  live.onChange(() => Object.assign(allow, directoryAllowList(directory)));
+  const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state), allow);
+  const intake = new IntakeSessions({ store, cases, directory, policy, clock, allow });
   const escalations = new Escalations({ cases, directory });
   const teams = teamsAdapter({ clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId }, log);
   // Slack's SDK is loaded only when Slack is set up (it is a good part of the start-up time).
@@ -132,7 +147,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const messenger: Messenger = routeMessages({ channels, directory, store, log });
   const flow = new CaseFlow({ store, directory, intake, escalations, clock, messenger });
   const notifier = options.notifier ?? flow;
-  slack?.listen({ flow, intake, messenger, store, directory });
+  slack?.listen({ flow, intake, messenger, store, directory, live, clock });
   const onUndeliverable = (r: UndeliverableRecord) => {
     recordUndeliverablePrompt();
     log.error({ prompt: r }, 'a prompt could not be delivered after every try; the person\'s manager has been told');
@@ -157,7 +172,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const server = createHttpServer({
     log,
     ...(slack?.handle ? { slack: slack.handle } : {}),
-    teams: teamsBot({ adapter: teams.adapter, authConfig: teams.authConfig, boardConfigured: Boolean(config.BOARD_CHANNEL_ID), production: config.NODE_ENV === 'production', clock, log, store, directory, intake, flow, messenger }),
+    teams: teamsBot({ adapter: teams.adapter, authConfig: teams.authConfig, boardConfigured: Boolean(config.BOARD_CHANNEL_ID), production: config.NODE_ENV === 'production', clock, log, store, directory, live, intake, flow, messenger }),
     ready: () => readiness(),
   });
   let port: number;
@@ -178,6 +193,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log.info({ mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'Slack is on');
   }
   const unwatchJobs = watchJobs(() => queue.status());
+  // The doors refresh the directory each turn; this keeps the scheduler's jobs as current.
+  const directoryTimer = setInterval(() => void live.refresh().catch((err: unknown) => log.error({ err }, 'the directory could not be refreshed')), DIRECTORY_REFRESH_MS);
+  directoryTimer.unref();
 
   /** /readyz: what a load balancer asks before sending work here. */
   async function readiness() {
@@ -202,6 +220,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         teams: config.clientId ? 'authenticated' : 'unauthenticated (no bot registration; development only)',
         slack: !slack ? 'off' : config.SLACK_APP_TOKEN ? 'socket mode' : 'http',
         partnership: { name: directory.partnership.name, policy: directory.partnership.policyId },
+        directory: live.summary(),
         // A count only: /readyz answers anyone who can reach it; the list is for the business unit
         // (npm run -s cli -- prompts undeliverable).
         undeliverablePrompts: await undeliverableSummary(store, 0).then(({ count }) => ({ count }), () => ({ error: 'cannot be read' })),
@@ -215,6 +234,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       const { cut } = await closeGracefully(server, REQUEST_GRACE_MS);
       if (cut) log.warn({ graceMs: REQUEST_GRACE_MS }, 'requests still running at shutdown were cut');
       unwatchJobs();
+      clearInterval(directoryTimer);
       try {
         await slack?.stop();
         await queue.stop();
@@ -223,5 +243,5 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       }
     })());
 
-  return { port, store, cases, queue, jobs, intake, escalations, directory, flow, stop };
+  return { port, store, cases, queue, jobs, intake, escalations, directory, live, flow, stop };
 }

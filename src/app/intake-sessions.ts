@@ -32,8 +32,9 @@ export class IntakeSessions {
   /** The directory's names, which answers may carry (they are professionals, not the child). */
   private readonly allow: AllowList;
 
-  constructor(private readonly deps: { store: Store; cases: Cases; directory: Directory; policy: Policy; clock: Clock }) {
-    this.allow = directoryAllowList(deps.directory);
+  /** `allow`: the app's, kept current with the live directory; else made from the directory as it is. */
+  constructor(private readonly deps: { store: Store; cases: Cases; directory: Directory; policy: Policy; clock: Clock; allow?: AllowList }) {
+    this.allow = deps.allow ?? directoryAllowList(deps.directory);
   }
 
   /** Agencies a practitioner may escalate to: every agency but their own and the partnership. */

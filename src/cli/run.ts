@@ -20,6 +20,7 @@ import { timescale } from '../domain/policy/rules.js';
 import { describeFindings, directoryAllowList, findIdentifying, type TextField } from '../domain/personal-data.js';
 import { loadDirectoryFile } from '../app/directory-file.js';
 import { describePolicy, tracePolicy } from './describe-policy.js';
+import { directoryBindings, directoryImport } from './directory-commands.js';
 
 const USAGE = `Usage: npm run -s cli -- <command>
 
@@ -42,6 +43,11 @@ const USAGE = `Usage: npm run -s cli -- <command>
                                         their chains are checked
   prompts undeliverable [--json]        the prompts that never got through after every try (the
                                         latest 20), with case reference and person id
+  directory import <people.csv> [--agencies <agencies.csv>]
+                                        check a directory kept as CSV (exit 1 with each problem
+                                        and its line) and load it into the store; running apps
+                                        use it from their next message
+  directory bindings                    the Teams and Slack accounts bound to people by email
   check-text "<text>" [--field case-ref|free-text] [--json]
                                         whether the text identifies a child, as the chat's guard
                                         judges it (exit 1 with what was found)`;
@@ -58,6 +64,8 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
     if (cmd === 'policies' && sub === 'migrate') return await policiesMigrate(rest, out, err);
     if (cmd === 'deadline') return await deadline(argv.slice(1), out);
     if (cmd === 'audit' && sub === 'verify') return await auditVerify(rest, out, err);
+    if (cmd === 'directory' && sub === 'import') return await directoryImport(rest, out, err, (m) => new UsageError(m));
+    if (cmd === 'directory' && sub === 'bindings') return await directoryBindings(rest, out, (m) => new UsageError(m));
     if (cmd === 'check-text') return await checkText(argv.slice(1), out);
     if (cmd === 'audit' && sub === 'seal') return await auditSeal(rest, out, err);
     if (cmd === 'prompts' && sub === 'undeliverable') return await promptsUndeliverable(rest, out);

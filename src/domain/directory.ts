@@ -158,3 +158,9 @@ export function findPersonByTeamsId(d: Directory, aadObjectId: string): Person |
 export function findPersonBySlackId(d: Directory, teamId: string, userId: string): Person | undefined {
   return d.people.find((p) => p.identities.slack?.teamId === teamId && p.identities.slack.userId === userId);
 }
+
+/** Work emails compare without regard to case (Entra and Slack may spell them differently). */
+export function findPersonByEmail(d: Directory, email: string): Person | undefined {
+  const wanted = email.trim().toLowerCase();
+  return d.people.find((p) => p.email?.toLowerCase() === wanted);
+}

@@ -19,6 +19,8 @@ import { Claims } from '../app/claims.js';
 import { MAX_TEXT } from '../app/hostile-input.js';
 import type { CardView } from '../app/case-views.js';
 import type { IntakeSessions } from '../app/intake-sessions.js';
+import type { Clock } from '../app/clock.js';
+import type { LiveDirectory } from '../app/live-directory.js';
 import type { Messenger } from '../app/messenger.js';
 import type { Store } from '../app/store.js';
 import { findPersonBySlackId, type Directory, type Person } from '../domain/directory.js';
@@ -47,6 +49,9 @@ const SORRY = 'Sorry, something went wrong on our side. It has been logged; plea
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Payload = Record<string, any>;
 
+/** The app's services the handlers use (they exist only after the channel is made). */
+export type SlackServices = { flow: CaseFlow; intake: IntakeSessions; messenger: Messenger; store: Store; directory: Directory; live: LiveDirectory; clock: Clock };
+
 type Registered = { commands: string[]; shortcuts: string[]; events: string[]; actions: string[]; views: string[] };
 
 export type SlackDoor = {
@@ -54,7 +59,7 @@ export type SlackDoor = {
   /** POST /slack/events (HTTP mode); undefined in Socket Mode. */
   handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   /** Registers the handlers; the app's services exist only after the channel is made. */
-  listen(deps: { flow: CaseFlow; intake: IntakeSessions; messenger: Messenger; store: Store; directory: Directory }): void;
+  listen(deps: SlackServices): void;
   registered: Registered;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -101,10 +106,27 @@ export function createSlack(settings: SlackSettings, deps: { store: Store; log: 
   };
 }
 
-function register(app: BoltApp, client: WebClient, registered: Registered, channel: SlackChannel, deps: { flow: CaseFlow; intake: IntakeSessions; messenger: Messenger; store: Store; directory: Directory }, log: Logger) {
-  const { flow, intake, messenger, store, directory } = deps;
+function register(app: BoltApp, client: WebClient, registered: Registered, channel: SlackChannel, deps: SlackServices, log: Logger) {
+  const { flow, intake, messenger, store, directory, live, clock } = deps;
+  /**
+   * Who a Slack user is: the person their id is bound to, or, on first contact, the person listed
+   * with their profile's email (bound to them from then on); else why not, to tell them.
+   */
+  const identify = async (teamId: string | undefined, userId: string | undefined): Promise<{ person: Person } | { person?: undefined; refusal: string }> => {
+    if (!teamId || !userId) return { refusal: NOT_IN_DIRECTORY };
+    const known = await live.bySlackId(teamId, userId);
+    if (known) return { person: known };
+    // users:read.email: the profile's email is the work email the directory lists.
+    const info = await client.users.info({ user: userId }).catch((err: unknown) => (log.warn({ err, user: userId }, 'slack users.info failed'), null));
+    const email = info?.user?.profile?.email;
+    if (!email || info?.user?.is_bot) return { refusal: NOT_IN_DIRECTORY };
+    const bound = await live.bind('slack', `${teamId}/${userId}`, email, 'slack-profile-email', clock.now());
+    if (!bound.ok) return (log.info({ platform: 'slack', user: userId }, 'an identity was not bound'), { refusal: bound.message });
+    log.info({ platform: 'slack', user: userId, person: bound.person.id }, 'a Slack identity was bound by its profile email');
+    return { person: bound.person };
+  };
   const personOf = async (teamId: string | undefined, userId: string | undefined): Promise<Person | undefined> => {
-    const person = teamId && userId ? findPersonBySlackId(directory, teamId, userId) : undefined;
+    const { person } = await identify(teamId, userId);
     if (person) await messenger.seen(person, 'Slack');
     return person;
   };
@@ -161,8 +183,8 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
   const command = (name: string, run: (person: Person, text: string, triggerId: string) => Promise<unknown>) => {
     registered.commands.push(name);
     app.command(name, async ({ ack, command: c }) => {
-      const person = findPersonBySlackId(directory, c.team_id, c.user_id);
-      if (!person) return void (await ack({ response_type: 'ephemeral', text: NOT_IN_DIRECTORY }));
+      const { person, ...not } = await identify(c.team_id, c.user_id);
+      if (!person) return void (await ack({ response_type: 'ephemeral', text: 'refusal' in not ? not.refusal : NOT_IN_DIRECTORY }));
       if (c.text.length > MAX_TEXT) return void (await ack({ response_type: 'ephemeral', text: TOO_LONG }));
       // Answers go to the DM with the bot; typed in a shared channel, say where to look.
       await ack(c.channel_id.startsWith('D') ? undefined : { response_type: 'ephemeral', text: 'I have answered in your direct messages with Resolve.' });
@@ -268,10 +290,11 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
   };
   event('app_home_opened', async ({ event: e, body }) => {
     if (e.tab !== 'home') return;
-    const person = await personOf(body.team_id, e.user);
-    const view = person
-      ? homeView(person.name.split(' ')[0] ?? person.name, directory.partnership.name, await store.findCases({ participantId: person.id }))
-      : { type: 'home' as const, blocks: sections(NOT_IN_DIRECTORY) };
+    const who = await identify(body.team_id, e.user);
+    if (who.person) await messenger.seen(who.person, 'Slack');
+    const view = who.person
+      ? homeView(who.person.name.split(' ')[0] ?? who.person.name, directory.partnership.name, await store.findCases({ participantId: who.person.id }))
+      : { type: 'home' as const, blocks: sections(who.refusal) };
     await client.views.publish({ user_id: e.user, view });
   });
   event('message', async ({ event: e, body, firstTime, settle }) => {
@@ -287,11 +310,13 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
   }, 'message.im');
   /** A message in someone's DM with the bot; false if what it should cause failed. */
   const dm = async (e: Payload, body: Payload): Promise<boolean> => {
-    const person = await personOf(body.team_id ?? e.team, e.user);
-    if (!person) {
-      await client.chat.postMessage({ channel: e.channel, text: NOT_IN_DIRECTORY });
+    const who = await identify(body.team_id ?? e.team, e.user);
+    if (!who.person) {
+      await client.chat.postMessage({ channel: e.channel, text: who.refusal });
       return true;
     }
+    const person = who.person;
+    await messenger.seen(person, 'Slack');
     if (e.text.length > MAX_TEXT) return channel.post(person, { text: TOO_LONG });
     const text = e.text.replace(/<@[A-Z0-9]+>/g, '').trim();
     setTurnStep(typedStep(text));

@@ -16,7 +16,7 @@
  * claimed in the store, so a retry delivered here or to another instance does nothing twice.
  */
 import type { ConversationReference } from '@microsoft/agents-activity';
-import { AgentApplication, CardFactory, CloudAdapter, MessageFactory, authorizeJWT, type AuthConfiguration, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
+import { AgentApplication, CardFactory, CloudAdapter, MessageFactory, authorizeJWT, type AuthConfiguration, type ConnectorClient, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { CASE_VERBS, type CaseFlow, type Reply } from '../app/case-flow.js';
@@ -25,9 +25,10 @@ import type { Clock } from '../app/clock.js';
 import { MAX_TEXT } from '../app/hostile-input.js';
 import { notice, type CardView } from '../app/case-views.js';
 import type { IntakeSessions, IntakeView } from '../app/intake-sessions.js';
+import type { BindingMethod, LiveDirectory } from '../app/live-directory.js';
 import type { Messenger } from '../app/messenger.js';
 import type { Store } from '../app/store.js';
-import { findPersonByTeamsId, type Directory, type Person } from '../domain/directory.js';
+import type { Directory, Person } from '../domain/directory.js';
 import type { AdaptiveCard } from '../cards/render-card.js';
 import { adaptiveCardOf } from './case-cards.js';
 import { intakeCard } from './intake-cards.js';
@@ -69,6 +70,8 @@ export function teamsAdapter(credentials: TeamsCredentials, log: Logger): { adap
   return { adapter, authConfig };
 }
 
+const NOT_LISTED = "I can't find you in this partnership's directory, so I can't open or show cases for you. Please ask your safeguarding lead to add your Teams account.";
+
 type Deps = {
   adapter: CloudAdapter;
   authConfig: AuthConfiguration;
@@ -79,6 +82,7 @@ type Deps = {
   log: Logger;
   store: Store;
   directory: Directory;
+  live: LiveDirectory;
   intake: IntakeSessions;
   flow: CaseFlow;
   messenger: Messenger;
@@ -86,7 +90,7 @@ type Deps = {
 
 /** Handles POST /api/messages. */
 export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { adapter, store, directory, intake, flow, messenger, log } = deps;
+  const { adapter, store, directory, live, intake, flow, messenger, log } = deps;
   const app = new AgentApplication<TurnState>({ adapter, startTypingTimer: false });
   const anonymous = !deps.authConfig.clientId;
   const claims = new Claims(store, SEEN_ACTIVITIES, ACTIVITY_CLAIM);
@@ -110,10 +114,33 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
     }
     await messenger.seen(person, 'Teams');
   };
-  const personOf = (context: TurnContext) => {
-    const id = context.activity.from?.aadObjectId;
-    return id ? findPersonByTeamsId(directory, id) : undefined;
+  /**
+   * Who is writing: the person their Entra object id is bound to, or, on first contact, the person
+   * listed with the email (else the UPN) the conversation's roster gives for them, bound to them
+   * from then on; else why not, to tell them. (Without a bot registration nobody vouches for the
+   * roster either: development only, as the rest of an unauthenticated door.)
+   */
+  const identify = async (context: TurnContext): Promise<{ person: Person } | { person?: undefined; refusal: string }> => {
+    const from = context.activity.from;
+    if (!from?.aadObjectId) return { refusal: NOT_LISTED };
+    const known = await live.byTeamsId(from.aadObjectId);
+    if (known) return { person: known };
+    const member = await rosterMember(context).catch((err: unknown) => (log.warn({ err }, 'teams roster lookup failed'), null));
+    const [email, how]: [string | undefined, BindingMethod] = member?.email ? [member.email, 'teams-roster-email'] : [member?.userPrincipalName, 'teams-roster-upn'];
+    if (!email) return { refusal: NOT_LISTED };
+    const bound = await live.bind('teams', from.aadObjectId, email, how, deps.clock.now());
+    if (!bound.ok) return (log.info({ platform: 'teams', aadObjectId: from.aadObjectId }, 'an identity was not bound'), { refusal: bound.message });
+    log.info({ platform: 'teams', aadObjectId: from.aadObjectId, person: bound.person.id, how }, 'a Teams identity was bound by the roster');
+    return { person: bound.person };
   };
+  /** The writer as the conversation's roster describes them (Teams adds email and userPrincipalName). */
+  const rosterMember = async (context: TurnContext): Promise<{ email?: string; userPrincipalName?: string } | null> => {
+    const client = context.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
+    const { from, conversation } = context.activity;
+    if (!client || !from?.id || !conversation?.id) return null;
+    return (await client.getConversationMember(from.id, conversation.id)) as { email?: string; userPrincipalName?: string };
+  };
+  const personOf = async (context: TurnContext) => (await identify(context)).person;
   const sendCard = (context: TurnContext, card: AdaptiveCard) => context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
   const show = (view: CardView, person: Person) => adaptiveCardOf(view, person);
 
@@ -127,7 +154,7 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
       }
       // A person joining a team or group chat is welcomed in their own chat, once they open it.
       if (!personal) continue;
-      const person = member.aadObjectId ? findPersonByTeamsId(directory, member.aadObjectId) : undefined;
+      const person = member.aadObjectId ? await live.byTeamsId(member.aadObjectId) : undefined;
       if (!person) continue;
       await remember(context, person);
       await sendCard(context, show(flow.welcome(person), person));
@@ -141,8 +168,9 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
     app.adaptiveCards.actionExecute<Record<string, unknown>>(verb, async (context, _state, action) => {
       setTurnStep(verb);
       if (!isPersonal(context.activity.conversation)) return adaptiveCardOf(notice('Open your chat with Resolve', POINTER), null);
-      const person = personOf(context);
-      if (!person) return adaptiveCardOf(notice('Not in the directory', "I can't find you in this partnership's directory, so I can't act for you."), null);
+      const who = await identify(context);
+      if (!who.person) return adaptiveCardOf(notice('Not in the directory', who.refusal), null);
+      const person = who.person;
       await remember(context, person);
       // The SDK hands over the action; the button's data (with the inputs) is inside it.
       const data = (action.data ?? action) as Record<string, unknown>;
@@ -174,11 +202,9 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
       await (SAY_BOARD.test(text) ? chooseBoardChannel(context) : context.sendActivity(POINTER));
       return;
     }
-    const person = personOf(context);
-    if (!person) {
-      await context.sendActivity("I can't find you in this partnership's directory, so I can't open or show cases for you. Please ask your safeguarding lead to add your Teams account.");
-      return;
-    }
+    const who = await identify(context);
+    if (!who.person) return void (await context.sendActivity(who.refusal));
+    const person = who.person;
     if (text.length > MAX_TEXT) return void (await context.sendActivity(TOO_LONG));
     await remember(context, person);
     setTurnStep(typedStep(text));
@@ -188,7 +214,7 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
   /** "use this channel for Board notices", said in a team channel by someone with a Board role. */
   const chooseBoardChannel = async (context: TurnContext) => {
     const say = (text: string) => context.sendActivity(text);
-    const person = personOf(context);
+    const person = await personOf(context);
     const board = directory.partnership.name;
     if (!person || !holdsBoardRole(person)) return say(`Only someone with a Board role in ${board}'s directory can choose where the Board's notices go; nothing was changed.`);
     if (context.activity.conversation?.conversationType !== 'channel') return say("The Board's notices go to a team channel: say this in the channel you mean. Nothing was changed.");

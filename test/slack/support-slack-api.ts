@@ -28,6 +28,8 @@ export interface RecordingSlackApi {
   callsOf(method: string): Record<string, unknown>[];
   /** The next call of `method` answers `{ ok: false, error }` (queued: call twice to fail twice). */
   failNext(method: string, error: string): void;
+  /** users.info answers this work email in the user's profile (by default a profile has none). */
+  setEmail(userId: string, email: string): void;
   waitFor(predicate: (calls: SlackApiCall[]) => boolean, timeoutMs?: number): Promise<void>;
   clear(): void;
   close(): Promise<void>;
@@ -36,6 +38,7 @@ export interface RecordingSlackApi {
 export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
   const calls: SlackApiCall[] = [];
   const failures = new Map<string, string[]>();
+  const emails = new Map<string, string>();
   let counter = 100; // one counter for message ts and view ids keeps them unique and increasing
 
   function answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
@@ -45,6 +48,11 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
     switch (method) {
       case 'auth.test':
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0DEMO', team: 'Demo', user: 'resolve', url: 'https://demo.slack.com/' };
+      case 'users.info': {
+        const id = String(params.user);
+        const email = emails.get(id);
+        return { ok: true, user: { id, team_id: 'T0DEMO', is_bot: false, profile: email ? { email } : {} } };
+      }
       case 'conversations.open':
         return { ok: true, channel: { id: typeof params.users === 'string' ? `D${params.users}` : params.channel } };
       case 'chat.postMessage': {
@@ -95,6 +103,9 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
     callsOf: (method) => calls.filter((c) => c.method === method).map((c) => c.params),
     failNext(method, error) {
       failures.set(method, [...(failures.get(method) ?? []), error]);
+    },
+    setEmail(userId, email) {
+      emails.set(userId, email);
     },
     async waitFor(predicate, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;

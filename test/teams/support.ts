@@ -23,7 +23,17 @@ export const verbs = (card: Card) => ((card.actions ?? []) as { verb: string }[]
 
 export async function teamsHarness(options: { clock?: Clock; env?: (serviceUrl: string) => Record<string, string> } = {}) {
   const sent: Sent[] = [];
+  /** The conversation roster: what GET .../members/<id> answers for a user id (else 404). */
+  const roster = new Map<string, { email?: string; userPrincipalName?: string }>();
   const connector = createServer((req, res) => {
+    const member = req.method === 'GET' ? /\/v3\/conversations\/[^/]+\/members\/([^/?]+)/.exec(req.url ?? '') : null;
+    if (member) {
+      const id = decodeURIComponent(member[1]!);
+      const found = roster.get(id);
+      res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(found ? { id, name: 'Someone', ...found } : { error: { code: 'MemberNotFoundInConversation' } }));
+      return;
+    }
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
@@ -62,6 +72,10 @@ export async function teamsHarness(options: { clock?: Clock; env?: (serviceUrl: 
   return {
     sent,
     log,
+    /** Puts a member in the recording connector's roster, keyed by their Teams user id ("29:<aadObjectId>" here). */
+    rosterAdd(aadObjectId: string, member: { email?: string; userPrincipalName?: string }) {
+      roster.set(`29:${aadObjectId}`, member);
+    },
     /** The recording connector's URL (the serviceUrl of every activity posted). */
     serviceUrl,
     /** POSTs an activity as it is (the defaults above filled in) and returns the HTTP answer. */
