@@ -129,7 +129,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const messenger: Messenger = routeMessages({ channels, directory, store, log });
   const flow = new CaseFlow({ store, directory, intake, escalations, clock, messenger });
   const notifier = options.notifier ?? flow;
-  slack?.listen({ flow, intake, messenger, store, directory });
+  slack?.listen({ flow, intake, messenger, store, directory, clock });
   const onUndeliverable = (r: UndeliverableRecord) => {
     recordUndeliverablePrompt();
     log.error({ prompt: r }, 'a prompt could not be delivered after every try; the person\'s manager has been told');
