@@ -6,33 +6,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { WebClient } from '@slack/web-api';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
-import { parse, stringify } from 'yaml';
 import { notice } from '../../src/app/case-views.js';
 import { slackChannel } from '../../src/slack/slack-channel.js';
 import { eventCallback, textState, type SlackApiCall } from '../slack/support-slack-api.js';
-import { AISHA, OWEN, slackHarness } from '../slack/support.js';
+import { AISHA, directoryWithBoardOnSlack, NADIA, OWEN, slackHarness } from '../slack/support.js';
 
 jest.setTimeout(90_000);
 
-const NADIA = 'U0DEMO042'; // Board business manager, given a Slack account for these tests
 const POLICE = 'CPOLICE';
 const BOARD = 'CBOARDROOM';
 const GROUP_DM = 'GMPDM1';
 const BOARD_SAYS = 'Demo Safeguarding Children Board';
-
-/** The demo directory with the Board business manager on Slack too. */
-function directoryWithBoardOnSlack(): string {
-  const directory = parse(readFileSync('demo/directory.yaml', 'utf8')) as { people: { id: string; identities?: Record<string, unknown> }[] };
-  const nadia = directory.people.find((p) => p.id === 'board-bm')!;
-  nadia.identities = { ...nadia.identities, slack: { teamId: 'T0DEMO', userId: NADIA } };
-  const file = join(mkdtempSync(join(tmpdir(), 'resolve-slack-board-')), 'directory.yaml');
-  writeFileSync(file, stringify(directory));
-  return file;
-}
 
 describe('Slack channels and the Board channel', () => {
   let h: Awaited<ReturnType<typeof slackHarness>>;
@@ -102,8 +87,8 @@ describe('Slack channels and the Board channel', () => {
     // Nadia's DM is not where this happened: nothing of hers was kept as a conversation.
     expect(await h.teams.app.store.getDocument('slack-thread', 'board-bm/RES-2026-0001')).toBeNull();
 
-    // The Slack channel posts the Board's notice to the channel chosen (the stage that calls for
-    // it, BSCB Stage 3, is driven end to end in test/slack/mixed-case.test.ts).
+    // The Slack channel posts the Board's notice to the channel chosen (BSCB Stage 3 driven end to
+    // end to a chosen channel is in test/slack/mixed-case.test.ts).
     const channel = slackChannel({ client: new WebClient('xoxb-test', { slackApiUrl: h.api.url }), store: h.teams.app.store, log: pino({ level: 'silent' }) });
     const before = h.api.calls.length;
     expect(await channel.postToBoard(notice('Stage 3: RES-2026-0007', 'The Board must be informed.'))).toBe('posted');
