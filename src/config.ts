@@ -68,7 +68,7 @@ const Config = z.object({
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional(),
   /** Where the Slack Web API is (tests point it at a local recording server). */
   SLACK_API_URL: z.string().url().optional(),
-  /** The Slack channel id (C...) for the Board's notices; the app must be a member of it. */
+  /** The Slack channel id (C...) for the Board's notices; the app must be a member of it. Unset: the one chosen in Slack by someone with a Board role. */
   SLACK_BOARD_CHANNEL: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof Config>;

@@ -57,7 +57,7 @@ export function routeMessages(deps: { channels: Channel[]; directory: Directory;
     async postToBoard(view, caseRef) {
       const results = await Promise.all(channels.map((c) => c.postToBoard(view)));
       if (results.every((r) => r === 'none')) {
-        log.warn({ caseRef }, 'no Board channel to post to: have someone with a Board role say "use this channel for Board notices" in a Teams channel, or set BOARD_CHANNEL_ID and BOARD_SERVICE_URL (Teams) or SLACK_BOARD_CHANNEL (Slack)');
+        log.warn({ caseRef }, 'no Board channel to post to: have someone with a Board role say "use this channel for Board notices" in a Teams or Slack channel, or set BOARD_CHANNEL_ID and BOARD_SERVICE_URL (Teams) or SLACK_BOARD_CHANNEL (Slack)');
       }
       return results.includes('posted');
     },

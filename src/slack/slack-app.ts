@@ -14,17 +14,19 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { WebClient } from '@slack/web-api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { SAYS_BOARD } from '../app/board-channel.js';
 import type { Acted, CaseFlow, Reply } from '../app/case-flow.js';
 import { Claims } from '../app/claims.js';
 import { MAX_TEXT } from '../app/hostile-input.js';
 import type { CardView } from '../app/case-views.js';
-import type { IntakeSessions } from '../app/intake-sessions.js';
 import type { Clock } from '../app/clock.js';
+import type { IntakeSessions } from '../app/intake-sessions.js';
 import type { LiveDirectory } from '../app/live-directory.js';
 import type { Messenger } from '../app/messenger.js';
 import type { Store } from '../app/store.js';
 import { findPersonBySlackId, type Directory, type Person } from '../domain/directory.js';
 import { actions, button, DIRECT_VERBS, inputModal, inputsOf, MESSAGE_INPUTS, messageOf, MODAL_VERBS, sections, type ModalVerb, type Origin } from './blocks.js';
+import { answerMention, NOT_A_CHANNEL } from './board-choice.js';
 import { homeView } from './home-view.js';
 import { intakeModal } from './intake-modals.js';
 import { slackChannel, THREAD_CASES, type SlackChannel } from './slack-channel.js';
@@ -96,7 +98,7 @@ export function createSlack(settings: SlackSettings, deps: { store: Store; log: 
     channel,
     handle: receiver instanceof SlackHttpReceiver ? (req, res) => receiver.handle(req, res) : undefined,
     registered,
-    listen: (services) => register(app, client, registered, channel, services, log),
+    listen: (services) => register(app, client, registered, channel, services, log, Boolean(settings.boardChannel)),
     start: async () => {
       if (settings.appToken) await app.start();
     },
@@ -106,7 +108,7 @@ export function createSlack(settings: SlackSettings, deps: { store: Store; log: 
   };
 }
 
-function register(app: BoltApp, client: WebClient, registered: Registered, channel: SlackChannel, deps: SlackServices, log: Logger) {
+function register(app: BoltApp, client: WebClient, registered: Registered, channel: SlackChannel, deps: SlackServices, log: Logger, boardConfigured: boolean) {
   const { flow, intake, messenger, store, directory, live, clock } = deps;
   /**
    * Who a Slack user is: the person their id is bound to, or, on first contact, the person listed
@@ -157,10 +159,15 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
     await client.chat.postMessage({ channel: dm, text: 'Open the walk', blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
     return true;
   };
-  /** After a step on a message: the message becomes the outcome, so nobody can act on it twice. A refusal leaves it as it was. */
+  /**
+   * After a step on a message: the message becomes the outcome, so nobody can act on it twice. A
+   * refusal leaves it as it was and is said where the click was, or in the case's thread if the
+   * person has one: it never opens one (a stranger naming a reference must not get a thread).
+   */
   const settle = async (person: Person, acted: Acted, origin: (Origin & { thread?: string | undefined }) | null, ref: string) => {
     if (acted.ok && origin) await client.chat.update({ channel: origin.channel, ts: origin.ts, ...messageOf(acted.view) });
-    else await channel.post(person, { view: acted.view, ...(ref ? { caseRef: ref } : {}) }, origin?.thread);
+    else if (acted.ok) await channel.post(person, { view: acted.view, ...(ref ? { caseRef: ref } : {}) });
+    else await channel.post(person, { view: acted.view }, origin?.thread ?? (ref ? await channel.caseThread(person, ref) : undefined));
   };
 
   // Anything Slack sends that is not registered here gets a plain answer and changes nothing.
@@ -308,6 +315,21 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
       await settle(done);
     }
   }, 'message.im');
+  // A mention in a channel (Slack sends none for DMs, which come as messages above): a pointer to
+  // the DM, or the Board's channel chosen. Never a person's conversation, so nothing of theirs is kept.
+  const mentioned = answerMention({ client, store, directory, clock: deps.clock, boardConfigured, log });
+  event('app_mention', async ({ event: e, body, firstTime, settle }) => {
+    if (e.bot_id || typeof e.user !== 'string' || typeof e.text !== 'string' || typeof e.channel !== 'string' || e.channel.startsWith('D')) return;
+    if (!(await firstTime())) return;
+    setTurnStep('app_mention');
+    let done = false;
+    try {
+      await mentioned({ channel: e.channel, user: e.user, text: e.text, teamId: body.team_id ?? e.team });
+      done = true;
+    } finally {
+      await settle(done);
+    }
+  });
   /** A message in someone's DM with the bot; false if what it should cause failed. */
   const dm = async (e: Payload, body: Payload): Promise<boolean> => {
     const who = await identify(body.team_id ?? e.team, e.user);
@@ -319,6 +341,7 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
     await messenger.seen(person, 'Slack');
     if (e.text.length > MAX_TEXT) return channel.post(person, { text: TOO_LONG });
     const text = e.text.replace(/<@[A-Z0-9]+>/g, '').trim();
+    if (SAYS_BOARD.test(text)) return channel.post(person, { text: NOT_A_CHANNEL });
     setTurnStep(typedStep(text));
     return guard(person, 'message', async () => {
       const inThread = typeof e.thread_ts === 'string' && e.thread_ts !== e.ts ? e.thread_ts : undefined;

@@ -2,11 +2,15 @@
  * Slack as a Channel for the Messenger. Each person's messages about a case go in one thread of
  * their DM with the bot (the thread's first message names the case), so replies in that thread
  * can be relayed to the case; each is also shown in the DM itself (reply_broadcast) so that a
- * card waiting for someone is never hidden in a thread. The Board's notices go to a configured
- * channel.
+ * card waiting for someone is never hidden in a thread. A thread is opened only by news of a case
+ * the person takes part in, never by a refusal (a stranger naming a reference opens nothing).
+ *
+ * The Board's notices go to the channel set in the configuration (SLACK_BOARD_CHANNEL), else to
+ * the one someone with a Board role chose in Slack (board-choice.ts).
  */
 import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import type { ChosenBy } from '../app/board-channel.js';
 import type { Channel, Outgoing } from '../app/messenger.js';
 import type { Store } from '../app/store.js';
 import type { Person } from '../domain/directory.js';
@@ -17,6 +21,12 @@ const THREADS = 'slack-thread';
 /** channel/ts → the case whose thread that is (to relay replies). */
 export const THREAD_CASES = 'slack-thread-case';
 
+/** Where the Board's channel is kept when someone with a Board role chose it in Slack. */
+export const CHANNELS = 'slack-channel';
+export const BOARD_CHANNEL = 'board';
+/** The Board's channel as chosen: its id, by whom and when. */
+export type ChosenBoardChannel = { channel: string } & ChosenBy;
+
 type Thread = { channel: string; ts: string };
 
 export type SlackChannel = Channel & {
@@ -24,6 +34,8 @@ export type SlackChannel = Channel & {
   dmOf(person: Person): Promise<string>;
   /** Posts words or a card to a person outside any case thread. */
   post(person: Person, message: Outgoing, threadTs?: string): Promise<boolean>;
+  /** The ts of the person's thread for the case if one was opened; this never opens one. */
+  caseThread(person: Person, ref: string): Promise<string | undefined>;
 };
 
 export function slackChannel(deps: { client: WebClient; store: Store; boardChannel?: string | undefined; log: Logger }): SlackChannel {
@@ -82,10 +94,12 @@ export function slackChannel(deps: { client: WebClient; store: Store; boardChann
     send: (person, message) => post(person, message),
     post,
     dmOf,
+    caseThread: async (person, ref) => (await store.getDocument<Thread>(THREADS, `${person.id}/${ref}`))?.value.ts,
     async postToBoard(view) {
-      if (!deps.boardChannel) return 'none';
+      const channel = deps.boardChannel ?? (await store.getDocument<ChosenBoardChannel>(CHANNELS, BOARD_CHANNEL))?.value.channel;
+      if (!channel) return 'none';
       try {
-        await client.chat.postMessage({ channel: deps.boardChannel, ...messageOf(view) });
+        await client.chat.postMessage({ channel, ...messageOf(view) });
         return 'posted';
       } catch (err) {
         log.error({ err }, 'could not post the notice to the Board channel in Slack');

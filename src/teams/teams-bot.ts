@@ -20,6 +20,7 @@ import { AgentApplication, CardFactory, CloudAdapter, MessageFactory, authorizeJ
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { CASE_VERBS, type CaseFlow, type Reply } from '../app/case-flow.js';
+import { holdsBoardRole, SAYS_BOARD } from '../app/board-channel.js';
 import { Claims } from '../app/claims.js';
 import type { Clock } from '../app/clock.js';
 import { MAX_TEXT } from '../app/hostile-input.js';
@@ -33,7 +34,7 @@ import type { AdaptiveCard } from '../cards/render-card.js';
 import { adaptiveCardOf } from './case-cards.js';
 import { intakeCard } from './intake-cards.js';
 import { checkActivity } from './activity-check.js';
-import { appIdOf, BOARD_CHANNEL, boardReferenceOf, CHANNELS, CONVERSATIONS, holdsBoardRole, type ChosenBoardChannel } from './teams-channel.js';
+import { appIdOf, BOARD_CHANNEL, boardReferenceOf, CHANNELS, CONVERSATIONS, type ChosenBoardChannel } from './teams-channel.js';
 import { setTurnStep } from '../http/request-context.js';
 import { typedStep } from '../http/metrics.js';
 
@@ -47,7 +48,6 @@ const ACTIVITY_CLAIM = { leaseMs: 60_000, keepMs: 60 * 60_000 };
 
 const POINTER = "I only talk about cases in your personal chat with Resolve, so nothing about a case is shown or kept here. Open Resolve from Apps (or click its name) and ask me there.";
 const TOO_LONG = `That message is longer than ${MAX_TEXT.toLocaleString('en-GB')} characters, so I have not read it and nothing was done. Please send something shorter.`;
-const SAY_BOARD = /^use this channel for (the )?board('s)? notices[.!]?$/i;
 
 /** A personal chat with the bot. Teams names every conversation's type; one without is not a group. */
 function isPersonal(conversation: { conversationType?: string | undefined; isGroup?: boolean | undefined } | undefined): boolean {
@@ -199,7 +199,7 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
   app.onActivity('message', async (context) => {
     const text = (context.activity.text ?? '').replace(/<at>[^<]*<\/at>/g, '').trim();
     if (!isPersonal(context.activity.conversation)) {
-      await (SAY_BOARD.test(text) ? chooseBoardChannel(context) : context.sendActivity(POINTER));
+      await (SAYS_BOARD.test(text) ? chooseBoardChannel(context) : context.sendActivity(POINTER));
       return;
     }
     const who = await identify(context);

@@ -5,6 +5,7 @@
 import type { ConversationReference } from '@microsoft/agents-activity';
 import { CardFactory, MessageFactory, type CloudAdapter } from '@microsoft/agents-hosting';
 import type { Logger } from 'pino';
+import type { ChosenBy } from '../app/board-channel.js';
 import type { Channel, Outgoing } from '../app/messenger.js';
 import type { Store } from '../app/store.js';
 import type { Person } from '../domain/directory.js';
@@ -17,7 +18,7 @@ export const CHANNELS = 'teams-channel';
 export const BOARD_CHANNEL = 'board';
 
 /** The Board's channel as chosen: where, by whom (a person id) and when. */
-export type ChosenBoardChannel = { reference: ConversationReference; setBy: string; at: string };
+export type ChosenBoardChannel = { reference: ConversationReference } & ChosenBy;
 
 /** The chosen channel's reference (older stores kept the bare reference, learned on install). */
 export function boardReferenceOf(value: unknown): ConversationReference | null {
@@ -25,9 +26,6 @@ export function boardReferenceOf(value: unknown): ConversationReference | null {
   const chosen = value as Partial<ChosenBoardChannel>;
   return chosen.reference ?? (value as ConversationReference);
 }
-
-/** Who may choose where the Board's notices go: anyone holding a Board role in the directory. */
-export const holdsBoardRole = (person: Person) => person.roles.some((r) => r.startsWith('board-'));
 
 /** The app id the SDK wants for a proactive message (without a registration it still wants one). */
 export const appIdOf = (clientId: string | undefined) => clientId ?? 'anonymous';

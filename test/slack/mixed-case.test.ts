@@ -1,12 +1,13 @@
 /**
  * One case across Teams and Slack: Children's Social Care (Teams) escalates to the school (Slack).
  * The Teams side walks, approves and escalates over the Activity protocol; the school answers in
- * Slack; the thread is relayed both ways; at Stage 3 the Board's Slack channel gets the notice.
+ * Slack; the thread is relayed both ways; at Stage 3 the Board's Slack channel gets the notice,
+ * whether it is set in the configuration or was chosen in Slack by someone with a Board role.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { PRIYA, SAM, walkToSummary as teamsWalk } from '../teams/support.js';
-import { radioState, textState } from './support-slack-api.js';
-import { BETHAN, BOARD_CHANNEL, slackHarness } from './support.js';
+import { eventCallback, radioState, textState } from './support-slack-api.js';
+import { BETHAN, BOARD_CHANNEL, directoryWithBoardOnSlack, NADIA, slackHarness } from './support.js';
 
 const GARETH = '00000000-0000-0000-0000-000000000003';
 const HELEN = '00000000-0000-0000-0000-000000000004';
@@ -14,7 +15,7 @@ const HELEN = '00000000-0000-0000-0000-000000000004';
 // Each test starts the app on an embedded database and drives it over HTTP: slow on a busy machine.
 jest.setTimeout(60_000);
 
-describe('a case with one side on Teams and the other on Slack', () => {
+describe.each(['configured', 'chosen'] as const)('a case with one side on Teams and the other on Slack (Board channel %s)', (how) => {
   let h: Awaited<ReturnType<typeof slackHarness>>;
   let ref = '';
   const teamsTexts = (conversationOf: string) => h.teams.sent.filter((s) => s.path.includes(`personal-${conversationOf}`)).map((s) => s.body.text ?? JSON.stringify(s.body.attachments ?? []));
@@ -35,7 +36,11 @@ describe('a case with one side on Teams and the other on Slack', () => {
   };
 
   beforeAll(async () => {
-    h = await slackHarness();
+    h = await slackHarness(how === 'chosen' ? { env: { SLACK_BOARD_CHANNEL: '', DIRECTORY_FILE: directoryWithBoardOnSlack() } } : {});
+    if (how === 'chosen') {
+      await h.send(eventCallback({ type: 'app_mention', user: NADIA, channel: BOARD_CHANNEL, text: '<@UBOT> use this channel for Board notices', ts: '1.5' }), h.has('chat.postMessage'));
+      expect(await h.teams.app.store.getDocument('slack-channel', 'board')).toMatchObject({ value: { channel: BOARD_CHANNEL, setBy: 'board-bm' } });
+    }
     // The CSC managers have opened Resolve in Teams, so it can reach them there.
     for (const aad of [PRIYA, GARETH, HELEN]) await h.teams.say('hi', aad);
   });
@@ -75,8 +80,9 @@ describe('a case with one side on Teams and the other on Slack', () => {
     // Stage 3: the Board must be informed (BSCB), so its Slack channel gets the notice.
     await h.teams.say(`escalate ${ref}`, GARETH);
     await h.teams.click('escalation.approve', { caseRef: ref }, HELEN);
-    await h.api.waitFor(() => h.api.callsOf('chat.postMessage').some((p) => p.channel === BOARD_CHANNEL));
-    const notice = h.api.callsOf('chat.postMessage').find((p) => p.channel === BOARD_CHANNEL)!;
+    const toBoard = () => h.api.callsOf('chat.postMessage').filter((p) => p.channel === BOARD_CHANNEL && p.blocks);
+    await h.api.waitFor(() => toBoard().length > 0);
+    const notice = toBoard()[0]!;
     expect(JSON.stringify(notice.blocks)).toContain(ref);
     expect(JSON.stringify(notice.blocks)).toContain('case.timeline');
     const state = (await h.teams.app.escalations.load(ref))!;

@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { parse } from 'yaml';
+import { systemClock } from '../../src/app/clock.js';
 import { createSlack } from '../../src/slack/slack-app.js';
 import { loadDirectoryFile } from '../../src/app/directory-file.js';
 import type { CaseFlow } from '../../src/app/case-flow.js';
@@ -28,7 +29,7 @@ describe('the Slack manifest', () => {
     // Registering needs no store or services: they are used only when a request arrives.
     const store = {} as Store;
     const slack = createSlack({ signingSecret: 's', botToken: 'xoxb-test', apiUrl: 'http://127.0.0.1:9/api/' }, { store, log: pino({ level: 'silent' }) });
-    slack.listen({ flow: {} as CaseFlow, intake: {} as IntakeSessions, messenger: {} as Messenger, store, directory: loaded.directory, live: {} as LiveDirectory, clock: { now: () => new Date() } });
+    slack.listen({ flow: {} as CaseFlow, intake: {} as IntakeSessions, messenger: {} as Messenger, store, directory: loaded.directory, live: {} as LiveDirectory, clock: systemClock });
     const { registered } = slack;
     expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual([...registered.commands].sort());
     expect(manifest.features.shortcuts.map((s) => s.callback_id).sort()).toEqual([...registered.shortcuts].sort());
@@ -41,7 +42,7 @@ describe('the Slack manifest', () => {
   });
 
   it('asks for the scopes the Web API calls need, and turns on what the app uses', () => {
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'commands', 'im:history', 'im:write', 'users:read', 'users:read.email']);
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['app_mentions:read', 'channels:read', 'chat:write', 'commands', 'groups:read', 'im:history', 'im:write', 'users:read', 'users:read.email']);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true });
   });

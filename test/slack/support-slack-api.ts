@@ -60,6 +60,11 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
         const { text, blocks, thread_ts } = params;
         return { ok: true, channel: params.channel, ts, message: { text, blocks, ts, thread_ts } };
       }
+      case 'conversations.info': {
+        // A test's ids say what they are: D… a DM, G… a group DM, C… a channel.
+        const id = String(params.channel);
+        return { ok: true, channel: { id, is_im: id.startsWith('D'), is_mpim: id.startsWith('G'), is_channel: id.startsWith('C'), is_group: false } };
+      }
       case 'chat.update':
         return { ok: true, channel: params.channel, ts: params.ts, text: params.text };
       case 'views.open':

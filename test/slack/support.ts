@@ -4,6 +4,10 @@
  * recording server on 127.0.0.1. Slack answers at ack time and works on, so each step waits for
  * the Web API calls it should cause.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import type { Clock } from '../../src/app/clock.js';
 import { teamsHarness } from '../teams/support.js';
 import { blockAction, eventCallback, postSigned, slashCommand, SIGNING_SECRET, startRecordingSlackApi, viewSubmission, type SlackApiCall, type StateValues } from './support-slack-api.js';
@@ -13,6 +17,17 @@ export const BETHAN = 'U0DEMO032'; // school DSL, team manager
 export const MARGARET = 'U0DEMO033'; // head teacher
 export const AISHA = 'U0DEMO022'; // health team manager (Slack and Teams)
 export const BOARD_CHANNEL = 'CBOARD';
+export const NADIA = 'U0DEMO042'; // Board business manager, on Slack only in directoryWithBoardOnSlack()
+
+/** The demo directory with the Board business manager on Slack too (a DIRECTORY_FILE). */
+export function directoryWithBoardOnSlack(): string {
+  const directory = parse(readFileSync('demo/directory.yaml', 'utf8')) as { people: { id: string; identities?: Record<string, unknown> }[] };
+  const nadia = directory.people.find((p) => p.id === 'board-bm')!;
+  nadia.identities = { ...nadia.identities, slack: { teamId: 'T0DEMO', userId: NADIA } };
+  const file = join(mkdtempSync(join(tmpdir(), 'resolve-slack-board-')), 'directory.yaml');
+  writeFileSync(file, stringify(directory));
+  return file;
+}
 
 type Message = { channel: string; ts: string; text: string; blocks?: { type: string; elements?: { action_id?: string; value?: string }[] }[]; thread_ts?: string };
 

@@ -109,7 +109,7 @@ const openCase = (reflections: Record<string, string> = {}) => {
 async function caseAtStage1(cases: Cases) {
   expect(await cases.execute('RES-1', openCase())).toMatchObject({ ok: true });
   const raiser = raiserOf(bscb.stages[0]!);
-  expect(await cases.execute('RES-1', { type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '' })).toMatchObject({ ok: true });
+  expect(await cases.execute('RES-1', { type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '', approver: raiser })).toMatchObject({ ok: true });
   expect(await cases.execute('RES-1', { type: 'approve-escalation', actor: actorOf(raiser), parties: partiesFor(bscb.stages[0]!) })).toMatchObject({ ok: true });
 }
 const expectedSummary = async (store: Store) => {
