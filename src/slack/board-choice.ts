@@ -8,7 +8,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { holdsBoardRole, SAYS_BOARD } from '../app/board-channel.js';
+import { chooseBoardChannel, holdsBoardRole, SAYS_BOARD, type BoardChannelRecord } from '../app/board-channel.js';
 import type { Clock } from '../app/clock.js';
 import type { Store } from '../app/store.js';
 import { findPersonBySlackId, type Directory } from '../domain/directory.js';
@@ -39,19 +39,23 @@ export function answerMention(deps: Deps): (mention: Mention) => Promise<void> {
     }
   };
 
+  const record: BoardChannelRecord<string> = {
+    namespace: CHANNELS,
+    key: BOARD_CHANNEL,
+    read: (value) => (value as Partial<ChosenBoardChannel>).channel ?? null,
+    write: (channel, by): ChosenBoardChannel => ({ channel, ...by }),
+    same: (a, b) => a === b,
+  };
   const choose = async (m: Mention) => {
     const person = m.teamId ? findPersonBySlackId(directory, m.teamId, m.user) : undefined;
-    if (!person || !holdsBoardRole(person)) return tell(m, `Only someone with a Board role in ${board}'s directory can choose where the Board's notices go; nothing was changed.`);
-    if (!(await isChannel(m.channel))) return tell(m, NOT_A_CHANNEL);
-    if (deps.boardConfigured) return tell(m, "The Board's channel is set in Resolve's configuration (SLACK_BOARD_CHANNEL), so it cannot be changed here; nothing was changed.");
-    const old = await store.getDocument<ChosenBoardChannel>(CHANNELS, BOARD_CHANNEL);
-    if (old?.value.channel === m.channel) return tell(m, `This is already the channel for ${board}'s notices.`);
-    const chosen: ChosenBoardChannel = { channel: m.channel, setBy: person.id, at: clock.now().toISOString() };
-    if (!(await store.putDocument(CHANNELS, BOARD_CHANNEL, chosen, old ? old.etag : null)).ok) return tell(m, "Someone changed the Board's channel at the same moment; nothing was changed here. Please say it again.");
-    await client.chat.postMessage({ channel: m.channel, text: `${person.name} chose this channel for ${board}'s notices: Resolve will post here when a case reaches the stage at which the Board must be informed.` });
-    if (!old) return;
+    // Only asked of Slack for someone who may choose: the answer costs a call.
+    const notAChannel = person && holdsBoardRole(person) && !(await isChannel(m.channel)) ? NOT_A_CHANNEL : null;
+    const answer = await chooseBoardChannel({ store, clock, board }, record, { person, where: m.channel, notAChannel, configuredBy: deps.boardConfigured ? 'SLACK_BOARD_CHANNEL' : null });
+    if (answer.chosen) await client.chat.postMessage({ channel: m.channel, text: answer.reply });
+    else await tell(m, answer.reply);
+    if (!answer.tellOld) return;
     try {
-      await client.chat.postMessage({ channel: old.value.channel, text: `${person.name} moved ${board}'s notices to another channel; Resolve no longer posts them here.` });
+      await client.chat.postMessage({ channel: answer.tellOld.where, text: answer.tellOld.text });
     } catch (err) {
       log.error({ err }, 'could not tell the old Board channel in Slack that the notices have moved');
     }

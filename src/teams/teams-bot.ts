@@ -20,7 +20,7 @@ import { AgentApplication, CardFactory, CloudAdapter, MessageFactory, authorizeJ
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { CASE_VERBS, type CaseFlow, type Reply } from '../app/case-flow.js';
-import { holdsBoardRole, SAYS_BOARD } from '../app/board-channel.js';
+import { chooseBoardChannel, SAYS_BOARD, type BoardChannelRecord } from '../app/board-channel.js';
 import { Claims } from '../app/claims.js';
 import type { Clock } from '../app/clock.js';
 import { MAX_TEXT } from '../app/hostile-input.js';
@@ -199,7 +199,7 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
   app.onActivity('message', async (context) => {
     const text = (context.activity.text ?? '').replace(/<at>[^<]*<\/at>/g, '').trim();
     if (!isPersonal(context.activity.conversation)) {
-      await (SAYS_BOARD.test(text) ? chooseBoardChannel(context) : context.sendActivity(POINTER));
+      await (SAYS_BOARD.test(text) ? sayBoardChannel(context) : context.sendActivity(POINTER));
       return;
     }
     const who = await identify(context);
@@ -212,23 +212,25 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
   });
 
   /** "use this channel for Board notices", said in a team channel by someone with a Board role. */
-  const chooseBoardChannel = async (context: TurnContext) => {
-    const say = (text: string) => context.sendActivity(text);
-    const person = await personOf(context);
-    const board = directory.partnership.name;
-    if (!person || !holdsBoardRole(person)) return say(`Only someone with a Board role in ${board}'s directory can choose where the Board's notices go; nothing was changed.`);
-    if (context.activity.conversation?.conversationType !== 'channel') return say("The Board's notices go to a team channel: say this in the channel you mean. Nothing was changed.");
-    if (deps.boardConfigured) return say("The Board's channel is set in Resolve's configuration (BOARD_CHANNEL_ID), so it cannot be changed here; nothing was changed.");
+  const boardRecord: BoardChannelRecord<ConversationReference> = {
+    namespace: CHANNELS,
+    key: BOARD_CHANNEL,
+    read: boardReferenceOf,
+    write: (reference, by): ChosenBoardChannel => ({ reference, ...by }),
+    same: (a, b) => a.conversation?.id === b.conversation?.id,
+  };
+  const sayBoardChannel = async (context: TurnContext) => {
     const { activityId: _reply, ...reference } = context.activity.getConversationReference();
-    const old = await store.getDocument(CHANNELS, BOARD_CHANNEL);
-    const before = old ? boardReferenceOf(old.value) : null;
-    if (before?.conversation?.id === reference.conversation.id) return say(`This is already the channel for ${board}'s notices.`);
-    const chosen: ChosenBoardChannel = { reference, setBy: person.id, at: deps.clock.now().toISOString() };
-    if (!(await store.putDocument(CHANNELS, BOARD_CHANNEL, chosen, old ? old.etag : null)).ok) return say("Someone changed the Board's channel at the same moment; nothing was changed here. Please say it again.");
-    await say(`${person.name} chose this channel for ${board}'s notices: Resolve will post here when a case reaches the stage at which the Board must be informed.`);
-    if (!before) return;
+    const answer = await chooseBoardChannel({ store, clock: deps.clock, board: directory.partnership.name }, boardRecord, {
+      person: await personOf(context),
+      where: reference,
+      notAChannel: context.activity.conversation?.conversationType === 'channel' ? null : "The Board's notices go to a team channel: say this in the channel you mean. Nothing was changed.",
+      configuredBy: deps.boardConfigured ? 'BOARD_CHANNEL_ID' : null,
+    });
+    await context.sendActivity(answer.reply);
+    if (!answer.tellOld) return;
     try {
-      await adapter.continueConversation(appIdOf(deps.authConfig.clientId), before, (ctx) => ctx.sendActivity(`${person.name} moved ${board}'s notices to another channel; Resolve no longer posts them here.`).then(() => undefined));
+      await adapter.continueConversation(appIdOf(deps.authConfig.clientId), answer.tellOld.where, (ctx) => ctx.sendActivity(answer.tellOld!.text).then(() => undefined));
     } catch (err) {
       log.error({ err }, 'could not tell the old Board channel that the notices have moved');
     }
