@@ -164,8 +164,8 @@ describe('scheduled jobs', () => {
     expect(pending()).toEqual(['actions-review 2027-01-05T09:00:00.000Z']);
     expect(await caseJobsUntil('2027-01-05T09:00:00Z')).toContain('actions-review');
     expect(sentSince(0)).toEqual(['actions-review → health-practitioner', 'actions-review → health-team-manager']);
-    await must({ type: 'review-actions', actor: actor('team-manager', 'health'), implemented: true, notes: 'Done.' });
-    await must({ type: 'close', actor: actor('team-manager', 'health'), summary: 'Resolved at Stage 1.' });
+    // Every agreed action done: the review closes the case.
+    await must({ type: 'review-actions', actor: actor('team-manager', 'health'), done: [true], notes: 'Done.' });
     // Closed Tuesday 5 January 09:00; the debrief is suggested two working days later.
     expect(pending()).toEqual(['debrief-prompt 2027-01-07T09:00:00.000Z']);
     expect(await caseJobsUntil('2027-01-07T09:00:00Z')).toContain('debrief-prompt');
