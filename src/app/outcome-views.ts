@@ -123,7 +123,8 @@ export function bindingNoticeView(state: CaseState): CardView | null {
   const lines = [
     `The decision reached through ${how} at Stage ${cur.number}:`,
     agreed.summary,
-    ...(route?.binding ? [`This decision is final and binding on the agencies concerned ("${quoteOf(route)}").`] : []),
+    // The route's label is the document's words ("decision final and binding").
+    ...(route?.binding ? [`${route.label}: this decision is final and binding on the agencies concerned.`] : []),
     ...agreed.actions.map((a) => `- ${a.description} (${a.owner}, by ${a.due})`),
     ...(agreed.reviewDate ? [`The agreed actions will be checked on ${agreed.reviewDate}.`] : []),
   ];
