@@ -45,7 +45,8 @@ export function extensionView(state: CaseState): CardView | null {
  */
 export function quickerDueView(state: CaseState): CardView | null {
   const cur = state.current;
-  if (state.phase !== 'stage-open' || !cur || cur.response || !cur.responseDue) return null;
+  const answered = cur?.response && cur.response.position !== 'more-time';
+  if (state.phase !== 'stage-open' || !cur || answered || cur.extensionProposed || !cur.responseDue) return null;
   const stage = stageDef(state, cur.number);
   const timescale = responseTimescale(state, cur.number) ?? stage.response;
   if (!allowsEarlierDue(timescale)) return null;

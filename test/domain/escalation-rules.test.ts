@@ -144,6 +144,12 @@ describe('a quicker response date set by the raiser', () => {
     expect(d.do({ type: 'set-quicker-due', actor: raiser, due: '2026-11-23T15:00:00Z' })).toEqual(['response-due-brought-forward']);
     expect(d.events.at(-1)).toMatchObject({ data: { previousDue: due, newDue: '2026-11-23T15:00:00.000Z' } });
     expect(d.s.current!.responseDue).toBe('2026-11-23T15:00:00.000Z');
+    // A request for more time waits for the raiser's answer first; after it the stage is still unanswered.
+    d.do({ type: 'respond', actor: receiver, position: 'more-time', rationale: 'GP records.', proposedDue: '2026-11-24T17:00:00Z' });
+    expect(d.refuses({ type: 'set-quicker-due', actor: raiser, due: '2026-11-23T14:00:00Z' }, 'wrong-phase')).toMatch(/request for more time/);
+    d.do({ type: 'accept-extension', actor: raiser });
+    d.do({ type: 'set-quicker-due', actor: raiser, due: '2026-11-24T12:00:00Z' });
+    expect(d.s.current!.responseDue).toBe('2026-11-24T12:00:00.000Z');
     // Once answered there is nothing left to hurry.
     d.do({ type: 'respond', actor: receiver, position: 'disagree', rationale: 'The decision stands.' });
     d.refuses({ type: 'set-quicker-due', actor: raiser, due: '2026-11-23T14:00:00Z' }, 'already-done');

@@ -134,7 +134,9 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       const cur = openStageOr(state);
       if (!cur.ok) return cur;
       if (!isEscalatingSide(state, c.actor)) return notAllowed(`Only ${cur.stage.raiser.name}, who raised Stage ${cur.stage.number}, can set a quicker response date.`);
-      if (cur.stage.response) return refuse('already-done', `${cur.stage.receiver.name} has already responded at Stage ${cur.stage.number}.`);
+      // Unanswered: no response yet, or only a request for more time (already accepted or declined).
+      if (cur.stage.response && cur.stage.response.position !== 'more-time') return refuse('already-done', `${cur.stage.receiver.name} has already responded at Stage ${cur.stage.number}.`);
+      if (cur.stage.extensionProposed) return refuse('wrong-phase', `First accept or decline ${cur.stage.receiver.name}'s request for more time.`);
       const timescale = responseTimescale(state, cur.stage.number) ?? stageOf(state, cur.stage.number)!.response;
       const earlier = earlierDue(state, cur.stage.number, timescale, c.due, cur.stage.responseDue ? new Date(cur.stage.responseDue) : null, now);
       if (!earlier.ok) return earlier;
