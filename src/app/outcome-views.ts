@@ -8,14 +8,9 @@ import { formatHuman } from '../domain/calendar.js';
 import { allowsEarlierDue, responseTimescale } from '../domain/deadlines.js';
 import type { AgencyRef } from '../domain/escalation/events.js';
 import type { CaseState } from '../domain/escalation/state.js';
-import { panelSize, type Outcome, type OutcomeType } from '../domain/policy/schema.js';
+import { isBindingRoute, isOutcomeStep, panelSize, type Outcome } from '../domain/policy/schema.js';
 import { acknowledgeBy, notice, timescaleText, type CardView } from './case-views.js';
 import { londonTime } from './replies.js';
-
-/** The outcomes the Chair's referral chooses between (BSCB Stage 4). */
-const BINDING_ROUTES: readonly OutcomeType[] = ['mediation', 'resolution-panel'];
-/** Outcomes that record a step without settling the stage (a conference considered, a consultation, a review group). */
-const OUTCOME_STEPS: readonly OutcomeType[] = ['child-protection-conference-considered', 'reflective-consultation', 'case-review-group'];
 
 const stageDef = (state: CaseState, n: number) => state.policy.stages.find((s) => s.number === n)!;
 const who = (p: { name: string; agencyName: string }) => `${p.name} (${p.agencyName})`;
@@ -73,7 +68,7 @@ export function bindingRouteView(state: CaseState, agencies: readonly AgencyRef[
   const cur = state.current;
   if (state.phase !== 'stage-open' || !cur || cur.bindingRoute) return null;
   const stage = stageDef(state, cur.number);
-  const routes = stage.outcomes.filter((o) => BINDING_ROUTES.includes(o.type));
+  const routes = stage.outcomes.filter((o) => isBindingRoute(o.type));
   if (routes.length === 0) return null;
   const panel = routes.find((o) => o.panel)?.panel;
   const disputing = [state.escalatingAgency, state.receivingAgency];
@@ -137,7 +132,7 @@ export function outcomeStepView(state: CaseState): CardView | null {
   const cur = state.current;
   if (state.phase !== 'stage-open' || !cur) return null;
   const stage = stageDef(state, cur.number);
-  const outcomes = stage.outcomes.filter((o) => OUTCOME_STEPS.includes(o.type));
+  const outcomes = stage.outcomes.filter((o) => isOutcomeStep(o.type));
   if (outcomes.length === 0) return null;
   return { card: 'outcome-step', data: { caseRef: state.ref, stageNumber: cur.number, stageName: stage.name, outcomes: outcomes.map((o) => ({ title: o.label, value: o.type })) } };
 }

@@ -251,6 +251,12 @@ describe('Stage 3 and Stage 4', () => {
     expect(d.refuses(choose([health, police, police]), 'invalid')).toMatch(/2 chosen/);
     expect(d.refuses(choose([health, school, csc]), 'invalid')).toMatch(/agencies in the dispute/);
     d.refuses({ ...choose([health, police, school]), actor: teamManager() }, 'not-allowed');
+    // Mediation takes no panel: agencies sent with it (a card's preselection) are not recorded.
+    const mediation = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+    openCase(mediation, bscb);
+    reachStage(mediation, bscb, 4);
+    mediation.do({ type: 'choose-binding-route', actor: actorOf(mediation.s.current!.receiver), route: 'mediation', panelAgencies: [health, police] });
+    expect(mediation.s.current!.bindingRoute).toEqual({ route: 'mediation', panelAgencies: [] });
     d.do(choose([health, police, school]));
     d.refuses({ type: 'propose-resolution', actor: teamManager(), summary: 'x', actions: [] }, 'wrong-phase');
     d.refuses({ type: 'record-binding-decision', actor: actor('board-member', 'police'), decision: 'x', actions: [] }, 'not-allowed');

@@ -8,7 +8,7 @@
  */
 import { formatHuman } from '../calendar.js';
 import { allowsEarlierDue, dueFor, responseTimescale } from '../deadlines.js';
-import { ROLES, panelSize, panelSizeFits, rolesFor, type AgencyKind, type Party, type Role, type Stage, type Timescale } from '../policy/schema.js';
+import { ROLES, isOutcomeStep, panelSize, panelSizeFits, rolesFor, type AgencyKind, type Party, type Role, type Stage, type Timescale } from '../policy/schema.js';
 import type { Command, Decision, Parties, RefusalCode } from './commands.js';
 import type { Participant } from '../matching.js';
 import type { Actor, AgreedAction, CaseEvent, EscalationReason, HandOverAuthority, HandOverPart, PromptKind, Side } from './events.js';
@@ -194,7 +194,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       const cur = openStageOr(state);
       if (!cur.ok) return cur;
       const def = stageOf(state, cur.stage.number)!;
-      if (!def.outcomes.some((o) => o.type === c.outcome) || ['resolved', 'next-stage', 'mediation', 'resolution-panel'].includes(c.outcome)) {
+      if (!def.outcomes.some((o) => o.type === c.outcome) || !isOutcomeStep(c.outcome)) {
         return refuse('invalid', `Stage ${def.number} of this procedure has no "${c.outcome}" step.`);
       }
       if (!sideOf(state, c.actor)) return notAllowed('Only the two sides at the current stage can record this.');
@@ -221,7 +221,8 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
           return refuse('invalid', `The panel must include the agencies in the dispute: ${state.escalatingAgency.name} and ${state.receivingAgency.name}.`);
         }
       }
-      return ok([ev('binding-route-chosen', { route: c.route, panelAgencies })]);
+      // Agencies sent with mediation (a card's preselected panel) are not a panel: none is recorded.
+      return ok([ev('binding-route-chosen', { route: c.route, panelAgencies: outcome.panel ? panelAgencies : [] })]);
     }
 
     case 'record-binding-decision': {

@@ -131,6 +131,12 @@ export const OUTCOMES = [
 ] as const;
 export const OutcomeType = z.enum(OUTCOMES);
 export type OutcomeType = z.infer<typeof OutcomeType>;
+/** The routes to a binding decision the Chair chooses between (BSCB Stage 4). */
+export const BINDING_ROUTES = ['mediation', 'resolution-panel'] as const satisfies readonly OutcomeType[];
+/** Outcomes recorded as a step taken at the stage, without settling it (a conference considered, a consultation, a review group). */
+export const OUTCOME_STEPS = ['child-protection-conference-considered', 'reflective-consultation', 'case-review-group'] as const satisfies readonly OutcomeType[];
+export const isOutcomeStep = (t: OutcomeType): boolean => (OUTCOME_STEPS as readonly OutcomeType[]).includes(t);
+export const isBindingRoute = (t: OutcomeType): t is (typeof BINDING_ROUTES)[number] => (BINDING_ROUTES as readonly OutcomeType[]).includes(t);
 
 export const Outcome = z
   .object({
