@@ -138,7 +138,7 @@ describe('a quicker response date set by the raiser', () => {
     const raiser = teamManager();
     const receiver = actorOf(d.s.current!.receiver);
     d.refuses({ type: 'set-quicker-due', actor: receiver, due: '2026-11-23T15:00:00Z' }, 'not-allowed');
-    expect(d.refuses({ type: 'set-quicker-due', actor: raiser, due: '2026-11-25T10:00:00Z' }, 'invalid')).toMatch(/never a later one/);
+    expect(d.refuses({ type: 'set-quicker-due', actor: raiser, due: '2026-11-25T10:00:00Z' }, 'invalid')).toBe('Stage 1 already has a response due by Tue 24 Nov 2026, 10:00; an earlier date can be set, never a later one.');
     expect(d.refuses({ type: 'set-quicker-due', actor: raiser, due: '2026-11-23T09:00:00Z' }, 'invalid')).toMatch(/in the future/);
     d.refuses({ type: 'set-quicker-due', actor: raiser, due: 'tomorrow' }, 'invalid');
     expect(d.do({ type: 'set-quicker-due', actor: raiser, due: '2026-11-23T15:00:00Z' })).toEqual(['response-due-brought-forward']);

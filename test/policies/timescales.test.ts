@@ -102,7 +102,7 @@ describe('"N working days or less": an earlier response date where the procedure
   it('records an earlier date the raiser sets, and refuses a later one', () => {
     const p = withSooner();
     const later = raiseStage1(p, '2026-11-04T11:00:00Z');
-    expect(later.d.refuses(later.approve, 'invalid')).toBe('A response is already required by Wed 4 Nov 2026, 10:00; an earlier date can be set, never a later one.');
+    expect(later.d.refuses(later.approve, 'invalid')).toBe('The procedure already requires a response by Wed 4 Nov 2026, 10:00; an earlier date can be set, never a later one.');
     const sooner = raiseStage1(p, '2026-11-03T12:00:00Z');
     sooner.d.do(sooner.approve);
     expect(sooner.d.s.current!.responseDue).toBe('2026-11-03T12:00:00.000Z');

@@ -138,7 +138,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       if (cur.stage.response && cur.stage.response.position !== 'more-time') return refuse('already-done', `${cur.stage.receiver.name} has already responded at Stage ${cur.stage.number}.`);
       if (cur.stage.extensionProposed) return refuse('wrong-phase', `First accept or decline ${cur.stage.receiver.name}'s request for more time.`);
       const timescale = responseTimescale(state, cur.stage.number) ?? stageOf(state, cur.stage.number)!.response;
-      const earlier = earlierDue(state, cur.stage.number, timescale, c.due, cur.stage.responseDue ? new Date(cur.stage.responseDue) : null, now);
+      const earlier = earlierDue(state, cur.stage.number, timescale, c.due, { due: cur.stage.responseDue ? new Date(cur.stage.responseDue) : null, by: 'stage' }, now);
       if (!earlier.ok) return earlier;
       return ok([ev('response-due-brought-forward', { previousDue: cur.stage.responseDue!, newDue: earlier.due.toISOString() })]);
     }
@@ -432,7 +432,7 @@ function openStage(
   const timescale = responseTimescale(state, stage.number) ?? stage.response;
   let responseDue = dueFor(state, stage.number, timescale, now);
   if (requestedDue !== undefined) {
-    const earlier = earlierDue(state, stage.number, timescale, requestedDue, responseDue, now);
+    const earlier = earlierDue(state, stage.number, timescale, requestedDue, { due: responseDue, by: 'procedure' }, now);
     if (!earlier.ok) return earlier;
     responseDue = earlier.due;
   }
@@ -459,12 +459,13 @@ function openStage(
  * "N working days or a shorter timescale that protects the child", only where the procedure says
  * so, in the future and never later than the date the procedure (or an earlier choice) requires.
  */
-function earlierDue(state: CaseState, stageNumber: number, timescale: Timescale, requested: string, limit: Date | null, now: Date): { ok: true; due: Date } | Refusal {
+function earlierDue(state: CaseState, stageNumber: number, timescale: Timescale, requested: string, limit: { due: Date | null; by: 'procedure' | 'stage' }, now: Date): { ok: true; due: Date } | Refusal {
   if (!allowsEarlierDue(timescale)) return refuse('invalid', `${state.policy.name} sets the response time at Stage ${stageNumber}; an earlier date cannot be set here.`);
   const asked = parseInstant(requested);
   if (!asked || asked <= now) return refuse('invalid', 'The requested response date must be a date and time in the future.');
-  if (limit && asked > limit) {
-    return refuse('invalid', `A response is already required by ${formatHuman(limit)}; an earlier date can be set, never a later one.`);
+  if (limit.due && asked > limit.due) {
+    const required = limit.by === 'procedure' ? 'The procedure already requires a response by' : `Stage ${stageNumber} already has a response due by`;
+    return refuse('invalid', `${required} ${formatHuman(limit.due)}; an earlier date can be set, never a later one.`);
   }
   return { ok: true, due: asked };
 }
