@@ -4,11 +4,11 @@
  * and modals from the same data. Nothing here knows a channel.
  */
 import type { CaseEvent } from '../domain/escalation/events.js';
-import type { CaseState } from '../domain/escalation/state.js';
+import type { CaseState, StageProgress } from '../domain/escalation/state.js';
 import { formatHuman } from '../domain/calendar.js';
 import { allowsEarlierDue, dueFor, responseTimescale } from '../domain/deadlines.js';
 import type { Participant } from '../domain/matching.js';
-import type { Timescale } from '../domain/policy/schema.js';
+import type { Stage, Timescale } from '../domain/policy/schema.js';
 import { londonTime } from './replies.js';
 
 const WHAT: Record<string, string> = {
@@ -24,14 +24,24 @@ const WHAT: Record<string, string> = {
 
 export type HistoryLine = { at: string; who: string; what: string };
 /** `earlierDue`: the procedure lets the approver set an earlier response date ("7 working days or less"). */
-export type ApprovalView = { caseRef: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; earlierDue: boolean; raisedBy: string; concern: string; history: HistoryLine[] };
-export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; concern: string; acknowledged: boolean; history: HistoryLine[] };
+/** `acknowledgeBy`: the acknowledgement deadline, where the procedure sets one (shown beside the response's). */
+export type ApprovalView = { caseRef: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; acknowledgeBy?: string; earlierDue: boolean; raisedBy: string; concern: string; history: HistoryLine[] };
+export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; acknowledgeBy?: string; concern: string; acknowledged: boolean; history: HistoryLine[] };
 export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; nextStage: number; nextWho: string };
 export type DecidedView = { caseRef: string; stageNumber: string; stageName: string; decision: string; decidedBy: string; decidedAt: string; comment?: string };
 export type BoardNoticeView = { caseRef: string; stageNumber: number; stageName: string; agencies: string[]; opened: string; areas: string[]; monitoring: { label: string; value: string }[] };
 export type ResolutionView = { caseRef: string; stageNumber: number; otherSide: string; rows: { n: number }[] };
 export type ResolutionConfirmView = { caseRef: string; stageNumber: number; proposedBy: string; summary: string; actions: { description: string; owner: string; due: string }[]; reviewDate?: string };
 export type NoticeView = { title: string; text: string };
+// The ends of the procedures (built in `outcome-views.ts`).
+export type ExtensionView = { caseRef: string; stageNumber: number; stageName: string; receiver: string; currentDue: string; proposedDue: string; rationale: string };
+export type QuickerDueView = { caseRef: string; stageNumber: number; stageName: string; receiver: string; due: string; timescale: string; acknowledgeBy?: string };
+export type Choice = { title: string; value: string };
+export type BindingRouteView = { caseRef: string; stageNumber: number; stageName: string; disputing: string; routes: Choice[]; agencies: Choice[]; preselected: string; panelRule: string; panelSource: string };
+export type BindingDecisionView = { caseRef: string; stageNumber: number; route: string; binding: boolean; panel: string; rows: { n: number }[] };
+export type OutcomeStepView = { caseRef: string; stageNumber: number; stageName: string; outcomes: Choice[] };
+export type ReviewView = { caseRef: string; stageNumber: number; summary: string; reviewDate: string; actions: { n: number; description: string; owner: string; due: string }[] };
+export type DebriefView = { caseRef: string; outcome: string; closedAt: string; learningNote: string };
 export type WelcomeView = { firstName: string; partnership: string };
 
 /** One view, named for the card it is; `personal` views carry buttons for one person only. */
@@ -44,6 +54,13 @@ export type CardView =
   | { card: 'resolution'; data: ResolutionView }
   | { card: 'resolution-confirm'; data: ResolutionConfirmView }
   | { card: 'notice'; data: NoticeView }
+  | { card: 'extension'; data: ExtensionView }
+  | { card: 'quicker-due'; data: QuickerDueView }
+  | { card: 'binding-route'; data: BindingRouteView }
+  | { card: 'binding-decision'; data: BindingDecisionView }
+  | { card: 'outcome-step'; data: OutcomeStepView }
+  | { card: 'review'; data: ReviewView }
+  | { card: 'debrief'; data: DebriefView }
   | { card: 'welcome'; data: WelcomeView };
 
 export const notice = (title: string, text: string): CardView => ({ card: 'notice', data: { title, text } });
@@ -71,6 +88,7 @@ export function approvalView(state: CaseState, events: CaseEvent[], now: Date): 
   const stage = state.policy.stages.find((s) => s.number === pending.toStage)!;
   const timescale = responseTimescale(state, stage.number) ?? stage.response;
   const due = dueFor(state, stage.number, timescale, now);
+  const ack = stage.acknowledgement ? dueFor(state, stage.number, stage.acknowledgement, now) : null;
   const by = pending.requestedBy.kind === 'person' ? `${pending.requestedBy.name}, ${pending.requestedBy.agencyName}` : pending.requestedBy.name;
   return {
     card: 'approval',
@@ -80,6 +98,7 @@ export function approvalView(state: CaseState, events: CaseEvent[], now: Date): 
       stageNumber: stage.number,
       stageName: stage.name,
       due: due ? `${timescaleText(timescale)}: a response by ${formatHuman(due)} if raised now` : timescaleText(timescale),
+      ...(stage.acknowledgement ? { acknowledgeBy: ack ? `${timescaleText(stage.acknowledgement)}: by ${formatHuman(ack)} if raised now` : timescaleText(stage.acknowledgement) } : {}),
       earlierDue: allowsEarlierDue(timescale),
       raisedBy: by,
       concern: `${state.intake.decisionChallenged} We ask for: ${state.intake.aim}`,
@@ -119,11 +138,22 @@ export function responseView(state: CaseState, events: CaseEvent[]): CardView {
       stageNumber: stage.number,
       stageName: stage.name,
       due: cur.responseDue ? `${londonTime(cur.responseDue)} (${timescaleText(stage.response)})` : timescaleText(stage.response),
+      ...acknowledgeBy(cur, stage),
       concern: `${state.intake.decisionChallenged} We ask for: ${state.intake.aim}`,
       acknowledged: cur.acknowledged,
       history: historyOf(events),
     },
   };
+}
+
+/**
+ * The acknowledgement deadline as the response card and status lines show it, where the procedure
+ * sets one and it is still awaited ("Receipt must be acknowledged within 48hrs").
+ */
+export function acknowledgeBy(cur: StageProgress, stage: Stage): { acknowledgeBy?: string } {
+  if (!stage.acknowledgement || cur.acknowledged) return {};
+  const when = cur.acknowledgementDue ? `${londonTime(cur.acknowledgementDue)} (${timescaleText(stage.acknowledgement)})` : timescaleText(stage.acknowledgement);
+  return { acknowledgeBy: when };
 }
 
 /** For the escalating side when a response is overdue: Escalate, Allow more time, Chase again. */

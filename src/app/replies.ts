@@ -72,7 +72,9 @@ export function caseStateLine(state: CaseState): string {
   if (state.phase === 'awaiting-approval') return `${state.ref} is waiting for approval of Stage ${state.pendingEscalation?.toStage}.`;
   if (state.phase === 'stage-open' && cur) {
     const answered = cur.response ? `${cur.receiver.name} has responded` : cur.responseDue ? `a response is due by ${londonTime(cur.responseDue)}` : 'no response yet';
-    return `${state.ref}: Stage ${cur.number} is open with ${cur.receiver.name} (${cur.receiver.agencyName}); ${answered}.`;
+    // The acknowledgement deadline is shown wherever the response's is, while it is awaited.
+    const ack = !cur.acknowledged && cur.acknowledgementDue ? `; receipt to be acknowledged by ${londonTime(cur.acknowledgementDue)}` : '';
+    return `${state.ref}: Stage ${cur.number} is open with ${cur.receiver.name} (${cur.receiver.agencyName}); ${answered}${ack}.`;
   }
   return `${state.ref} is ${PHASES[state.phase]}.`;
 }

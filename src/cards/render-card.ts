@@ -23,6 +23,13 @@ export const CARD_NAMES = [
   'notice',
   'resolution',
   'resolution-confirm',
+  'extension',
+  'quicker-due',
+  'binding-route',
+  'binding-decision',
+  'outcome-step',
+  'review',
+  'debrief',
 ] as const;
 
 export type CardName = (typeof CARD_NAMES)[number];

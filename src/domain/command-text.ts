@@ -54,6 +54,7 @@ export function typedTextOf(command: Command): TypedText[] {
     case 'record-prompt':
     case 'confirm-resolution':
     case 'choose-binding-route':
+    case 'set-quicker-due':
       return [];
   }
 }

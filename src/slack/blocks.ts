@@ -18,6 +18,15 @@ export const MODAL_VERBS = ['escalation.return', 'escalation.resolve-within', 's
  */
 export const MESSAGE_INPUTS = ['requestedDue'] as const;
 
+/**
+ * The ends of the procedures, not yet wired to the doors (the step table does): the one that acts
+ * at once, and those whose modal `stepModal` builds from the step's view.
+ */
+export const STEP_DIRECT_VERBS = ['extension.accept'] as const;
+export const STEP_MODAL_VERBS = ['extension.decline', 'stage.quicker-due', 'binding.route', 'binding.decide', 'outcome.record', 'review.record', 'debrief.record'] as const;
+export type StepModalVerb = (typeof STEP_MODAL_VERBS)[number];
+export type StepVerb = (typeof STEP_DIRECT_VERBS)[number] | StepModalVerb;
+
 export type DirectVerb = (typeof DIRECT_VERBS)[number];
 export type ModalVerb = (typeof MODAL_VERBS)[number];
 export type Verb = DirectVerb | ModalVerb;
@@ -123,6 +132,8 @@ function history(lines: HistoryLine[]): ContextBlock | undefined {
 // ---------------------------------------------------------------------------------------------
 
 const act = (label: string, verb: Verb, caseRef: string, style?: 'primary' | 'danger') => button(label, verb, caseRef, style);
+const step = (label: string, verb: StepVerb, caseRef: string, style?: 'primary' | 'danger') => button(label, verb, caseRef, style);
+const ackFact = (acknowledgeBy: string | undefined): [string, string][] => (acknowledgeBy ? [['Acknowledge by', acknowledgeBy]] : []);
 
 /** The message for one view; `text` is the one-line notification fallback, as the cards' fallbackText. */
 export function messageOf(view: CardView): SlackMessage {
@@ -140,7 +151,7 @@ function layout(view: CardView): Layout {
         text: `Case ${d.caseRef}: approval needed to raise this with ${d.receivingAgency}.`,
         blocks: [
           header(`Raise this with the equivalent manager in ${d.receivingAgency}?`),
-          ...facts([['Case', d.caseRef], ['Stage', `${d.stageNumber}: ${d.stageName}`], ['Due', d.due], ['Raised by', d.raisedBy]]),
+          ...facts([['Case', d.caseRef], ['Stage', `${d.stageNumber}: ${d.stageName}`], ['Due', d.due], ...ackFact(d.acknowledgeBy), ['Raised by', d.raisedBy]]),
           ...sections(d.concern),
           history(d.history),
           d.earlierDue && {
@@ -162,7 +173,7 @@ function layout(view: CardView): Layout {
         text: `Case ${d.caseRef}: ${d.raisedBy}, ${d.raisingAgency} has raised a disagreement with ${d.receivingAgency}. Response due ${d.due}.`,
         blocks: [
           header(`${d.raisedBy}, ${d.raisingAgency} disagrees with a decision by ${d.receivingAgency}`),
-          ...facts([['Case', d.caseRef], ['Stage', `${d.stageNumber}: ${d.stageName}`], ['Due', d.due]]),
+          ...facts([['Case', d.caseRef], ['Stage', `${d.stageNumber}: ${d.stageName}`], ['Due', d.due], ...ackFact(d.acknowledgeBy)]),
           ...sections(d.concern),
           history(d.history),
           actions(...(d.acknowledged ? [] : [act('Acknowledge', 'stage.acknowledge', d.caseRef)]), act('Respond…', 'stage.respond', d.caseRef, 'primary')),
@@ -237,6 +248,96 @@ function layout(view: CardView): Layout {
     }
     case 'notice':
       return { text: `${view.data.title}: ${view.data.text}`, blocks: [header(view.data.title), ...sections(view.data.text)] };
+    case 'extension': {
+      const d = view.data;
+      return {
+        text: `Case ${d.caseRef}: ${d.receiver} asks for more time, until ${d.proposedDue}.`,
+        blocks: [
+          context(`Case ${d.caseRef}, Stage ${d.stageNumber}: ${d.stageName}`),
+          header(`${d.receiver} asks for more time to respond`),
+          ...facts([['Due now', d.currentDue], ['Proposed', d.proposedDue]]),
+          ...sections(d.rationale),
+          actions(step('Accept the new date', 'extension.accept', d.caseRef, 'primary'), step('Decline…', 'extension.decline', d.caseRef)),
+        ],
+      };
+    }
+    case 'quicker-due': {
+      const d = view.data;
+      return {
+        text: `Case ${d.caseRef}: Stage ${d.stageNumber} is open with ${d.receiver}; a response is due by ${d.due}.`,
+        blocks: [
+          context(`Case ${d.caseRef}, Stage ${d.stageNumber}: ${d.stageName}`),
+          header(`You raised this with ${d.receiver}`),
+          ...facts([['Response due', `${d.due} (${d.timescale})`], ...ackFact(d.acknowledgeBy)]),
+          ...sections("The procedure lets you set a quicker timescale if the child's safety needs one: an earlier date, never a later one."),
+          actions(step('Set a quicker date…', 'stage.quicker-due', d.caseRef)),
+        ],
+      };
+    }
+    case 'binding-route': {
+      const d = view.data;
+      return {
+        text: `Case ${d.caseRef}: referred to you at Stage ${d.stageNumber}. Choose mediation or a resolution panel.`,
+        blocks: [
+          context(`Case ${d.caseRef}, Stage ${d.stageNumber}: ${d.stageName}`),
+          header(`A disagreement between ${d.disputing} is referred to you`),
+          ...sections(d.routes.map((r) => `- ${r.title}`).join('\n')),
+          d.panelRule && context(`For a panel: ${d.panelRule}${d.panelSource ? ` "${d.panelSource}"` : ''}`),
+          actions(step('Choose the route…', 'binding.route', d.caseRef, 'primary')),
+        ],
+      };
+    }
+    case 'binding-decision': {
+      const d = view.data;
+      return {
+        text: `Case ${d.caseRef}: record the decision (${d.route}).`,
+        blocks: [
+          context(`Case ${d.caseRef}, Stage ${d.stageNumber}`),
+          header(`Record the decision: ${d.route}`),
+          d.panel && context(`Panel: ${d.panel}`),
+          d.binding && sections('**The procedure makes this decision final and binding on the agencies concerned; everyone taking part is told.**')[0],
+          actions(step('Record the decision…', 'binding.decide', d.caseRef, 'primary')),
+        ],
+      };
+    }
+    case 'outcome-step': {
+      const d = view.data;
+      return {
+        text: `Case ${d.caseRef}: record a step taken at Stage ${d.stageNumber}.`,
+        blocks: [
+          context(`Case ${d.caseRef}, Stage ${d.stageNumber}: ${d.stageName}`),
+          header('Record a step the procedure provides for at this stage'),
+          ...sections(d.outcomes.map((o) => `- ${o.title}`).join('\n')),
+          actions(step('Record…', 'outcome.record', d.caseRef)),
+        ],
+      };
+    }
+    case 'review': {
+      const d = view.data;
+      return {
+        text: `Case ${d.caseRef}: check back that the agreed actions were done (review date ${d.reviewDate}).`,
+        blocks: [
+          context(`Case ${d.caseRef}, Stage ${d.stageNumber}`),
+          header('Check back that the agreed actions were done'),
+          ...sections(d.summary),
+          ...facts(d.actions.map((a) => [`${a.n}. ${a.owner}, by ${a.due}`, a.description])),
+          context('All done closes the case. If any was not done, the stage opens again: agree what happens next, or escalate.'),
+          actions(step('Record the check…', 'review.record', d.caseRef, 'primary')),
+        ],
+      };
+    }
+    case 'debrief': {
+      const d = view.data;
+      return {
+        text: `Case ${d.caseRef} is closed: a short debrief, for the Board's learning.`,
+        blocks: [
+          context(`Case ${d.caseRef}: closed (${d.outcome}) on ${d.closedAt}`),
+          header('A short debrief'),
+          ...sections(d.learningNote),
+          actions(step('Record the debrief…', 'debrief.record', d.caseRef, 'primary')),
+        ],
+      };
+    }
     case 'welcome': {
       const d = view.data;
       return {
@@ -291,6 +392,22 @@ export function textInput(id: string, label: string, opts: InputOptions & { mult
 
 export function dateInput(id: string, label: string, opts: InputOptions = {}): InputBlock {
   return input(id, label, { type: 'datepicker', action_id: id }, { optional: true, ...opts });
+}
+
+export function timeInput(id: string, label: string, opts: InputOptions = {}): InputBlock {
+  return input(id, label, { type: 'timepicker', action_id: id }, { optional: true, ...opts });
+}
+
+/** A menu of several choices; the submission reads back as the chosen values joined by commas, as Teams sends a multi-select. */
+export function multiChoiceInput(id: string, label: string, choices: ChoiceOption[], opts: InputOptions & { initial?: string[] } = {}): InputBlock {
+  const options = choices.slice(0, 100).map(option);
+  const chosen = options.filter((o) => opts.initial?.includes(o.value ?? ''));
+  return input(
+    id,
+    label,
+    { type: 'multi_static_select', action_id: id, options, placeholder: plainText('Choose', LIMITS.option), ...(chosen.length ? { initial_options: chosen } : {}) },
+    opts,
+  );
 }
 
 const option = (c: ChoiceOption): PlainTextOption => ({ text: plainText(c.label, LIMITS.option), value: c.value });
@@ -379,6 +496,108 @@ export function inputModal(verb: ModalVerb, caseRef: string, origin: Origin, ext
   };
 }
 
+/**
+ * The modal for a later step, built from the view of its card (the choices it offers: routes,
+ * agencies, outcomes, the agreed actions to check). Field ids are the card's input ids, so the
+ * step reads Teams' data and Slack's `inputsOf` alike. Null when the view is not that step's.
+ */
+export function stepModal(verb: StepModalVerb, view: CardView, origin: Origin): ModalView | null {
+  const form = stepForm(verb, view);
+  if (!form) return null;
+  const caseRef = 'caseRef' in view.data ? view.data.caseRef : '';
+  return {
+    type: 'modal',
+    callback_id: verb,
+    private_metadata: JSON.stringify({ caseRef, origin }),
+    title: plainText(form.title, LIMITS.title),
+    submit: plainText(form.submit, LIMITS.title),
+    close: plainText('Cancel', LIMITS.title),
+    blocks: capped([context(`Case **${caseRef}**`), ...form.blocks, context(NO_NAMES)], LIMITS.viewBlocks),
+  };
+}
+
+const actionRows = (): KnownBlock[] =>
+  [1, 2, 3].flatMap((n) => [
+    textInput(`action${n}`, `Agreed action ${n}: what will be done`, { optional: true, maxLength: 500 }),
+    textInput(`owner${n}`, `Action ${n}: who will do it`, { optional: true, maxLength: 200 }),
+    dateInput(`due${n}`, `Action ${n}: by when`),
+  ]);
+
+function stepForm(verb: StepModalVerb, view: CardView): { title: string; submit: string; blocks: KnownBlock[] } | null {
+  const choices = (cs: { title: string; value: string }[]) => cs.map((c) => ({ value: c.value, label: c.title }));
+  switch (verb) {
+    case 'extension.decline':
+      return view.card !== 'extension' ? null : { title: 'Decline more time', submit: 'Decline', blocks: [...facts([['Proposed', view.data.proposedDue]]), textInput('comment', 'Why can it not wait?', { multiline: true, maxLength: 2000 })] };
+    case 'stage.quicker-due':
+      return view.card !== 'quicker-due'
+        ? null
+        : {
+            title: 'A quicker date',
+            submit: 'Set the date',
+            blocks: [
+              ...facts([['Response due', view.data.due]]),
+              dateInput('due', 'Response now due on', { optional: false }),
+              timeInput('dueTime', 'At (17:00 if left empty)'),
+            ],
+          };
+    case 'binding.route': {
+      if (view.card !== 'binding-route') return null;
+      const d = view.data;
+      return {
+        title: 'Mediation or panel',
+        submit: 'Record',
+        blocks: [
+          choiceInput('route', 'How will it be resolved?', choices(d.routes)),
+          ...(d.panelRule
+            ? [multiChoiceInput('panelAgencies', "The panel's agencies (for a panel only)", choices(d.agencies), { optional: true, initial: d.preselected.split(',').filter(Boolean), hint: d.panelRule })]
+            : []),
+        ],
+      };
+    }
+    case 'binding.decide':
+      return view.card !== 'binding-decision'
+        ? null
+        : {
+            title: 'Record the decision',
+            submit: 'Record',
+            blocks: [
+              ...(view.data.binding ? [context('**This decision is final and binding on the agencies concerned.**')] : []),
+              textInput('decision', 'The decision', { multiline: true, maxLength: 2000 }),
+              ...actionRows(),
+              dateInput('reviewDate', 'Date to check back that the actions were done'),
+            ],
+          };
+    case 'outcome.record':
+      return view.card !== 'outcome-step'
+        ? null
+        : { title: 'Record a step', submit: 'Record', blocks: [choiceInput('outcome', 'What was done', choices(view.data.outcomes)), textInput('note', 'What was decided', { multiline: true, maxLength: 2000 })] };
+    case 'review.record':
+      return view.card !== 'review'
+        ? null
+        : {
+            title: 'Check back',
+            submit: 'Record',
+            blocks: [
+              ...view.data.actions.map((a) =>
+                choiceInput(`done${a.n}`, clip(`${a.n}. ${a.description} (${a.owner}, by ${a.due})`, LIMITS.label), [
+                  { value: 'done', label: 'Done' },
+                  { value: 'not-done', label: 'Not done' },
+                ]),
+              ),
+              textInput('notes', 'Notes (needed if an action was not done)', { multiline: true, optional: true, maxLength: 2000 }),
+            ],
+          };
+    case 'debrief.record':
+      return view.card !== 'debrief'
+        ? null
+        : {
+            title: 'Debrief',
+            submit: 'Record',
+            blocks: [textInput('wentWell', 'What went well', { multiline: true, maxLength: 2000 }), textInput('learning', "What to learn (for the Board's learning report)", { multiline: true, optional: true, maxLength: 2000 })],
+          };
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading submitted inputs
 // ---------------------------------------------------------------------------------------------
@@ -396,6 +615,12 @@ function valueOf(state: unknown): string | undefined {
       return isRecord(state.selected_option) ? str(state.selected_option.value) : undefined;
     case 'datepicker':
       return str(state.selected_date);
+    case 'timepicker':
+      return str(state.selected_time);
+    case 'multi_static_select':
+      return Array.isArray(state.selected_options)
+        ? state.selected_options.map((o) => (isRecord(o) ? str(o.value) : undefined)).filter((v): v is string => !!v).join(',')
+        : undefined;
     default:
       return undefined;
   }

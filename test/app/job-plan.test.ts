@@ -50,9 +50,12 @@ describe('the job plan', () => {
     openCase(d, bscb);
     escalateTo(d, bscb, 1);
     const receiver = actorOf(d.s.current!.receiver);
+    expect(plan(d)).toEqual(['response-deadline 2026-11-24T10:00:00.000Z']);
     d.do({ type: 'respond', actor: receiver, position: 'more-time', rationale: 'GP records', proposedDue: '2026-11-26T17:00:00Z' });
     d.do({ type: 'accept-extension', actor: actor('team-manager', 'health') });
-    expect(plan(d).at(-1)).toBe('response-deadline 2026-11-26T17:00:00.000Z');
+    // The deadline job is at the new due date; the old one is no longer planned, so the scheduler cancels it.
+    expect(plan(d).filter((j) => j.startsWith('response-deadline'))).toEqual(['response-deadline 2026-11-26T17:00:00.000Z']);
+    expect(plan(d).some((j) => j.includes('2026-11-24T10:00:00.000Z'))).toBe(false);
     d.at('2026-11-26T17:00:01Z');
     d.do({ type: 'mark-deadline-lapsed', actor: SCHEDULER, which: 'response', due: '2026-11-26T17:00:00.000Z' });
     expect(plan(d)).toEqual([]);
@@ -68,11 +71,24 @@ describe('the job plan', () => {
     d.do({ type: 'confirm-resolution', actor: receiver });
     expect(plan(d)).toEqual(['actions-review 2026-12-04T09:00:00.000Z']);
     d.at('2026-12-04T09:30:00Z');
-    d.do({ type: 'review-actions', actor: raiser, implemented: true, notes: 'Held.' });
-    d.do({ type: 'close', actor: raiser, summary: '' });
+    // Every agreed action done: the review closes the case.
+    d.do({ type: 'review-actions', actor: raiser, done: [true], notes: 'Held.' });
     expect(plan(d)).toEqual(['debrief-prompt 2026-12-08T09:30:00.000Z']); // Friday + 2 working days
     d.do({ type: 'record-debrief', actor: raiser, notes: 'Good.', learning: '' });
     expect(plan(d)).toEqual([]);
+  });
+
+  it('moves the deadline forward when the raiser sets a quicker response date', () => {
+    // Stage 3 opened Monday 23 Nov 10:00: due Monday 30 Nov 10:00 (5 working days).
+    const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+    openCase(d, bscb);
+    reachStage(d, bscb, 3);
+    const before = plan(d);
+    expect(before).toContain('response-deadline 2026-11-30T10:00:00.000Z');
+    d.do({ type: 'set-quicker-due', actor: actorOf(d.s.current!.raiser), due: '2026-11-25T16:00:00Z' });
+    const after = plan(d);
+    expect(after.filter((j) => j.startsWith('response-deadline'))).toEqual(['response-deadline 2026-11-25T16:00:00.000Z']);
+    expect(after.some((j) => j.includes('2026-11-30T10:00'))).toBe(false);
   });
 
   it('reminds half-way in office hours, never at night', () => {

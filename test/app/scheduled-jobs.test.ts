@@ -155,6 +155,26 @@ describe('scheduled jobs', () => {
     expect(notifier.sent.at(-1)).toMatchObject({ kind: 'acknowledgement-overdue', to: { personId: 'health-board-member' }, text: 'Case RES-1, Stage 4: receipt was not acknowledged by Tue 12 Jan 2027, 10:00.' });
   });
 
+  it('moves the queued deadline when more time is accepted or the raiser sets a quicker date: the old job is cancelled and never fires', async () => {
+    await openCase();
+    await escalate(1);
+    expect(pending()).toEqual(['response-deadline 2026-12-29T15:00:00.000Z']);
+    const receiver = actor('team-manager', 'police');
+    const raiser = actor('team-manager', 'health');
+    await must({ type: 'respond', actor: receiver, position: 'more-time', rationale: 'Records from the GP.', proposedDue: '2027-01-05T12:00:00Z' });
+    await must({ type: 'accept-extension', actor: raiser });
+    // Half-way (Wednesday 30 December, 13:30) and one working day before the new date; the old deadline has gone.
+    expect(pending()).toEqual(['stage-reminder 2026-12-30T13:30:00.000Z', 'stage-reminder 2027-01-04T12:00:00.000Z', 'response-deadline 2027-01-05T12:00:00.000Z']);
+    // The old due instant passes: nothing runs for it.
+    expect(await caseJobsUntil('2026-12-29T15:00:00Z')).toEqual([]);
+    expect(notifier.sent).toEqual([]);
+    await must({ type: 'set-quicker-due', actor: raiser, due: '2026-12-31T12:00:00Z' });
+    expect(pending()).toEqual(['stage-reminder 2026-12-30T12:00:00.000Z', 'response-deadline 2026-12-31T12:00:00.000Z']);
+    expect(await caseJobsUntil('2027-01-06T00:00:00Z')).toEqual(['stage-reminder', 'response-deadline']);
+    expect(sentSince(0)).toEqual(['stage-reminder → police-team-manager', 'response-overdue → health-team-manager', 'response-overdue → police-team-manager']);
+    expect(notifier.sent.at(-1)!.text).toContain('due by Thu 31 Dec 2026, 12:00');
+  });
+
   it('prompts the review of agreed actions on their review date and a debrief after closure, once each', async () => {
     await openCase();
     await escalate(1);
@@ -164,8 +184,8 @@ describe('scheduled jobs', () => {
     expect(pending()).toEqual(['actions-review 2027-01-05T09:00:00.000Z']);
     expect(await caseJobsUntil('2027-01-05T09:00:00Z')).toContain('actions-review');
     expect(sentSince(0)).toEqual(['actions-review → health-practitioner', 'actions-review → health-team-manager']);
-    await must({ type: 'review-actions', actor: actor('team-manager', 'health'), implemented: true, notes: 'Done.' });
-    await must({ type: 'close', actor: actor('team-manager', 'health'), summary: 'Resolved at Stage 1.' });
+    // Every agreed action done: the review closes the case.
+    await must({ type: 'review-actions', actor: actor('team-manager', 'health'), done: [true], notes: 'Done.' });
     // Closed Tuesday 5 January 09:00; the debrief is suggested two working days later.
     expect(pending()).toEqual(['debrief-prompt 2027-01-07T09:00:00.000Z']);
     expect(await caseJobsUntil('2027-01-07T09:00:00Z')).toContain('debrief-prompt');

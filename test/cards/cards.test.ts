@@ -59,6 +59,13 @@ const VERBS: Record<CardName, string[]> = {
   resolution: ['resolution.propose'],
   'resolution-confirm': ['resolution.confirm', 'resolution.reject'],
   'board-notice': ['case.timeline'],
+  extension: ['extension.accept', 'extension.decline'],
+  'quicker-due': ['stage.quicker-due'],
+  'binding-route': ['binding.route'],
+  'binding-decision': ['binding.decide'],
+  'outcome-step': ['outcome.record'],
+  review: ['review.record'],
+  debrief: ['debrief.record'],
 };
 
 const cases = CARD_NAMES.flatMap((name) => samplesFor(name).map((file) => [name, file] as const));

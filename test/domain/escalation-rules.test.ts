@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { loadPolicyCatalog } from '../../src/app/policy-catalog.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
+import { evolve } from '../../src/domain/escalation/state.js';
 import { CaseDriver } from '../support/case-driver.js';
 import { SCHEDULER, actor, actorOf, participant } from '../support/people.js';
 import { escalateTo, openCase, openCaseCommand, partiesFor, practitioner, reachStage, respondDisagree } from '../support/walk.js';
@@ -130,6 +131,87 @@ describe('deadlines', () => {
   });
 });
 
+describe('a quicker response date set by the raiser', () => {
+  it('brings the due date forward while the stage is unanswered, only earlier and only where the procedure allows it', () => {
+    const d = stage1Case('2026-11-23T10:00:00Z');
+    const due = d.s.current!.responseDue!;
+    const raiser = teamManager();
+    const receiver = actorOf(d.s.current!.receiver);
+    d.refuses({ type: 'set-quicker-due', actor: receiver, due: '2026-11-23T15:00:00Z' }, 'not-allowed');
+    expect(d.refuses({ type: 'set-quicker-due', actor: raiser, due: '2026-11-25T10:00:00Z' }, 'invalid')).toBe('Stage 1 already has a response due by Tue 24 Nov 2026, 10:00; an earlier date can be set, never a later one.');
+    expect(d.refuses({ type: 'set-quicker-due', actor: raiser, due: '2026-11-23T09:00:00Z' }, 'invalid')).toMatch(/in the future/);
+    d.refuses({ type: 'set-quicker-due', actor: raiser, due: 'tomorrow' }, 'invalid');
+    expect(d.do({ type: 'set-quicker-due', actor: raiser, due: '2026-11-23T15:00:00Z' })).toEqual(['response-due-brought-forward']);
+    expect(d.events.at(-1)).toMatchObject({ data: { previousDue: due, newDue: '2026-11-23T15:00:00.000Z' } });
+    expect(d.s.current!.responseDue).toBe('2026-11-23T15:00:00.000Z');
+    // A request for more time waits for the raiser's answer first; after it the stage is still unanswered.
+    d.do({ type: 'respond', actor: receiver, position: 'more-time', rationale: 'GP records.', proposedDue: '2026-11-24T17:00:00Z' });
+    expect(d.refuses({ type: 'set-quicker-due', actor: raiser, due: '2026-11-23T14:00:00Z' }, 'wrong-phase')).toMatch(/request for more time/);
+    d.do({ type: 'accept-extension', actor: raiser });
+    d.do({ type: 'set-quicker-due', actor: raiser, due: '2026-11-24T12:00:00Z' });
+    expect(d.s.current!.responseDue).toBe('2026-11-24T12:00:00.000Z');
+    // Once answered there is nothing left to hurry.
+    d.do({ type: 'respond', actor: receiver, position: 'disagree', rationale: 'The decision stands.' });
+    d.refuses({ type: 'set-quicker-due', actor: raiser, due: '2026-11-23T14:00:00Z' }, 'already-done');
+  });
+
+  it('is refused at a stage with no fixed timescale (BSCB Stage 4: the Chair sets it)', () => {
+    const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+    openCase(d, bscb);
+    reachStage(d, bscb, 4);
+    expect(d.refuses({ type: 'set-quicker-due', actor: actorOf(d.s.current!.raiser), due: '2026-11-24T10:00:00Z' }, 'invalid')).toMatch(/cannot be set here/);
+  });
+});
+
+describe('checking back on the agreed actions', () => {
+  const agreedCase = () => {
+    const d = stage1Case('2026-11-23T10:00:00Z');
+    const receiver = actorOf(d.s.current!.receiver);
+    d.do({ type: 'respond', actor: receiver, position: 'agree', rationale: '' });
+    d.do({
+      type: 'propose-resolution',
+      actor: teamManager(),
+      summary: 'Strategy discussion to be held.',
+      actions: [
+        { description: 'Hold a strategy discussion', owner: 'Police', due: '2026-11-27' },
+        { description: 'Share the plan', owner: 'Health', due: '2026-11-30' },
+      ],
+      reviewDate: '2026-12-04',
+    });
+    d.do({ type: 'confirm-resolution', actor: receiver });
+    d.at('2026-12-04T09:30:00Z');
+    return d;
+  };
+
+  it('closes the case when every action was done', () => {
+    const d = agreedCase();
+    expect(d.refuses({ type: 'review-actions', actor: teamManager(), done: [true], notes: '' }, 'invalid')).toMatch(/each of the 2 agreed actions/);
+    expect(d.do({ type: 'review-actions', actor: teamManager(), done: [true, true], notes: 'Both done.' })).toEqual(['actions-reviewed', 'case-closed']);
+    expect(d.events.at(-2)).toMatchObject({ data: { implemented: true, results: [{ description: 'Hold a strategy discussion', done: true }, { description: 'Share the plan', done: true }] } });
+    expect(d.s.phase).toBe('closed');
+    expect(d.s.outcome).toBe('resolved');
+  });
+
+  it('reopens the stage when an action was not done, so the sides agree again or the escalating side asks for the next stage', () => {
+    const d = agreedCase();
+    expect(d.refuses({ type: 'review-actions', actor: teamManager(), done: [true, false], notes: ' ' }, 'invalid')).toMatch(/what was not done/);
+    expect(d.do({ type: 'review-actions', actor: teamManager(), done: [true, false], notes: 'The plan was not shared.' })).toEqual(['actions-reviewed']);
+    expect(d.s.phase).toBe('stage-open');
+    expect(d.s.agreed).toBeNull();
+    d.refuses({ type: 'close', actor: teamManager(), summary: '' }, 'wrong-phase');
+    expect(d.do({ type: 'request-escalation', actor: teamManager(), toStage: 2, reason: 'not-resolved', note: 'Actions not carried out.', approver: participant('senior-manager', 'health') })).toEqual(['escalation-requested']);
+  });
+
+  it('still folds a review recorded before each action was marked (implemented only): the case stays resolved', () => {
+    const d = agreedCase();
+    const old = { type: 'actions-reviewed', at: '2026-12-04T09:30:00.000Z', actor: teamManager(), stage: 1, data: { implemented: false, notes: 'Not yet.' } } as const;
+    const s = evolve(d.s, old);
+    expect(s.phase).toBe('resolved');
+    expect(s.actionsReviewed).toBe(false);
+    expect(evolve(d.s, { ...old, data: { implemented: true, notes: 'Done.' } }).actionsReviewed).toBe(true);
+  });
+});
+
 describe('Stage 3 and Stage 4', () => {
   it('informs the Board business manager and issues the monitoring form from Stage 3 on', () => {
     const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
@@ -162,14 +244,25 @@ describe('Stage 3 and Stage 4', () => {
     const school = { id: 'school', name: 'School' };
     const csc = { id: 'csc', name: 'CSC' };
     const choose = (panelAgencies: { id: string; name: string }[]) => ({ type: 'choose-binding-route' as const, actor: chair, route: 'resolution-panel' as const, panelAgencies });
-    expect(d.refuses(choose([health, police]), 'invalid')).toMatch(/at least 3/);
+    // "representatives of three agencies ... to include those agencies involved in the dispute":
+    // three, not at least three, and the two in dispute among them.
+    expect(d.refuses(choose([health, police]), 'invalid')).toMatch(/of 3 member agencies; 2 chosen/);
+    expect(d.refuses(choose([health, police, school, csc]), 'invalid')).toMatch(/of 3 member agencies; 4 chosen/);
+    expect(d.refuses(choose([health, police, police]), 'invalid')).toMatch(/2 chosen/);
     expect(d.refuses(choose([health, school, csc]), 'invalid')).toMatch(/agencies in the dispute/);
     d.refuses({ ...choose([health, police, school]), actor: teamManager() }, 'not-allowed');
+    // Mediation takes no panel: agencies sent with it (a card's preselection) are not recorded.
+    const mediation = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+    openCase(mediation, bscb);
+    reachStage(mediation, bscb, 4);
+    mediation.do({ type: 'choose-binding-route', actor: actorOf(mediation.s.current!.receiver), route: 'mediation', panelAgencies: [health, police] });
+    expect(mediation.s.current!.bindingRoute).toEqual({ route: 'mediation', panelAgencies: [] });
     d.do(choose([health, police, school]));
     d.refuses({ type: 'propose-resolution', actor: teamManager(), summary: 'x', actions: [] }, 'wrong-phase');
     d.refuses({ type: 'record-binding-decision', actor: actor('board-member', 'police'), decision: 'x', actions: [] }, 'not-allowed');
     d.do({ type: 'record-binding-decision', actor: chair, decision: 'A strategy discussion will be held.', actions: [] });
     expect(d.s.phase).toBe('resolved');
+    expect(d.events.at(-1)).toMatchObject({ type: 'binding-decision-recorded', data: { route: 'resolution-panel', binding: true } });
     d.do({ type: 'close', actor: actorOf(practitioner()), summary: '' });
     expect(d.s.outcome).toBe('binding-decision');
   });

@@ -54,8 +54,7 @@ describe.each(IDS)('policy %s', (id) => {
       }
       expect(d.s.phase).toBe('resolved');
       d.refuses({ type: 'close', actor: raiser, summary: '' }, 'wrong-phase');
-      d.do({ type: 'review-actions', actor: receiver, implemented: true, notes: 'Held on 3 December.' });
-      d.do({ type: 'close', actor: raiser, summary: '' });
+      d.do({ type: 'review-actions', actor: receiver, done: [true], notes: 'Held on 3 December.' });
       expect(d.s.phase).toBe('closed');
       expect(d.s.outcome).toBe(resolvable ? 'resolved' : 'binding-decision');
       d.do({ type: 'record-debrief', actor: actorOf(practitioner()), notes: 'Worked well.', learning: '' });

@@ -13,7 +13,8 @@ import { londonTime } from '../../src/app/replies.js';
 import { CARDS_DIR, renderCard } from '../../src/cards/render-card.js';
 import { intakeSteps, STEP, type IntakeStep } from '../../src/domain/intake.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
-import { DIRECT_VERBS, inputModal, inputsOf, messageOf, MODAL_VERBS, mrkdwn, type ModalVerb } from '../../src/slack/blocks.js';
+import { bindingDecisionView, bindingNoticeView, bindingRouteView, debriefView, extensionView, quickerDueView, reviewView } from '../../src/app/outcome-views.js';
+import { DIRECT_VERBS, inputModal, inputsOf, messageOf, MODAL_VERBS, mrkdwn, STEP_DIRECT_VERBS, STEP_MODAL_VERBS, stepModal, type ModalVerb } from '../../src/slack/blocks.js';
 import { homeView } from '../../src/slack/home-view.js';
 import { INTAKE_BUTTONS, INTAKE_CALLBACKS, intakeModal } from '../../src/slack/intake-modals.js';
 import { CaseDriver } from '../support/case-driver.js';
@@ -451,5 +452,165 @@ describe('home view', () => {
     expect(buttons(view).filter((b) => b.action_id === 'case.timeline')).toHaveLength(40);
     expect(allText(view)).toContain('5 more open cases');
     expect(limitProblems(view)).toEqual([]);
+  });
+});
+
+describe('the later steps (not yet wired to the doors)', () => {
+  const origin = { channel: 'D123', ts: '1700000000.000100' };
+  const inputBlocks = (v: { blocks: unknown[] }) => (v.blocks as Node[]).filter((b) => b.type === 'input');
+  const AGENCIES = [
+    { id: 'health', name: 'Riverside Health Trust' },
+    { id: 'police', name: 'County Police' },
+    { id: 'school', name: 'Hill School' },
+  ];
+
+  function stage4(): CaseDriver {
+    const d = new CaseDriver(new Date(START));
+    openCase(d, policy, { ref: REF });
+    for (let n = 1; n <= 4; n++) {
+      if (n > 1) d.do({ type: 'respond', actor: actorOf(d.s.current!.receiver), position: 'disagree', rationale: 'It stands.' });
+      const stage = policy.stages[n - 1]!;
+      const raiser = n === 1 ? raiserOf(stage) : d.s.current!.raiser;
+      if (n === 1) {
+        d.do({ type: 'request-escalation', actor: actorOf(practitioner()), toStage: 1, reason: 'not-resolved', note: '', approver: raiser });
+        d.do({ type: 'approve-escalation', actor: actorOf(raiser), parties: partiesFor(stage) });
+      } else {
+        d.do({ type: 'request-escalation', actor: actorOf(practitioner()), toStage: n, reason: 'not-resolved', note: '', approver: raiserOf(stage) });
+        d.do({ type: 'approve-escalation', actor: actorOf(raiserOf(stage)), parties: partiesFor(stage) });
+      }
+    }
+    return d;
+  }
+
+  /** What Slack sends back for every input filled in, and what `inputsOf` should read. */
+  function filled(view: { blocks: unknown[] }) {
+    const values: Record<string, Record<string, unknown>> = {};
+    const expected: Record<string, string> = {};
+    for (const block of inputBlocks(view)) {
+      const el = block.element as Node;
+      const id = el.action_id as string;
+      let state: Node;
+      let value: string;
+      if (el.type === 'plain_text_input') [state, value] = [{ type: el.type, value: `text for ${id}` }, `text for ${id}`];
+      else if (el.type === 'datepicker') [state, value] = [{ type: el.type, selected_date: '2026-12-01' }, '2026-12-01'];
+      else if (el.type === 'timepicker') [state, value] = [{ type: el.type, selected_time: '14:30' }, '14:30'];
+      else if (el.type === 'multi_static_select') {
+        const opts = (el.options as Node[]).slice(0, 3);
+        [state, value] = [{ type: el.type, selected_options: opts }, opts.map((o) => o.value).join(',')];
+      } else {
+        const opt = (el.options as Node[]).at(-1)!;
+        [state, value] = [{ type: el.type, selected_option: opt }, opt.value as string];
+      }
+      values[block.block_id as string] = { [id]: state };
+      expected[id] = value;
+    }
+    return { values, expected };
+  }
+
+  it('more time: Accept at once, Decline… opens a modal for the comment', () => {
+    const d = caseAtStage1();
+    d.do({ type: 'respond', actor: actorOf(d.s.current!.receiver), position: 'more-time', rationale: 'Waiting for records.', proposedDue: '2026-11-26T17:00:00Z' });
+    const view = extensionView(d.s)!;
+    const m = messageOf(view);
+    expect(actionIds(m)).toEqual(['extension.accept', 'extension.decline']);
+    expect(STEP_DIRECT_VERBS).toContain('extension.accept');
+    expect(buttons(m).map((b) => b.value)).toEqual([REF, REF]);
+    expect(allText(m)).toContain('Thu, 26 Nov 2026, 17:00');
+    expect(messageProblems(m)).toEqual([]);
+    const modal = stepModal('extension.decline', view, origin)!;
+    expect(JSON.parse(modal.private_metadata!)).toEqual({ caseRef: REF, origin });
+    expect(inputBlocks(modal).map((b) => [b.block_id, b.optional])).toEqual([['comment', false]]);
+    expect(limitProblems(modal)).toEqual([]);
+    // A modal asked of the wrong view is not built.
+    expect(stepModal('extension.decline', quickerDueView(caseAtStage1().s)!, origin)).toBeNull();
+  });
+
+  it('quicker due date: the date is required, the time optional; both read back as typed', () => {
+    const view = quickerDueView(caseAtStage1().s)!;
+    const m = messageOf(view);
+    expect(actionIds(m)).toEqual(['stage.quicker-due']);
+    expect(messageProblems(m)).toEqual([]);
+    const modal = stepModal('stage.quicker-due', view, null)!;
+    expect(inputBlocks(modal).map((b) => [b.block_id, (b.element as Node).type, b.optional])).toEqual([
+      ['due', 'datepicker', false],
+      ['dueTime', 'timepicker', true],
+    ]);
+    const { values, expected } = filled(modal);
+    expect(inputsOf(values)).toEqual(expected);
+    expect(expected).toEqual({ due: '2026-12-01', dueTime: '14:30' });
+  });
+
+  it('the Chair’s route: radio buttons for the routes, a multi-select of agencies with those in dispute chosen, read back as Teams sends them', () => {
+    const d = stage4();
+    const view = bindingRouteView(d.s, AGENCIES)!;
+    const m = messageOf(view);
+    expect(actionIds(m)).toEqual(['binding.route']);
+    expect(allText(m)).toContain('A panel of 3 member agencies');
+    expect(messageProblems(m)).toEqual([]);
+    const modal = stepModal('binding.route', view, origin)!;
+    const [route, panel] = inputBlocks(modal);
+    expect(route!.element).toMatchObject({ type: 'radio_buttons', action_id: 'route' });
+    expect(((route!.element as Node).options as Node[]).map((o) => o.value)).toEqual(['mediation', 'resolution-panel']);
+    expect(panel!.element).toMatchObject({ type: 'multi_static_select', action_id: 'panelAgencies' });
+    expect(((panel!.element as Node).initial_options as Node[]).map((o) => o.value)).toEqual(['health', 'police']);
+    expect(limitProblems(modal)).toEqual([]);
+    const { values, expected } = filled(modal);
+    expect(inputsOf(values)).toEqual({ ...expected, panelAgencies: 'health,police,school' });
+  });
+
+  it('the Chair’s decision, outcome steps, the check back and the debrief: their buttons and modal fields', () => {
+    const d = stage4();
+    const chair = actorOf(d.s.current!.receiver);
+    d.do({ type: 'choose-binding-route', actor: chair, route: 'mediation' });
+    const decision = bindingDecisionView(d.s)!;
+    expect(actionIds(messageOf(decision))).toEqual(['binding.decide']);
+    expect(allText(messageOf(decision))).toContain('final and binding');
+    const decideModal = stepModal('binding.decide', decision, null)!;
+    expect(inputBlocks(decideModal).filter((b) => !b.optional).map((b) => b.block_id)).toEqual(['decision']);
+    expect(inputBlocks(decideModal).map((b) => b.block_id)).toEqual(['decision', ...[1, 2, 3].flatMap((n) => [`action${n}`, `owner${n}`, `due${n}`]), 'reviewDate']);
+    expect(limitProblems(decideModal)).toEqual([]);
+
+    d.do({ type: 'record-binding-decision', actor: chair, decision: 'Held.', actions: [{ description: 'Hold a meeting', owner: 'Police', due: '2026-12-04' }], reviewDate: '2026-12-11' });
+    const review = reviewView(d.s)!;
+    expect(actionIds(messageOf(review))).toEqual(['review.record']);
+    const reviewModal = stepModal('review.record', review, null)!;
+    expect(inputBlocks(reviewModal).map((b) => [b.block_id, (b.element as Node).type, b.optional])).toEqual([
+      ['done1', 'radio_buttons', false],
+      ['notes', 'plain_text_input', true],
+    ]);
+    expect(limitProblems(reviewModal)).toEqual([]);
+    const { values } = filled(reviewModal);
+    expect(inputsOf(values)).toMatchObject({ done1: 'not-done' });
+
+    d.at('2026-12-11T10:00:00Z').do({ type: 'review-actions', actor: actorOf(practitioner()), done: [true], notes: '' });
+    const debrief = debriefView(d.s)!;
+    expect(actionIds(messageOf(debrief))).toEqual(['debrief.record']);
+    const debriefModal = stepModal('debrief.record', debrief, null)!;
+    expect(inputBlocks(debriefModal).map((b) => [b.block_id, b.optional])).toEqual([
+      ['wentWell', false],
+      ['learning', true],
+    ]);
+    expect(messageProblems(messageOf(debrief))).toEqual([]);
+    expect(messageProblems(messageOf(bindingNoticeView({ ...d.s, phase: 'resolved' })!))).toEqual([]);
+  });
+
+  it('outcome steps offer the stage’s own choices', () => {
+    const view = { card: 'outcome-step' as const, data: { caseRef: REF, stageNumber: 4, stageName: 'Child Protection Manager', outcomes: [{ title: 'Child protection conference considered', value: 'child-protection-conference-considered' }] } };
+    expect(actionIds(messageOf(view))).toEqual(['outcome.record']);
+    const modal = stepModal('outcome.record', view, null)!;
+    expect(inputBlocks(modal).map((b) => [b.block_id, b.optional])).toEqual([
+      ['outcome', false],
+      ['note', false],
+    ]);
+    expect(((inputBlocks(modal)[0]!.element as Node).options as Node[]).map((o) => o.value)).toEqual(['child-protection-conference-considered']);
+  });
+
+  it('shows the acknowledgement deadline beside the response deadline', () => {
+    const m = messageOf(responseView(stage4().s, []));
+    expect(allText(m)).toContain('*Acknowledge by*\nWed, 25 Nov 2026, 10:00 (2 working days)');
+  });
+
+  it('no later step’s verb is already a door verb', () => {
+    for (const v of [...STEP_DIRECT_VERBS, ...STEP_MODAL_VERBS]) expect(KNOWN_VERBS).not.toContain(v);
   });
 });

@@ -41,6 +41,8 @@ export type Command =
   | C<'respond', { position: 'agree' | 'disagree' | 'more-time'; rationale: string; proposedDue?: string }>
   | C<'accept-extension'>
   | C<'decline-extension', { comment: string }>
+  /** The stage's raiser brings the response date forward ("a quicker timescale"), where the procedure allows it. */
+  | C<'set-quicker-due', { due: string }>
   | C<'mark-deadline-lapsed', { which: 'response' | 'acknowledgement'; due: string }>
   /** The scheduler asks whether a reminder is still due, and whom it goes to. */
   | C<'record-prompt', { prompt: PromptKind; due: string | null }>
@@ -51,7 +53,8 @@ export type Command =
   | C<'choose-binding-route', { route: 'mediation' | 'resolution-panel'; panelAgencies?: AgencyRef[] }>
   | C<'record-binding-decision', { decision: string; actions: AgreedAction[]; reviewDate?: string }>
   | C<'post-message', { text: string }>
-  | C<'review-actions', { implemented: boolean; notes: string }>
+  /** `done`: for each agreed action, in order, whether it was done. */
+  | C<'review-actions', { done: boolean[]; notes: string }>
   | C<'withdraw', { reason: string }>
   | C<'close', { summary: string }>
   | C<'record-debrief', { notes: string; learning: string }>

@@ -8,7 +8,7 @@
  */
 import { formatHuman } from '../calendar.js';
 import { allowsEarlierDue, dueFor, responseTimescale } from '../deadlines.js';
-import { ROLES, rolesFor, type AgencyKind, type Party, type Role, type Stage } from '../policy/schema.js';
+import { ROLES, isOutcomeStep, panelSize, panelSizeFits, rolesFor, type AgencyKind, type Party, type Role, type Stage, type Timescale } from '../policy/schema.js';
 import type { Command, Decision, Parties, RefusalCode } from './commands.js';
 import type { Participant } from '../matching.js';
 import type { Actor, AgreedAction, CaseEvent, EscalationReason, HandOverAuthority, HandOverPart, PromptKind, Side } from './events.js';
@@ -130,6 +130,19 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       return ok([ev('extension-declined', { comment: c.comment.trim() })]);
     }
 
+    case 'set-quicker-due': {
+      const cur = openStageOr(state);
+      if (!cur.ok) return cur;
+      if (!isEscalatingSide(state, c.actor)) return notAllowed(`Only ${cur.stage.raiser.name}, who raised Stage ${cur.stage.number}, can set a quicker response date.`);
+      // Unanswered: no response yet, or only a request for more time (already accepted or declined).
+      if (cur.stage.response && cur.stage.response.position !== 'more-time') return refuse('already-done', `${cur.stage.receiver.name} has already responded at Stage ${cur.stage.number}.`);
+      if (cur.stage.extensionProposed) return refuse('wrong-phase', `First accept or decline ${cur.stage.receiver.name}'s request for more time.`);
+      const timescale = responseTimescale(state, cur.stage.number) ?? stageOf(state, cur.stage.number)!.response;
+      const earlier = earlierDue(state, cur.stage.number, timescale, c.due, { due: cur.stage.responseDue ? new Date(cur.stage.responseDue) : null, by: 'stage' }, now);
+      if (!earlier.ok) return earlier;
+      return ok([ev('response-due-brought-forward', { previousDue: cur.stage.responseDue!, newDue: earlier.due.toISOString() })]);
+    }
+
     case 'mark-deadline-lapsed': {
       if (c.actor.kind !== 'system') return notAllowed('Deadlines are marked by the scheduler.');
       const cur = state.current;
@@ -181,7 +194,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       const cur = openStageOr(state);
       if (!cur.ok) return cur;
       const def = stageOf(state, cur.stage.number)!;
-      if (!def.outcomes.some((o) => o.type === c.outcome) || ['resolved', 'next-stage', 'mediation', 'resolution-panel'].includes(c.outcome)) {
+      if (!def.outcomes.some((o) => o.type === c.outcome) || !isOutcomeStep(c.outcome)) {
         return refuse('invalid', `Stage ${def.number} of this procedure has no "${c.outcome}" step.`);
       }
       if (!sideOf(state, c.actor)) return notAllowed('Only the two sides at the current stage can record this.');
@@ -197,17 +210,19 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       if (!outcome) return refuse('invalid', `Stage ${cur.stage.number} of this procedure offers no ${c.route}.`);
       if (!isReceiving(state, c.actor)) return notAllowed(`Only ${cur.stage.receiver.name} can decide on ${c.route === 'mediation' ? 'mediation' : 'a resolution panel'}.`);
       if (cur.stage.bindingRoute) return refuse('wrong-phase', `${cur.stage.bindingRoute.route} has already been chosen.`);
-      const panelAgencies = c.panelAgencies ?? [];
+      // One seat per agency: an agency chosen twice is one representative.
+      const panelAgencies = [...new Map((c.panelAgencies ?? []).map((a) => [a.id, a])).values()];
       if (outcome.panel) {
         const ids = new Set(panelAgencies.map((a) => a.id));
-        if (ids.size < outcome.panel.minAgencies) {
-          return refuse('invalid', `The panel must consist of representatives of at least ${outcome.panel.minAgencies} member agencies.`);
+        if (!panelSizeFits(outcome.panel, ids.size)) {
+          return refuse('invalid', `The panel must consist of representatives of ${panelSize(outcome.panel)} member agencies; ${ids.size} chosen.`);
         }
         if (outcome.panel.mustIncludeDisputingAgencies && (!ids.has(state.escalatingAgency.id) || !ids.has(state.receivingAgency.id))) {
           return refuse('invalid', `The panel must include the agencies in the dispute: ${state.escalatingAgency.name} and ${state.receivingAgency.name}.`);
         }
       }
-      return ok([ev('binding-route-chosen', { route: c.route, panelAgencies })]);
+      // Agencies sent with mediation (a card's preselected panel) are not a panel: none is recorded.
+      return ok([ev('binding-route-chosen', { route: c.route, panelAgencies: outcome.panel ? panelAgencies : [] })]);
     }
 
     case 'record-binding-decision': {
@@ -218,7 +233,9 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       const checked = checkOutcome(c.decision, c.actions, c.reviewDate, now);
       if (!checked.ok) return checked;
       const { summary, ...rest } = checked.value;
-      return ok([ev('binding-decision-recorded', { route: cur.stage.bindingRoute.route, decision: summary, ...rest })]);
+      const route = cur.stage.bindingRoute.route;
+      const binding = stageOf(state, cur.stage.number)!.outcomes.find((o) => o.type === route)?.binding ?? false;
+      return ok([ev('binding-decision-recorded', { route, decision: summary, ...rest, binding })]);
     }
 
     case 'post-message': {
@@ -232,7 +249,17 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
     case 'review-actions': {
       if (state.phase !== 'resolved' || !state.agreed) return refuse('wrong-phase', 'There are no agreed actions to review yet.');
       if (!isParticipant(state, c.actor)) return notAllowed('Only people taking part in this case can review its actions.');
-      return ok([ev('actions-reviewed', { implemented: c.implemented, notes: c.notes.trim() })]);
+      const agreed = state.agreed.actions;
+      if (c.done.length !== agreed.length) return refuse('invalid', `Say for each of the ${agreed.length} agreed actions whether it was done.`);
+      const results = agreed.map((a, i) => ({ ...a, done: c.done[i] === true }));
+      const implemented = results.every((r) => r.done);
+      const notes = c.notes.trim();
+      if (notes.length > MAX_TEXT) return tooLong();
+      if (!implemented && !notes) return refuse('invalid', 'Say what was not done and how it will be pursued.');
+      // "Check back to ensure agreed actions have been fully implemented": all done closes the
+      // case; any not done reopens the stage (evolve), since the agreement has not been carried out.
+      const reviewed = ev('actions-reviewed', { implemented, notes, results });
+      return ok(implemented ? [reviewed, ev('case-closed', { outcome: closingOutcome(state), summary: state.agreed.summary })] : [reviewed]);
     }
 
     case 'withdraw': {
@@ -248,8 +275,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       if (state.agreed.actions.length > 0 && !state.actionsReviewed) {
         return refuse('wrong-phase', 'First check back that the agreed actions have been implemented (review the actions), then close.');
       }
-      const binding = state.history.some((h) => h.bindingRoute);
-      return ok([ev('case-closed', { outcome: binding ? 'binding-decision' : 'resolved', summary: c.summary.trim() || state.agreed.summary })]);
+      return ok([ev('case-closed', { outcome: closingOutcome(state), summary: c.summary.trim() || state.agreed.summary })]);
     }
 
     case 'record-debrief': {
@@ -406,14 +432,9 @@ function openStage(
   const timescale = responseTimescale(state, stage.number) ?? stage.response;
   let responseDue = dueFor(state, stage.number, timescale, now);
   if (requestedDue !== undefined) {
-    // "N working days or a shorter timescale that protects the child": only where the procedure says so.
-    if (!allowsEarlierDue(timescale)) return refuse('invalid', `${state.policy.name} sets the response time at Stage ${stage.number}; an earlier date cannot be set here.`);
-    const asked = parseInstant(requestedDue);
-    if (!asked || asked <= now) return refuse('invalid', 'The requested response date must be a date and time in the future.');
-    if (responseDue && asked > responseDue) {
-      return refuse('invalid', `The procedure already requires a response by ${formatHuman(responseDue)}; an earlier date can be set, never a later one.`);
-    }
-    responseDue = asked;
+    const earlier = earlierDue(state, stage.number, timescale, requestedDue, { due: responseDue, by: 'procedure' }, now);
+    if (!earlier.ok) return earlier;
+    responseDue = earlier.due;
   }
   const ackDue = stage.acknowledgement ? dueFor(state, stage.number, stage.acknowledgement, now) : null;
   return ok([
@@ -431,6 +452,27 @@ function openStage(
       stage: stage.number,
     },
   ]);
+}
+
+/**
+ * A quicker response date, as its opener sets it when the stage opens or later while unanswered:
+ * "N working days or a shorter timescale that protects the child", only where the procedure says
+ * so, in the future and never later than the date the procedure (or an earlier choice) requires.
+ */
+function earlierDue(state: CaseState, stageNumber: number, timescale: Timescale, requested: string, limit: { due: Date | null; by: 'procedure' | 'stage' }, now: Date): { ok: true; due: Date } | Refusal {
+  if (!allowsEarlierDue(timescale)) return refuse('invalid', `${state.policy.name} sets the response time at Stage ${stageNumber}; an earlier date cannot be set here.`);
+  const asked = parseInstant(requested);
+  if (!asked || asked <= now) return refuse('invalid', 'The requested response date must be a date and time in the future.');
+  if (limit.due && asked > limit.due) {
+    const required = limit.by === 'procedure' ? 'The procedure already requires a response by' : `Stage ${stageNumber} already has a response due by`;
+    return refuse('invalid', `${required} ${formatHuman(limit.due)}; an earlier date can be set, never a later one.`);
+  }
+  return { ok: true, due: asked };
+}
+
+/** How a resolved case closes: by a binding decision where the Chair's route was taken, else by agreement. */
+function closingOutcome(state: CaseState): 'binding-decision' | 'resolved' {
+  return state.history.some((h) => h.bindingRoute) ? 'binding-decision' : 'resolved';
 }
 
 function mayApprove(state: CaseState, stage: Stage, pending: NonNullable<CaseState['pendingEscalation']>, actor: Actor): { ok: true } | Refusal {

@@ -78,6 +78,8 @@ export type ResponseGiven = E<
 >;
 export type ExtensionAccepted = E<'extension-accepted', { previousDue: string | null; newDue: string }>;
 export type ExtensionDeclined = E<'extension-declined', { comment: string }>;
+/** The stage's raiser set a quicker response date while it was still unanswered, where the procedure allows it. */
+export type ResponseDueBroughtForward = E<'response-due-brought-forward', { previousDue: string; newDue: string }>;
 export type DeadlineLapsed = E<
   'deadline-lapsed',
   { which: 'response' | 'acknowledgement'; due: string; suggestedStage: number | null }
@@ -95,11 +97,24 @@ export type BindingRouteChosen = E<
 >;
 export type BindingDecisionRecorded = E<
   'binding-decision-recorded',
-  { route: 'mediation' | 'resolution-panel'; decision: string; actions: AgreedAction[]; reviewDate: string | null }
+  {
+    route: 'mediation' | 'resolution-panel';
+    decision: string;
+    actions: AgreedAction[];
+    reviewDate: string | null;
+    /** Whether the procedure makes this decision final and binding (absent on events recorded before it was kept). */
+    binding?: boolean;
+  }
 >;
 export type ResolvedWithinAgency = E<'resolved-within-agency', { summary: string }>;
 export type MessagePosted = E<'message-posted', { text: string }>;
-export type ActionsReviewed = E<'actions-reviewed', { implemented: boolean; notes: string }>;
+/**
+ * The check back on the agreed actions. `results` (each action, done or not) is absent on events
+ * recorded before it was kept: those carry only `implemented` and leave the case resolved. With
+ * `results`, `implemented` is whether all were done (the case closes); any not done reopens the stage.
+ */
+export type ActionsReviewed = E<'actions-reviewed', { implemented: boolean; notes: string; results?: ActionResult[] }>;
+export type ActionResult = AgreedAction & { done: boolean };
 export type CaseWithdrawn = E<'case-withdrawn', { reason: string }>;
 export type CaseClosed = E<'case-closed', { outcome: CaseOutcome; summary: string }>;
 export type DebriefRecorded = E<'debrief-recorded', { notes: string; learning: string }>;
@@ -130,6 +145,7 @@ export type CaseEvent =
   | ResponseGiven
   | ExtensionAccepted
   | ExtensionDeclined
+  | ResponseDueBroughtForward
   | DeadlineLapsed
   | ResolutionProposed
   | ResolutionConfirmed

@@ -163,6 +163,8 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
         : s;
     case 'extension-declined':
       return cur ? withCurrent({ ...cur, extensionProposed: null }) : s;
+    case 'response-due-brought-forward':
+      return cur ? withCurrent({ ...cur, responseDue: event.data.newDue, lapsed: { ...cur.lapsed, response: null } }) : s;
     case 'deadline-lapsed':
       return cur ? withCurrent({ ...cur, lapsed: { ...cur.lapsed, [event.data.which]: event.data.due } }) : s;
     case 'resolution-proposed':
@@ -187,6 +189,10 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
     case 'message-posted':
       return s;
     case 'actions-reviewed':
+      // An action not done means the agreement did not hold: the stage is open again, for the
+      // sides to agree anew or the escalating side to ask for the next stage. Older events
+      // (no `results`) only recorded the check.
+      if (event.data.results && !event.data.implemented) return { ...s, phase: 'stage-open', agreed: null, proposal: null, actionsReviewed: false };
       return { ...s, actionsReviewed: event.data.implemented || s.actionsReviewed };
     case 'case-withdrawn':
       return s;

@@ -3,7 +3,7 @@
  * comes from, and any assumption the pack makes. `policies show`, `policies trace` and the
  * generated docs/procedures pages are all written from this one list.
  */
-import { ROLES, type AgencyKind, type Party, type Policy, type SourceRef, type Timescale, type Via } from './schema.js';
+import { ROLES, panelSize, type AgencyKind, type Party, type Policy, type SourceRef, type Timescale, type Via } from './schema.js';
 
 export type Rule = {
   /** Where in the procedure: "Urgent route", "Stage 3: Board members"... */
@@ -53,7 +53,7 @@ export function policyRules(p: Policy): Rule[] {
     for (const i of s.inform) add(section, 'inform', `${ROLES[i.role]} (${i.why})`, i);
     for (const f of s.forms) add(section, 'form', `${f.name}, issued at this stage`, f);
     for (const o of s.outcomes) {
-      const panel = o.panel ? `; a panel of at least ${o.panel.minAgencies} agencies${o.panel.mustIncludeDisputingAgencies ? ', including those in dispute' : ''}` : '';
+      const panel = o.panel ? `; a panel of ${panelSize(o.panel)} agencies${o.panel.mustIncludeDisputingAgencies ? ', including those in dispute' : ''}` : '';
       // The label is the document's words; "binding" is added only where the label does not say so.
       const binding = o.binding && !/binding/i.test(o.label) ? ' (binding)' : '';
       add(section, 'outcome', `${o.label}${binding}${panel}`, o);

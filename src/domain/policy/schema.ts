@@ -131,6 +131,12 @@ export const OUTCOMES = [
 ] as const;
 export const OutcomeType = z.enum(OUTCOMES);
 export type OutcomeType = z.infer<typeof OutcomeType>;
+/** The routes to a binding decision the Chair chooses between (BSCB Stage 4). */
+export const BINDING_ROUTES = ['mediation', 'resolution-panel'] as const satisfies readonly OutcomeType[];
+/** Outcomes recorded as a step taken at the stage, without settling it (a conference considered, a consultation, a review group). */
+export const OUTCOME_STEPS = ['child-protection-conference-considered', 'reflective-consultation', 'case-review-group'] as const satisfies readonly OutcomeType[];
+export const isOutcomeStep = (t: OutcomeType): boolean => (OUTCOME_STEPS as readonly OutcomeType[]).includes(t);
+export const isBindingRoute = (t: OutcomeType): t is (typeof BINDING_ROUTES)[number] => (BINDING_ROUTES as readonly OutcomeType[]).includes(t);
 
 export const Outcome = z
   .object({
@@ -142,9 +148,12 @@ export const Outcome = z
     panel: z
       .object({
         minAgencies: z.number().int().min(2),
+        /** "Three agencies" is a number, not a floor: absent where the document sets no upper limit. */
+        maxAgencies: z.number().int().min(2).optional(),
         mustIncludeDisputingAgencies: z.boolean(),
       })
       .strict()
+      .refine((p) => p.maxAgencies === undefined || p.maxAgencies >= p.minAgencies, { message: 'maxAgencies must be at least minAgencies', path: ['maxAgencies'] })
       .optional(),
     ...Sourced,
   })
@@ -155,6 +164,18 @@ export const Outcome = z
     }
   });
 export type Outcome = z.infer<typeof Outcome>;
+export type PanelRule = NonNullable<Outcome['panel']>;
+
+/** The panel's size in words ("3", "at least 3", "3 to 5"): the rule's text, for refusals and the rules list. */
+export function panelSize(p: PanelRule): string {
+  if (p.maxAgencies === undefined) return `at least ${p.minAgencies}`;
+  return p.maxAgencies === p.minAgencies ? `${p.minAgencies}` : `${p.minAgencies} to ${p.maxAgencies}`;
+}
+
+/** Whether `count` distinct agencies make a panel of the size the procedure sets. */
+export function panelSizeFits(p: PanelRule, count: number): boolean {
+  return count >= p.minAgencies && (p.maxAgencies === undefined || count <= p.maxAgencies);
+}
 
 export const Form = z
   .object({ id: slug, name: text, ...Sourced })
