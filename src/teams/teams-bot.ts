@@ -19,7 +19,8 @@ import type { ConversationReference } from '@microsoft/agents-activity';
 import { AgentApplication, CardFactory, CloudAdapter, MessageFactory, authorizeJWT, type AuthConfiguration, type ConnectorClient, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { CASE_VERBS, type CaseFlow, type Reply } from '../app/case-flow.js';
+import type { CaseFlow, Reply } from '../app/case-flow.js';
+import { STEPS } from '../app/steps/index.js';
 import { chooseBoardChannel, SAYS_BOARD, type BoardChannelRecord } from '../app/board-channel.js';
 import { Claims } from '../app/claims.js';
 import type { Clock } from '../app/clock.js';
@@ -186,7 +187,8 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
     const { view, said } = await flow.submit(person);
     return view.kind === 'opened' ? show(notice(`Case ${view.ref} is recorded`, said ?? ''), person) : intakeCard(view);
   });
-  for (const verb of CASE_VERBS) onCard(verb, async (person, data) => show((await flow.act(person, verb, data)).view, person));
+  // Every step of the table is a button: the step runs and its view replaces the card.
+  for (const { verb } of STEPS) onCard(verb, async (person, data) => show((await flow.act(person, verb, data)).view, person));
   // Universal Actions: Teams asks for the card again when someone listed in its refresh views
   // it, so a card already acted on shows where the case stands instead of live buttons.
   onCard('card.refresh', async (person, data) => show(await flow.currentCard(person, String(data.caseRef ?? ''), String(data.card ?? '')), person));

@@ -116,15 +116,15 @@ export async function caseAt(app: RunningApp, ref: string, phase: Phase, clock?:
     },
   });
   if (!opened.ok) throw new Error(opened.message);
-  const must = (r: { ok: boolean; message?: string }) => {
-    if (!r.ok) throw new Error(`${ref}: ${r.message}`);
+  const must = (r: { ok: boolean; message?: string; view?: unknown }) => {
+    if (!r.ok) throw new Error(`${ref}: ${r.message ?? JSON.stringify(r.view)}`);
   };
   if (phase === 'ready' || phase === 'informal') return;
   must(await escalations.request(ref, sam, 1, 'Please raise this.'));
   if (phase === 'awaiting-approval') return;
-  must(await escalations.approve(ref, who(sides.approver)));
+  must(await app.flow.act(who(sides.approver), 'escalation.approve', { caseRef: ref }));
   if ((await cases.load(ref))?.current?.receiver.personId !== sides.receiver) throw new Error(`${ref}: not received by ${sides.receiver}`);
-  if (phase === 'proposed') must(await escalations.propose(ref, who(sides.receiver), 'We will hold the strategy discussion.', []));
+  if (phase === 'proposed') must(await app.flow.act(who(sides.receiver), 'resolution.propose', { caseRef: ref, summary: 'We will hold the strategy discussion.' }));
   if (phase === 'lapsed') {
     const due = (await cases.load(ref))!.current!.responseDue!;
     if (!clock) throw new Error('a lapse needs the fake clock');

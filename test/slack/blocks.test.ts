@@ -13,7 +13,12 @@ import { londonTime } from '../../src/app/replies.js';
 import { CARDS_DIR, renderCard } from '../../src/cards/render-card.js';
 import { intakeSteps, STEP, type IntakeStep } from '../../src/domain/intake.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
-import { DIRECT_VERBS, inputModal, inputsOf, messageOf, MODAL_VERBS, mrkdwn, type ModalVerb } from '../../src/slack/blocks.js';
+import { inputModal, inputsOf, messageOf, mrkdwn } from '../../src/slack/blocks.js';
+import { STEPS, STEP_VERBS } from '../../src/app/steps/index.js';
+import { asksInForm } from '../../src/app/steps/step.js';
+
+/** The steps that ask for inputs in a form (a modal), as the step table declares them. */
+const MODAL_VERBS = STEPS.filter(asksInForm).map((s) => s.verb);
 import { homeView } from '../../src/slack/home-view.js';
 import { INTAKE_BUTTONS, INTAKE_CALLBACKS, intakeModal } from '../../src/slack/intake-modals.js';
 import { CaseDriver } from '../support/case-driver.js';
@@ -101,7 +106,7 @@ const messageProblems = (m: { text: string; blocks: unknown[] }) => [
   ...(m.text.length === 0 || m.text.includes('\n') ? ['fallback text is not one line'] : []),
 ];
 
-const KNOWN_VERBS: readonly string[] = [...DIRECT_VERBS, ...MODAL_VERBS];
+const KNOWN_VERBS: readonly string[] = [...STEP_VERBS, 'intake.start'];
 
 let policy: Policy;
 beforeAll(async () => {
@@ -257,7 +262,7 @@ describe('mrkdwn', () => {
 });
 
 describe('input modals', () => {
-  const FIELDS: Record<ModalVerb, { required: string[]; optional: string[] }> = {
+  const FIELDS: Record<string, { required: string[]; optional: string[] }> = {
     'escalation.return': { required: ['comment'], optional: [] },
     'escalation.resolve-within': { required: ['comment'], optional: [] },
     'stage.respond': { required: ['position'], optional: ['rationale', 'proposedDate'] },
@@ -289,6 +294,10 @@ describe('input modals', () => {
     return { values, expected };
   }
 
+  it('opens a modal for exactly the steps that ask for inputs not on the card', () => {
+    expect([...MODAL_VERBS].sort()).toEqual(Object.keys(FIELDS).sort());
+  });
+
   it.each(MODAL_VERBS.map((v) => [v]))('%s: names its inputs as the app reads them and round-trips through inputsOf', (verb) => {
     const view = inputModal(verb, REF, origin, { otherSide: 'DS Anita Kaur (County Police)' });
     expect(view.callback_id).toBe(verb);
@@ -297,7 +306,7 @@ describe('input modals', () => {
     expect(limitProblems(view)).toEqual([]);
     const inputs = inputBlocks(view);
     for (const b of inputs) expect(b.block_id).toBe((b.element as Node).action_id);
-    const { required, optional } = FIELDS[verb];
+    const { required, optional } = FIELDS[verb]!;
     expect(inputs.map((b) => b.block_id).sort()).toEqual([...required, ...optional].sort());
     expect(inputs.filter((b) => !b.optional).map((b) => b.block_id)).toEqual(required);
     expect(allText(view)).toMatch(/case reference only/);
