@@ -89,8 +89,11 @@ type Deps = {
   messenger: Messenger;
 };
 
+/** POST /api/messages, and the card verbs it has handlers for (a test holds them against the step table). */
+export type TeamsBot = ((req: IncomingMessage, res: ServerResponse) => Promise<void>) & { verbs: ReadonlySet<string> };
+
 /** Handles POST /api/messages. */
-export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function teamsBot(deps: Deps): TeamsBot {
   const { adapter, store, directory, live, intake, flow, messenger, log } = deps;
   const app = new AgentApplication<TurnState>({ adapter, startTypingTimer: false });
   const anonymous = !deps.authConfig.clientId;
@@ -239,7 +242,7 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
   };
 
   const authorize = authorizeJWT(deps.authConfig);
-  return async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readJson(req);
     const web = webResponse(res);
     // One line per refusal, without the request's content: bad input is not our failure.
@@ -267,6 +270,7 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
     await adapter.process(request, web, (context) => app.run(context).catch((err: unknown) => ((failed = true), Promise.reject(err))));
     await (failed ? claims.release(key) : claims.done(key));
   };
+  return Object.assign(handle, { verbs: verbs as ReadonlySet<string> });
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
