@@ -5,7 +5,7 @@
  * what comes back; everyone else is reached through CaseNews and the Messenger.
  */
 import type { CaseState } from '../domain/escalation/state.js';
-import { awaitingResponse, confirmerOf, nextStageNumber } from '../domain/escalation/queries.js';
+import { awaitingResponse, confirmerOf, nextStageNumber, otherSideOf } from '../domain/escalation/queries.js';
 import type { Directory, Person } from '../domain/directory.js';
 import { CaseNews, unreachable } from './case-news.js';
 import type { Cases } from './cases.js';
@@ -147,7 +147,7 @@ export class CaseFlow implements Notifier {
       if (!cur || state.phase !== 'stage-open') return { text: `${ref} has no stage open to resolve.` };
       // The card is for the two sides of the stage; anyone else part of the case is told whose step it is.
       if (person.id !== cur.raiser.personId && person.id !== cur.receiver.personId) return { text: `The outcome of ${ref} is recorded by ${cur.raiser.name} or ${cur.receiver.name}.` };
-      return { view: resolutionView(state, person.id === cur.raiser.personId ? cur.receiver : cur.raiser) };
+      return { view: resolutionView(state, otherSideOf(cur, person.id)) };
     }
     if (word === 'hand' && rest[0]?.toLowerCase() === 'over') return { text: await this.handOverTyped(person, text) };
     if (word === 'take' && rest[0]?.toLowerCase() === 'over') {

@@ -16,15 +16,15 @@ import type { Policy } from '../../src/domain/policy/schema.js';
 import { inputModal, inputsOf, messageOf, mrkdwn } from '../../src/slack/blocks.js';
 import { STEPS, STEP_VERBS } from '../../src/app/steps/index.js';
 import { asksInForm } from '../../src/app/steps/step.js';
-
-/** The steps that ask for inputs in a form (a modal), as the step table declares them. */
-const MODAL_VERBS = STEPS.filter(asksInForm).map((s) => s.verb);
 import { homeView } from '../../src/slack/home-view.js';
 import { INTAKE_BUTTONS, INTAKE_CALLBACKS, intakeModal } from '../../src/slack/intake-modals.js';
 import { CaseDriver } from '../support/case-driver.js';
 import { actorOf, participant } from '../support/people.js';
 import { openCase, partiesFor, practitioner, raiserOf } from '../support/walk.js';
 import { nodes, type Node } from '../support/nodes.js';
+
+/** The steps that ask for inputs in a form (a modal), as the step table declares them. */
+const MODAL_VERBS = STEPS.filter(asksInForm).map((s) => s.verb);
 
 const buttons = (x: unknown) => nodes(x).filter((n) => n.type === 'button');
 const actionIds = (x: unknown) => buttons(x).map((b) => b.action_id);
