@@ -1,7 +1,7 @@
 /**
  * The demo directory with a few more people, so every relation to a case has someone in it: a
  * same-role colleague on each side, a colleague with a Slack identity, and Board staff on Slack.
- * Cases are opened and moved through the app layer (Escalations), as the doors do.
+ * Cases are opened and moved through the app layer (Escalations and the step table, through CaseFlow), as the doors do.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
