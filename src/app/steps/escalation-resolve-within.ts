@@ -13,7 +13,7 @@ export default commandStep({
   who: 'the manager asked to approve raising the stage',
   card: 'approval',
   build: ({ state, person, app }, { comment }) => ({ type: 'resolve-within-agency', actor: app.escalations.asApprover(state, person), summary: comment }),
-  after: async ({ ref, person, app }, { comment }, state) => {
+  after: async ({ ref, person, app }, { comment }, { state }) => {
     await app.news.tell(state.practitioner.personId, `${ref}: ${person.name} resolved it within ${state.escalatingAgency.name} without escalating, and the case is closed: "${comment}"`, ref);
     return decidedView(state, 'Resolved within our agency; the case is closed', { name: person.name, agencyName: state.escalatingAgency.name }, app.now().toISOString(), comment);
   },

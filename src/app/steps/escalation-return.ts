@@ -12,7 +12,7 @@ export default commandStep({
   who: 'the manager asked to approve raising the stage',
   card: 'approval',
   build: ({ state, person, app }, { comment }) => ({ type: 'return-escalation', actor: app.escalations.asApprover(state, person), comment }),
-  after: async ({ ref, person, app }, { comment }, state) => {
+  after: async ({ ref, person, app }, { comment }, { state }) => {
     await app.news.tell(state.practitioner.personId, `${ref}: ${person.name} returned your request for the next stage: "${comment}"`, ref);
     return decidedView(state, 'Returned to the practitioner with a comment', { name: person.name, agencyName: state.escalatingAgency.name }, app.now().toISOString(), comment);
   },

@@ -12,7 +12,7 @@ export default commandStep({
   who: 'the other side of the open stage from the one that proposed the outcome',
   card: 'resolution-confirm',
   build: ({ state, person, app }) => noStageOpen(state) ?? { type: 'confirm-resolution', actor: app.escalations.asSide(state, person) },
-  after: async ({ ref, person, app }, _input, state) => {
+  after: async ({ ref, person, app }, _input, { state }) => {
     const agreed = state.agreed;
     const review = agreed?.reviewDate ? ` The actions will be checked on ${agreed.reviewDate}.` : '';
     // Everyone taking part hears the outcome, the practitioner who raised the concern included.

@@ -38,7 +38,7 @@ export default commandStep({
   card: 'resolution',
   build: ({ state, person, app }, input) =>
     noStageOpen(state) ?? { type: 'propose-resolution', actor: app.escalations.asSide(state, person), summary: input.summary, actions: actionsOf(input), ...(input.reviewDate ? { reviewDate: input.reviewDate } : {}) },
-  after: async ({ ref, app }, _input, state) => {
+  after: async ({ ref, app }, _input, { state }) => {
     const other = confirmerOf(state)!;
     const reached = await app.news.deliver(other.personId, resolutionConfirmView(state), ref);
     return notice(`Case ${ref}`, reached ? `Proposed. I have asked ${other.name} (${other.agencyName}) to confirm it.` : `Proposed, but ${unreachable(other.name)}; please ask them to open Resolve and say \`status ${ref}\`.`);

@@ -14,7 +14,7 @@ export default commandStep({
   who: 'the other side of the open stage from the one that proposed the outcome',
   card: 'resolution-confirm',
   build: ({ state, person, app }, { comment }) => noStageOpen(state) ?? { type: 'reject-resolution', actor: app.escalations.asSide(state, person), comment },
-  after: async (ctx, { comment }, state) => {
+  after: async (ctx, { comment }, { state }) => {
     const { ref, person, app } = ctx;
     // The proposer as the case stood before the rejection cleared the proposal.
     const proposer = proposerOf(ctx.state);

@@ -11,6 +11,8 @@ import { notPartOf } from '../escalations.js';
 import { refused, type Acted, type CaseContext, type StepData, type StepServices, type Taken } from './step.js';
 import { stepOf } from './index.js';
 
+/** A bad input's own sentence (the schemas give one for each input a person can get wrong). */
+const sentenceOf = (error: { issues: { message: string }[] }) => error.issues[0]?.message ?? 'That input is not valid; nothing was changed.';
 const str = (data: StepData, key: string) => (typeof data[key] === 'string' ? (data[key] as string).trim() : '');
 
 export class StepRunner {
@@ -27,12 +29,15 @@ export class StepRunner {
     let taken: Taken;
     if (step.caseless) {
       const input = step.inputs.safeParse(data);
-      taken = input.success ? await step.take({ person, app: this.app }, input.data) : refused(ref, input.error.issues[0]?.message ?? 'That input is not valid.');
+      if (!input.success) return { ok: false, view: notice('That could not be done', sentenceOf(input.error)) };
+      taken = await step.take({ person, app: this.app }, input.data);
     } else {
+      // Who is part of the case comes first: a stranger hears the same sentence whatever they sent.
       const ctx = await this.load(person, ref);
       if (!ctx) return refused(ref, notPartOf(ref));
       const input = step.inputs.safeParse(data);
-      taken = input.success ? await step.take(ctx, input.data) : refused(ref, input.error.issues[0]?.message ?? 'That input is not valid.');
+      if (!input.success) return refused(ref, sentenceOf(input.error));
+      taken = await step.take(ctx, input.data);
     }
     // Another click took this step first: nothing more is recorded, and this card shows the case as it now stands.
     if (!taken.ok && taken.already) return { ok: false, view: await this.currentCard(person, ref, step.card ?? '') };

@@ -12,9 +12,9 @@ export default commandStep({
   who: 'the receiver of the open stage',
   card: 'response',
   build: ({ state, person, app }) => noStageOpen(state) ?? { type: 'acknowledge', actor: app.escalations.asReceiver(state, person), note: '' },
-  after: async ({ ref, person, app }, _input, state) => {
+  after: async ({ ref, person, app }, _input, { state, events }) => {
     const cur = state.current!;
     await app.news.tell(cur.raiser.personId, `${ref}: ${person.name} (${cur.receiver.agencyName}) acknowledged Stage ${cur.number}.`, ref);
-    return responseView(state, await app.news.events(ref));
+    return responseView(state, events);
   },
 });

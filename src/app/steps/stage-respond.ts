@@ -26,7 +26,7 @@ export default commandStep({
     const proposedDue = endOfDay(proposedDate || undefined);
     return noStageOpen(state) ?? { type: 'respond', actor: app.escalations.asReceiver(state, person), position, rationale, ...(proposedDue ? { proposedDue } : {}) };
   },
-  after: async ({ ref, person, app }, { position, rationale }, state) => {
+  after: async ({ ref, person, app }, { position, rationale }, { state }) => {
     const stage = state.current!;
     const said = SAID[position];
     const news = `${ref}: ${person.name} (${stage.receiver.agencyName}) ${said} at Stage ${stage.number}${rationale ? `: "${rationale}"` : '.'}`;

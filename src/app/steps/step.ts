@@ -104,13 +104,13 @@ export const refused = (ref: string, message: string, already = false): Taken =>
 /**
  * A step that runs one domain command: `build` makes it from the case and the inputs (or refuses),
  * Cases runs it (decide checks who may), and `after` tells the people concerned and returns the
- * view that replaces the card. A refusal changes nothing and says why.
+ * view that replaces the card, from the case as recorded and its events. A refusal changes nothing and says why.
  */
 export function commandStep<I>(
   step: Base<I> & {
     command: CommandType;
     build: (ctx: CaseContext, input: I) => Command | Refusal;
-    after: (ctx: CaseContext, input: I, state: CaseState) => Promise<CardView>;
+    after: (ctx: CaseContext, input: I, recorded: { state: CaseState; events: CaseEvent[] }) => Promise<CardView>;
   },
 ): CaseStep<I> {
   const { after, build: _build, ...rest } = step;
@@ -121,7 +121,11 @@ export function commandStep<I>(
       if ('refused' in command) return refused(ctx.ref, command.refused, command.code === 'already-done');
       const outcome = await ctx.app.cases.execute(ctx.ref, command);
       if (!outcome.ok) return refused(ctx.ref, outcome.message, outcome.code === 'already-done');
-      return done(await after(ctx, input, outcome.state));
+      // The events as loaded and those just recorded, for the views' history; loaded again only
+      // when another writer came between (Cases decided again on a newer case).
+      const joined = [...ctx.events, ...outcome.recorded.map((r) => r.event)];
+      const events = !outcome.duplicate && joined.length === outcome.state.version ? joined : await ctx.app.news.events(ctx.ref);
+      return done(await after(ctx, input, { state: outcome.state, events }));
     },
   };
 }
