@@ -62,7 +62,7 @@ export class CaseNews {
   async askForStage(state: CaseState, person: Person, stage: number, note: string, why?: EscalationReason): Promise<string> {
     const { escalations, clock } = this.deps;
     const ref = state.ref;
-    const requested = await escalations.requestFor(state, person, stage, note, why);
+    const requested = await escalations.request(state, person, stage, note, why);
     if (!requested.ok) return `Stage ${stage} could not be asked for: ${requested.message}`;
     const after = requested.state;
     if (after.phase === 'stage-open' && after.current?.number === stage) {

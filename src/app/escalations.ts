@@ -141,15 +141,11 @@ export class Escalations {
     return this.handOver(ref, deputy, away, deputy, `${away.name} is away; their deputy took it over.`);
   }
 
-  /** Asks for a stage; someone who raises it themself may set an earlier response date (`requestedDue`, as for approve). */
-  async request(ref: string, person: Person, toStage: number, note: string, why?: EscalationReason, requestedDue?: string): Promise<StepResult> {
-    const state = await this.loadFor(ref, person);
-    if (!state) return stranger(ref);
-    return this.requestFor(state, person, toStage, note, why, requestedDue);
-  }
-
-  /** `request` on the case as the caller loaded it (for someone part of it). */
-  async requestFor(state: CaseState, person: Person, toStage: number, note: string, why?: EscalationReason, requestedDue?: string): Promise<StepResult> {
+  /**
+   * Asks for a stage of the case as the caller loaded it (for someone part of it); someone who
+   * raises it themself may set an earlier response date (`requestedDue`, as for approve).
+   */
+  async request(state: CaseState, person: Person, toStage: number, note: string, why?: EscalationReason, requestedDue?: string): Promise<StepResult> {
     const stage = stageOf(state, toStage);
     const kind = agencyById(this.deps.directory, person.agencyId)?.kind;
     const raising = stage ? rolesFor(stage.raisedBy, kind) : [];

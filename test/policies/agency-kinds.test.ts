@@ -77,7 +77,7 @@ describe('roles by the kind of agency, through the app', () => {
 
   it('asks the school’s designated safeguarding lead to approve, and their approval opens Stage 1 with them as raiser', async () => {
     expect((await cases.execute('RES-1', openCommand('RES-1', 'teacher', 'police'))).ok).toBe(true);
-    const asked = await escalations.request('RES-1', person('teacher'), 1, 'Please raise this.');
+    const asked = await escalations.request((await cases.load('RES-1'))!, person('teacher'), 1, 'Please raise this.');
     expect(asked.ok && asked.state.pendingEscalation?.approver).toMatchObject({ personId: 'dsl', role: 'safeguarding-lead' });
     expect((await flow.act(person('dsl'), 'escalation.approve', { caseRef: 'RES-1' })).ok).toBe(true);
     expect((await cases.load('RES-1'))?.current).toMatchObject({ number: 1, raiser: { personId: 'dsl', role: 'safeguarding-lead' }, receiver: { personId: 'ds', role: 'team-manager' } });
@@ -89,13 +89,13 @@ describe('roles by the kind of agency, through the app', () => {
   it('lets the designated safeguarding lead who raised the concern raise Stage 1 themself, as a team manager does elsewhere', async () => {
     expect((await cases.execute('RES-2', openCommand('RES-2', 'dsl', 'police'))).ok).toBe(true);
     // Before the rule was shared, the lead was sent to approve their own request, and refused.
-    const raised = await escalations.request('RES-2', person('dsl'), 1, '');
+    const raised = await escalations.request((await cases.load('RES-2'))!, person('dsl'), 1, '');
     expect(raised).toMatchObject({ ok: true, state: { phase: 'stage-open', current: { number: 1, raiser: { personId: 'dsl' } } } });
   });
 
   it('raises it with the school’s lead when the school is the other agency, and the lead responds', async () => {
     expect((await cases.execute('RES-3', openCommand('RES-3', 'pc', 'school'))).ok).toBe(true);
-    expect((await escalations.request('RES-3', person('pc'), 1, 'Please raise this.')).ok).toBe(true);
+    expect((await escalations.request((await cases.load('RES-3'))!, person('pc'), 1, 'Please raise this.')).ok).toBe(true);
     expect((await flow.act(person('ds'), 'escalation.approve', { caseRef: 'RES-3' })).ok).toBe(true);
     expect((await cases.load('RES-3'))?.current?.receiver).toMatchObject({ personId: 'dsl', role: 'safeguarding-lead' });
     expect((await flow.act(person('dsl'), 'stage.respond', { caseRef: 'RES-3', position: 'disagree', rationale: 'The threshold is not met.' })).ok).toBe(true);
@@ -104,7 +104,7 @@ describe('roles by the kind of agency, through the app', () => {
 
   it('asks the team manager, not the safeguarding lead, to raise Stage 1 in another kind of agency', async () => {
     expect((await cases.execute('RES-4', openCommand('RES-4', 'named', 'police'))).ok).toBe(true);
-    const asked = await escalations.request('RES-4', person('named'), 1, '');
+    const asked = await escalations.request((await cases.load('RES-4'))!, person('named'), 1, '');
     expect(asked.ok && asked.state).toMatchObject({ phase: 'awaiting-approval', pendingEscalation: { approver: { personId: 'ward-tm' } } });
   });
 });

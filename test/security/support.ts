@@ -120,7 +120,7 @@ export async function caseAt(app: RunningApp, ref: string, phase: Phase, clock?:
     if (!r.ok) throw new Error(`${ref}: ${r.message ?? JSON.stringify(r.view)}`);
   };
   if (phase === 'ready' || phase === 'informal') return;
-  must(await escalations.request(ref, sam, 1, 'Please raise this.'));
+  must(await escalations.request((await cases.load(ref))!, sam, 1, 'Please raise this.'));
   if (phase === 'awaiting-approval') return;
   must(await app.flow.act(who(sides.approver), 'escalation.approve', { caseRef: ref }));
   if ((await cases.load(ref))?.current?.receiver.personId !== sides.receiver) throw new Error(`${ref}: not received by ${sides.receiver}`);
