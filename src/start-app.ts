@@ -145,7 +145,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ...(slack ? [slack.channel] : []),
   ];
   const messenger: Messenger = routeMessages({ channels, directory, store, log });
-  const flow = new CaseFlow({ store, directory, intake, escalations, clock, messenger });
+  const flow = new CaseFlow({ store, cases, directory, intake, escalations, clock, messenger });
   const notifier = options.notifier ?? flow;
   slack?.listen({ flow, intake, messenger, store, directory, live, clock });
   const onUndeliverable = (r: UndeliverableRecord) => {

@@ -1,100 +1,47 @@
 /**
- * Who hears what, and which card comes next, after each step a person takes in a chat: the one
- * place that decides it, for every channel. A chat adapter finds the person, hands over the verb
- * and the inputs, and shows the view this returns in place of what was clicked; everyone else is
- * reached through the Messenger, on whichever channel they use.
+ * What a chat door hands to the app, for every channel: a button (run from the step table in
+ * `steps/`), a typed command, the intake walk's Submit, and the scheduler's prompts (this is the
+ * Notifier). A door finds the person, hands over the verb and the inputs or the words, and shows
+ * what comes back; everyone else is reached through CaseNews and the Messenger.
  */
 import type { CaseState } from '../domain/escalation/state.js';
-import type { EscalationReason } from '../domain/escalation/events.js';
+import { awaitingResponse, confirmerOf, nextStageNumber, otherSideOf } from '../domain/escalation/queries.js';
 import type { Directory, Person } from '../domain/directory.js';
-import { betweenAgencies, roleTitle } from '../domain/matching.js';
+import { CaseNews, unreachable } from './case-news.js';
+import type { Cases } from './cases.js';
 import type { Clock } from './clock.js';
-import { notPartOf, type Escalations, type StepResult } from './escalations.js';
+import { notPartOf, type Escalations } from './escalations.js';
 import type { IntakeSessions, IntakeView } from './intake-sessions.js';
 import type { Messenger } from './messenger.js';
 import type { Notification, Notifier } from './notifier.js';
 import type { Store } from './store.js';
-import {
-  approvalView,
-  boardNoticeView,
-  decidedView,
-  lapseView,
-  notice,
-  resolutionConfirmView,
-  resolutionView,
-  responseView,
-  type CardView,
-} from './case-views.js';
-import { caseStateLine, caseStatusText, helpText, londonTime, myCasesText } from './replies.js';
+import { approvalView, lapseView, notice, resolutionConfirmView, resolutionView, responseView, type CardView } from './case-views.js';
+import { caseStateLine, caseStatusText, helpText, myCasesText } from './replies.js';
+import { StepRunner } from './steps/run-step.js';
+import type { Acted, StepData } from './steps/step.js';
 
-/**
- * What a button answers with: the view to show in place of the card clicked, and whether the
- * step was taken (a refusal changes nothing, so a channel may leave the card as it was).
- */
-export type Acted = { ok: boolean; view: CardView };
-const done = (view: CardView): Acted => ({ ok: true, view });
-const refused = (ref: string, message: string): Acted => ({ ok: false, view: notice(`Case ${ref}`, message) });
-
-/** The card each button sits on, so a click on a step already taken gets that card as it now stands. */
-const CARD_OF: Partial<Record<CaseVerb, string>> = {
-  'escalation.approve': 'approval',
-  'escalation.return': 'approval',
-  'escalation.resolve-within': 'approval',
-  'stage.acknowledge': 'response',
-  'stage.respond': 'response',
-  'lapse.escalate': 'lapse',
-  'lapse.chase': 'lapse',
-  'lapse.extend': 'lapse',
-};
+export type { Acted } from './steps/step.js';
 
 /** What a typed command answers with: words, a card, or the intake walk. */
 export type Reply = { text: string } | { view: CardView } | { intake: IntakeView };
 
-/** The buttons on the case cards, by verb (the same on every channel). */
-export const CASE_VERBS = [
-  'escalation.approve',
-  'escalation.return',
-  'escalation.resolve-within',
-  'stage.acknowledge',
-  'stage.respond',
-  'resolution.propose',
-  'resolution.confirm',
-  'resolution.reject',
-  'lapse.escalate',
-  'lapse.chase',
-  'lapse.extend',
-  'case.timeline',
-  'cases.mine',
-  'help',
-] as const;
-export type CaseVerb = (typeof CASE_VERBS)[number];
-
-type Data = Record<string, unknown>;
-const str = (data: Data, key: string) => (typeof data[key] === 'string' ? (data[key] as string).trim() : '');
-const unreachable = (name: string) => `I cannot reach ${name} in Teams or Slack yet`;
-
-type Deps = { store: Store; directory: Directory; intake: IntakeSessions; escalations: Escalations; clock: Clock; messenger: Messenger };
+type Deps = { store: Store; cases: Cases; directory: Directory; intake: IntakeSessions; escalations: Escalations; clock: Clock; messenger: Messenger };
 
 export class CaseFlow implements Notifier {
-  constructor(private readonly deps: Deps) {}
+  constructor(private readonly deps: Deps) {
+    const { store, directory, escalations, clock, messenger, cases } = deps;
+    this.news = new CaseNews({ store, directory, escalations, clock, messenger });
+    this.steps = new StepRunner({ cases, store, directory, escalations, news: this.news, now: () => clock.now() }, (person, ref, card) => this.currentCard(person, ref, card));
+  }
+
+  private readonly news: CaseNews;
+  private readonly steps: StepRunner;
 
   private agencyName(person: Person) {
-    return this.deps.directory.agencies.find((a) => a.id === person.agencyId)?.name ?? person.agencyId;
+    return this.news.agencyName(person);
   }
   private tell(personId: string, text: string, caseRef?: string) {
-    return this.deps.messenger.send(personId, { text, ...(caseRef ? { caseRef } : {}) });
-  }
-  /** A card with a step for someone: sent to them, and offered to their deputy while they are away. */
-  private async deliver(personId: string, view: CardView, caseRef: string) {
-    const sent = await this.deps.messenger.send(personId, { view, caseRef });
-    await this.offerCover(personId, caseRef);
-    return sent;
-  }
-  private async events(ref: string) {
-    return (await this.deps.store.load(ref)).map((e) => e.event);
-  }
-  private async sendResponseCard(state: CaseState) {
-    return this.deliver(state.current!.receiver.personId, responseView(state, await this.events(state.ref)), state.ref);
+    return this.news.tell(personId, text, caseRef);
   }
 
   /** Welcome, for a person who has just installed or greeted the app. */
@@ -113,209 +60,17 @@ export class CaseFlow implements Notifier {
 
   private async firstStage(ref: string, stage: number, person: Person): Promise<string> {
     const state = await this.deps.escalations.load(ref);
-    if (state?.phase === 'informal') {
+    if (!state) return `Say \`status ${ref}\` to follow it.`;
+    if (state.phase === 'informal') {
       // The procedure asks the professionals to talk first.
       return `Your concern is recorded under ${ref}. ${state.policy.informalAttempt?.description ?? 'First talk it through with the professional in the other agency.'} Then tell me how it went: \`tried ${ref} resolved <what was agreed>\` or \`tried ${ref} not resolved <why>\`.`;
     }
-    return `Your concern is recorded under ${ref}. ${await this.askForStage(ref, stage, person, '')}`;
+    return `Your concern is recorded under ${ref}. ${await this.news.askForStage(state, person, stage, '')}`;
   }
 
-  /** Asks for a stage: the approver gets the approval card, or the stage opens at once. */
-  private async askForStage(ref: string, stage: number, person: Person, note: string, why?: EscalationReason): Promise<string> {
-    const { escalations, clock } = this.deps;
-    const requested = await escalations.request(ref, person, stage, note, why);
-    if (!requested.ok) return `Stage ${stage} could not be asked for: ${requested.message}`;
-    const state = requested.state;
-    if (state.phase === 'stage-open' && state.current?.number === stage) {
-      await this.announceStage(state);
-      const reached = await this.sendResponseCard(state);
-      return `Stage ${stage} is open with ${state.current.receiver.name} (${state.current.receiver.agencyName}).${reached ? '' : ` ${unreachable('them')}; please contact them and ask them to open Resolve.`}`;
-    }
-    const approver = escalations.approverOf(state);
-    if (state.phase !== 'awaiting-approval' || !approver) return `Say \`status ${ref}\` to follow it.`;
-    const reached = await this.deliver(approver.personId, approvalView(state, await this.events(ref), clock.now()), ref);
-    const asked = `${approver.name} (${approver.agencyName}) to approve raising Stage ${stage} with ${state.receivingAgency.name}`;
-    return reached
-      ? `I have asked ${asked}; you will hear when they decide.`
-      : `I need ${asked}, but ${unreachable('them')}: please ask them to open Resolve and say \`status ${ref}\`.`;
-  }
-
-  /** A stage has opened: the people it informs hear of it, and the Board's channel when one of them is the Board's. */
-  private async announceStage(state: CaseState) {
-    const cur = state.current!;
-    for (const p of cur.informed) {
-      await this.tell(p.personId, `${state.ref}: Stage ${cur.number} has opened ${betweenAgencies(cur.raiser, cur.receiver)}; you are informed as ${roleTitle(this.deps.directory, p)}.`, state.ref);
-    }
-    const board = this.deps.directory.agencies.find((a) => a.kind === 'partnership');
-    if (cur.informed.some((p) => p.agencyId === board?.id)) await this.deps.messenger.postToBoard(boardNoticeView(state, this.deps.clock.now()), state.ref);
-  }
-
-  /** A button on a case card: the step runs, the people concerned hear of it, and this view replaces the card. */
-  async act(person: Person, verb: string, data: Data): Promise<Acted> {
-    const ref = str(data, 'caseRef').toUpperCase();
-    const acted = await this.step(person, verb, ref, data);
-    // Another click took this step first: nothing more is recorded, and this card shows the case as it now stands.
-    if (!acted.ok && acted.already) return { ok: false, view: await this.currentCard(person, ref, CARD_OF[verb as CaseVerb] ?? '') };
-    return acted;
-  }
-
-  /** A refusal as a card; a step already taken is marked so `act` can show the card as it stands. */
-  private refusedStep(ref: string, r: Extract<StepResult, { ok: false }>): Acted & { already?: boolean } {
-    return { ...refused(ref, r.message), ...(r.code === 'already-done' ? { already: true } : {}) };
-  }
-
-  private async step(person: Person, verb: string, ref: string, data: Data): Promise<Acted & { already?: boolean }> {
-    switch (verb as CaseVerb) {
-      case 'escalation.approve':
-        return this.approve(person, ref, str(data, 'requestedDue') || undefined);
-      case 'escalation.return':
-        return this.returnIt(person, ref, str(data, 'comment'));
-      case 'escalation.resolve-within':
-        return this.resolveWithin(person, ref, str(data, 'comment'));
-      case 'stage.acknowledge':
-        return this.acknowledge(person, ref);
-      case 'stage.respond':
-        return this.respond(person, ref, str(data, 'position'), str(data, 'rationale'), str(data, 'proposedDate') || undefined);
-      case 'resolution.propose':
-        return this.propose(person, ref, data);
-      case 'resolution.confirm':
-        return this.confirm(person, ref);
-      case 'resolution.reject':
-        return this.reject(person, ref, str(data, 'comment'));
-      case 'lapse.escalate':
-        return this.lapseEscalate(person, ref);
-      case 'lapse.chase':
-        return this.lapseChase(person, ref);
-      case 'lapse.extend':
-        return this.lapseExtend(person, ref, str(data, 'newDue'));
-      case 'case.timeline':
-        return this.timeline(person, ref);
-      case 'cases.mine':
-        return done(notice('My cases', myCasesText(await this.deps.store.findCases({ participantId: person.id }))));
-      case 'help':
-        return done(notice('Help', helpText(this.deps.directory)));
-      default:
-        return { ok: false, view: notice('That could not be done', 'I do not know that button. Say `help` to see what I can do.') };
-    }
-  }
-
-  private async approve(person: Person, ref: string, requestedDue?: string): Promise<Acted> {
-    const r = await this.deps.escalations.approve(ref, person, undefined, requestedDue);
-    // A refusal (not theirs to approve, or already decided) changes nothing and says why.
-    if (!r.ok) return this.refusedStep(ref, r);
-    const stage = r.state.current!;
-    const due = stage.responseDue ? ` A response is due by ${londonTime(stage.responseDue)}.` : '';
-    await this.announceStage(r.state);
-    const reached = await this.sendResponseCard(r.state);
-    const missed = reached ? '' : ` ${unreachable(stage.receiver.name)}; please contact them and ask them to open Resolve.`;
-    await this.tell(r.state.practitioner.personId, `${ref}: ${person.name} approved Stage ${stage.number}; it is raised with ${stage.receiver.name} (${stage.receiver.agencyName}).${due}${missed}`, ref);
-    return done(decidedView(r.state, `Approved: Stage ${stage.number} raised with ${stage.receiver.name}, ${stage.receiver.agencyName}`, stage.raiser, stage.openedAt));
-  }
-
-  private async returnIt(person: Person, ref: string, comment: string): Promise<Acted> {
-    const r = await this.deps.escalations.returnIt(ref, person, comment);
-    if (!r.ok) return this.refusedStep(ref, r);
-    await this.tell(r.state.practitioner.personId, `${ref}: ${person.name} returned your request for the next stage: "${comment}"`, ref);
-    return done(decidedView(r.state, 'Returned to the practitioner with a comment', { name: person.name, agencyName: r.state.escalatingAgency.name }, this.deps.clock.now().toISOString(), comment));
-  }
-
-  private async resolveWithin(person: Person, ref: string, summary: string): Promise<Acted> {
-    const r = await this.deps.escalations.resolveWithin(ref, person, summary);
-    if (!r.ok) return this.refusedStep(ref, r);
-    await this.tell(r.state.practitioner.personId, `${ref}: ${person.name} resolved it within ${r.state.escalatingAgency.name} without escalating, and the case is closed: "${summary}"`, ref);
-    return done(decidedView(r.state, 'Resolved within our agency; the case is closed', { name: person.name, agencyName: r.state.escalatingAgency.name }, this.deps.clock.now().toISOString(), summary));
-  }
-
-  private async acknowledge(person: Person, ref: string): Promise<Acted> {
-    const r = await this.deps.escalations.acknowledge(ref, person);
-    if (!r.ok) return this.refusedStep(ref, r);
-    const cur = r.state.current!;
-    await this.tell(cur.raiser.personId, `${ref}: ${person.name} (${cur.receiver.agencyName}) acknowledged Stage ${cur.number}.`, ref);
-    return done(responseView(r.state, await this.events(ref)));
-  }
-
-  private async respond(person: Person, ref: string, position: string, rationale: string, day?: string): Promise<Acted> {
-    const r = await this.deps.escalations.respond(ref, person, position, rationale, day);
-    if (!r.ok) return this.refusedStep(ref, r);
-    const stage = r.state.current!;
-    const said = { agree: 'agreed', disagree: 'disagreed', 'more-time': 'asked for more time' }[position] ?? position;
-    const news = `${ref}: ${person.name} (${stage.receiver.agencyName}) ${said} at Stage ${stage.number}${rationale ? `: "${rationale}"` : '.'}`;
-    for (const id of new Set([stage.raiser.personId, r.state.practitioner.personId])) await this.tell(id, news, ref);
-    // Agreement: the side that raised the stage records the outcome, for this side to confirm.
-    if (position === 'agree') await this.deliver(stage.raiser.personId, resolutionView(r.state, { name: person.name, agencyName: stage.receiver.agencyName }), ref);
-    return done(decidedView(r.state, `Responded: ${said}`, { name: person.name, agencyName: stage.receiver.agencyName }, this.deps.clock.now().toISOString(), rationale || undefined));
-  }
-
-  private async propose(person: Person, ref: string, data: Data): Promise<Acted> {
-    // Only the action rows someone filled in; a half-filled row is refused by the domain.
-    const actions = [1, 2, 3]
-      .filter((n) => str(data, `action${n}`) || str(data, `owner${n}`) || str(data, `due${n}`))
-      .map((n) => ({ description: str(data, `action${n}`), owner: str(data, `owner${n}`), due: str(data, `due${n}`) }));
-    const r = await this.deps.escalations.propose(ref, person, str(data, 'summary'), actions, str(data, 'reviewDate') || undefined);
-    if (!r.ok) return this.refusedStep(ref, r);
-    const cur = r.state.current!;
-    const other = r.state.proposal!.side === 'escalating' ? cur.receiver : cur.raiser;
-    const reached = await this.deliver(other.personId, resolutionConfirmView(r.state), ref);
-    return done(notice(`Case ${ref}`, reached ? `Proposed. I have asked ${other.name} (${other.agencyName}) to confirm it.` : `Proposed, but ${unreachable(other.name)}; please ask them to open Resolve and say \`status ${ref}\`.`));
-  }
-
-  private async confirm(person: Person, ref: string): Promise<Acted> {
-    const r = await this.deps.escalations.confirm(ref, person);
-    if (!r.ok) return this.refusedStep(ref, r);
-    const agreed = r.state.agreed;
-    const review = agreed?.reviewDate ? ` The actions will be checked on ${agreed.reviewDate}.` : '';
-    // Everyone taking part hears the outcome, the practitioner who raised the concern included.
-    for (const id of r.state.participantIds.filter((id) => id !== person.id)) {
-      await this.tell(id, `${ref} is resolved at Stage ${r.state.current?.number}. Agreed: "${agreed?.summary ?? ''}"${review}`, ref);
-    }
-    return done(decidedView(r.state, 'Outcome confirmed: resolved', { name: person.name, agencyName: this.agencyName(person) }, this.deps.clock.now().toISOString(), agreed?.summary));
-  }
-
-  private async reject(person: Person, ref: string, comment: string): Promise<Acted> {
-    const before = await this.deps.escalations.load(ref);
-    const proposer = before?.proposal && before.current ? (before.proposal.side === 'escalating' ? before.current.raiser : before.current.receiver) : null;
-    const r = await this.deps.escalations.reject(ref, person, comment);
-    if (!r.ok) return this.refusedStep(ref, r);
-    if (proposer) await this.tell(proposer.personId, `${ref}: ${person.name} did not confirm the proposed outcome${comment ? `: "${comment}"` : '.'} The stage stays open.`, ref);
-    return done(decidedView(r.state, 'Proposed outcome rejected; the stage stays open', { name: person.name, agencyName: this.agencyName(person) }, this.deps.clock.now().toISOString(), comment || undefined));
-  }
-
-  private async lapseEscalate(person: Person, ref: string): Promise<Acted> {
-    const state = await this.deps.escalations.load(ref);
-    if (!state || !this.deps.escalations.isPartOf(state, person)) return refused(ref, notPartOf(ref));
-    if (!state.current) return refused(ref, `${ref} has no stage open.`);
-    const next = this.deps.escalations.nextStage(state);
-    const note = `No response by ${state.current.responseDue ? londonTime(state.current.responseDue) : 'the due date'}.`;
-    return done(notice(`Case ${ref}: Stage ${next}`, await this.askForStage(ref, next, person, note, 'no-response')));
-  }
-
-  private async lapseChase(person: Person, ref: string): Promise<Acted> {
-    const state = await this.deps.escalations.load(ref);
-    const cur = state?.current;
-    if (!state || !this.deps.escalations.isPartOf(state, person)) return refused(ref, notPartOf(ref));
-    if (!cur) return refused(ref, `${ref} has no stage open.`);
-    if (cur.response) return refused(ref, `${cur.receiver.name} has already responded.`);
-    const reached = await this.tell(cur.receiver.personId, `${ref}: ${person.name} (${state.escalatingAgency.name}) is still waiting for your response at Stage ${cur.number}. Please respond on the case card, or say \`status ${ref}\`.`, ref);
-    if (reached) await this.sendResponseCard(state);
-    return done(notice(`Case ${ref}`, reached ? `I have reminded ${cur.receiver.name} and sent them the response card again.` : `${unreachable(cur.receiver.name)}; please contact them directly.`));
-  }
-
-  /** More time is the receiving side's to propose (with a date) and the escalating side's to accept: so this asks them for it. */
-  private async lapseExtend(person: Person, ref: string, newDue: string): Promise<Acted> {
-    const state = await this.deps.escalations.load(ref);
-    const cur = state?.current;
-    if (!state || !this.deps.escalations.isPartOf(state, person)) return refused(ref, notPartOf(ref));
-    if (!cur) return refused(ref, `${ref} has no stage open.`);
-    const until = /^\d{4}-\d{2}-\d{2}$/.test(newDue) ? ` until ${newDue}` : '';
-    const reached = await this.tell(cur.receiver.personId, `${ref}: ${person.name} (${state.escalatingAgency.name}) can allow more time at Stage ${cur.number}${until}. Please choose "Need more time" on the case card with the date you can respond by.`, ref);
-    if (reached) await this.sendResponseCard(state);
-    return done(notice(`Case ${ref}`, reached ? `I have asked ${cur.receiver.name} to propose the date they can respond by.` : `${unreachable(cur.receiver.name)}; please contact them directly.`));
-  }
-
-  private async timeline(person: Person, ref: string): Promise<Acted> {
-    const summary = (await this.deps.store.findCases({ participantId: person.id })).find((c) => c.ref === ref);
-    if (!summary) return refused(ref, notPartOf(ref));
-    return done(notice(`Case ${ref}`, caseStatusText(summary, await this.deps.store.load(ref), this.deps.directory)));
+  /** A button on a case card: the step runs (the step table), the people concerned hear of it, and this view replaces the card. */
+  act(person: Person, verb: string, data: StepData): Promise<Acted> {
+    return this.steps.take(person, verb, data);
   }
 
   /**
@@ -328,9 +83,9 @@ export class CaseFlow implements Notifier {
     if (!state) return notice(`Case ${ref}`, notPartOf(ref));
     const approverId = escalations.approverOf(state)?.personId;
     const cur = state.current;
-    if (card === 'approval' && state.phase === 'awaiting-approval' && approverId === person.id) return approvalView(state, await this.events(ref), clock.now());
-    if (card === 'response' && state.phase === 'stage-open' && cur && !cur.response && cur.receiver.personId === person.id) return responseView(state, await this.events(ref));
-    if (card === 'lapse' && state.phase === 'stage-open' && cur?.lapsed.response && !cur.response && cur.raiser.personId === person.id) return lapseView(state, cur.number + 1);
+    if (card === 'approval' && state.phase === 'awaiting-approval' && approverId === person.id) return approvalView(state, await this.news.events(ref), clock.now());
+    if (card === 'response' && state.phase === 'stage-open' && cur && awaitingResponse(cur) && cur.receiver.personId === person.id) return responseView(state, await this.news.events(ref));
+    if (card === 'lapse' && state.phase === 'stage-open' && cur?.lapsed.response && awaitingResponse(cur) && cur.raiser.personId === person.id) return lapseView(state, nextStageNumber(state));
     return notice(`Case ${ref}`, caseStateLine(state));
   }
 
@@ -364,7 +119,7 @@ export class CaseFlow implements Notifier {
       const ref = rest[0].toUpperCase();
       const state = await escalations.loadFor(ref, person);
       if (!state) return { text: notPartOf(ref) };
-      return { text: `${ref}: ${await this.askForStage(ref, escalations.nextStage(state), person, rest.slice(1).join(' '))}` };
+      return { text: `${ref}: ${await this.news.askForStage(state, person, nextStageNumber(state), rest.slice(1).join(' '))}` };
     }
     if (word === 'escalate' || text.toLowerCase() === 'raise a concern') {
       // A walk already under way is picked up where it stands, not thrown away.
@@ -381,7 +136,7 @@ export class CaseFlow implements Notifier {
       const r = await escalations.recordInformalAttempt(ref, person, resolved, m[3]!);
       if (!r.ok) return { text: r.message };
       if (resolved) return { text: `${ref} is closed: resolved between the professionals.` };
-      return { text: `${ref}: ${await this.askForStage(ref, escalations.nextStage(r.state), person, m[3]!.trim(), 'informal-attempt-failed')}` };
+      return { text: `${ref}: ${await this.news.askForStage(r.state, person, nextStageNumber(r.state), m[3]!.trim(), 'informal-attempt-failed')}` };
     }
     if (word === 'resolve') {
       if (!rest[0]) return { text: 'Say `resolve <case ref>` for a case with a stage open.' };
@@ -392,7 +147,7 @@ export class CaseFlow implements Notifier {
       if (!cur || state.phase !== 'stage-open') return { text: `${ref} has no stage open to resolve.` };
       // The card is for the two sides of the stage; anyone else part of the case is told whose step it is.
       if (person.id !== cur.raiser.personId && person.id !== cur.receiver.personId) return { text: `The outcome of ${ref} is recorded by ${cur.raiser.name} or ${cur.receiver.name}.` };
-      return { view: resolutionView(state, person.id === cur.raiser.personId ? cur.receiver : cur.raiser) };
+      return { view: resolutionView(state, otherSideOf(cur, person.id)) };
     }
     if (word === 'hand' && rest[0]?.toLowerCase() === 'over') return { text: await this.handOverTyped(person, text) };
     if (word === 'take' && rest[0]?.toLowerCase() === 'over') {
@@ -461,24 +216,12 @@ export class CaseFlow implements Notifier {
   private async sendWaitingStep(state: CaseState, personId: string): Promise<void> {
     const cur = state.current;
     if (state.phase === 'awaiting-approval' && this.deps.escalations.approverOf(state)?.personId === personId) {
-      await this.deliver(personId, approvalView(state, await this.events(state.ref), this.deps.clock.now()), state.ref);
-    } else if (state.phase === 'stage-open' && cur && !cur.response && cur.receiver.personId === personId) {
-      await this.sendResponseCard(state);
+      await this.news.deliver(personId, approvalView(state, await this.news.events(state.ref), this.deps.clock.now()), state.ref);
+    } else if (state.phase === 'stage-open' && cur && awaitingResponse(cur) && cur.receiver.personId === personId) {
+      await this.news.sendResponseCard(state, await this.news.events(state.ref));
     } else if (state.phase === 'stage-open' && cur && state.proposal) {
-      const confirmer = state.proposal.side === 'escalating' ? cur.receiver : cur.raiser;
-      if (confirmer.personId === personId) await this.deliver(personId, resolutionConfirmView(state), state.ref);
+      if (confirmerOf(state)?.personId === personId) await this.news.deliver(personId, resolutionConfirmView(state), state.ref);
     }
-  }
-
-  /**
-   * A step waits for someone who is away (the directory says so): their deputy is offered the
-   * case; saying `take over` is the recorded hand-over.
-   */
-  private async offerCover(personId: string, ref: string): Promise<void> {
-    const away = this.deps.directory.people.find((p) => p.id === personId);
-    const deputy = away && !away.available && away.deputyId ? this.deps.directory.people.find((p) => p.id === away.deputyId) : undefined;
-    if (!away || !deputy?.available) return;
-    await this.tell(deputy.id, `${ref}: ${away.name} is away and has a step waiting in this case. You are their deputy: to take it over, say \`take over ${ref}\`.`, ref);
   }
 
   /** The timeline of a case, for someone taking part; to anyone else it does not exist. */
@@ -489,15 +232,17 @@ export class CaseFlow implements Notifier {
     return caseStatusText(summary, await this.deps.store.load(summary.ref), this.deps.directory);
   }
 
-  /** The scheduler's prompts: an overdue response reaches the escalating side as the card that can take the next step. */
-  /** True only when the prompt reached the person (the scheduler retries it otherwise). */
-  async send(n: Notification): Promise<boolean> {
-    if (n.kind === 'response-overdue' && n.suggestedStage && n.caseRef) {
-      const state = await this.deps.escalations.load(n.caseRef);
-      if (state?.current) return this.deliver(n.to.personId, lapseView(state, n.suggestedStage), n.caseRef);
+  /**
+   * The scheduler's prompts: an overdue response reaches the escalating side as the card that can
+   * take the next step, from the case as the job left it. True only when the prompt reached the
+   * person (the scheduler retries it otherwise).
+   */
+  async send(n: Notification, state?: CaseState): Promise<boolean> {
+    if (n.kind === 'response-overdue' && n.suggestedStage && n.caseRef && state?.ref === n.caseRef && state.current) {
+      return this.news.deliver(n.to.personId, lapseView(state, n.suggestedStage), n.caseRef);
     }
-    const sent = await this.deps.messenger.send(n.to.personId, { text: n.text, ...(n.caseRef ? { caseRef: n.caseRef } : {}) });
-    if (n.caseRef && n.kind !== 'undeliverable-prompt') await this.offerCover(n.to.personId, n.caseRef);
+    const sent = await this.news.tell(n.to.personId, n.text, n.caseRef ?? undefined);
+    if (n.caseRef && n.kind !== 'undeliverable-prompt') await this.news.offerCover(n.to.personId, n.caseRef);
     return sent;
   }
 }

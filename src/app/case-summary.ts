@@ -4,6 +4,7 @@
  * never edited on its own.
  */
 import type { CaseState, Phase } from '../domain/escalation/state.js';
+import { awaitingResponse } from '../domain/escalation/queries.js';
 
 export type CaseSummary = {
   ref: string;
@@ -32,8 +33,7 @@ export function summarise(state: CaseState, updatedAt: string): CaseSummary {
   const awaited: string[] = [];
   const lapsed: string[] = [];
   if (open) {
-    const answered = cur.response !== null && cur.response.position !== 'more-time';
-    if (cur.responseDue && !answered) (cur.lapsed.response === cur.responseDue ? lapsed : awaited).push(cur.responseDue);
+    if (cur.responseDue && awaitingResponse(cur)) (cur.lapsed.response === cur.responseDue ? lapsed : awaited).push(cur.responseDue);
     if (cur.acknowledgementDue && !cur.acknowledged) {
       (cur.lapsed.acknowledgement === cur.acknowledgementDue ? lapsed : awaited).push(cur.acknowledgementDue);
     }

@@ -5,6 +5,7 @@
  */
 import type { CaseEvent } from '../domain/escalation/events.js';
 import type { CaseState, StageProgress } from '../domain/escalation/state.js';
+import { currentStageDef, proposerOf, stageOf } from '../domain/escalation/queries.js';
 import { formatHuman } from '../domain/calendar.js';
 import { allowsEarlierDue, dueFor, responseTimescale } from '../domain/deadlines.js';
 import type { Participant } from '../domain/matching.js';
@@ -85,7 +86,7 @@ export function historyOf(events: CaseEvent[]): HistoryLine[] {
 /** For the manager asked to raise the stage: Approve, Return with a comment, Resolve within. */
 export function approvalView(state: CaseState, events: CaseEvent[], now: Date): CardView {
   const pending = state.pendingEscalation!;
-  const stage = state.policy.stages.find((s) => s.number === pending.toStage)!;
+  const stage = stageOf(state, pending.toStage)!;
   const timescale = responseTimescale(state, stage.number) ?? stage.response;
   const due = dueFor(state, stage.number, timescale, now);
   const ack = stage.acknowledgement ? dueFor(state, stage.number, stage.acknowledgement, now) : null;
@@ -109,7 +110,7 @@ export function approvalView(state: CaseState, events: CaseEvent[], now: Date): 
 
 export function decidedView(state: CaseState, decision: string, by: Participant | { name: string; agencyName: string }, at: string, comment?: string): CardView {
   const stage = state.current ?? null;
-  const stageDef = stage ? state.policy.stages.find((s) => s.number === stage.number) : undefined;
+  const stageDef = currentStageDef(state);
   return {
     card: 'decided',
     data: {
@@ -127,7 +128,7 @@ export function decidedView(state: CaseState, decision: string, by: Participant 
 /** For the receiving counterpart of an open stage: Acknowledge, and Respond. */
 export function responseView(state: CaseState, events: CaseEvent[]): CardView {
   const cur = state.current!;
-  const stage = state.policy.stages.find((s) => s.number === cur.number)!;
+  const stage = currentStageDef(state)!;
   return {
     card: 'response',
     data: {
@@ -159,7 +160,7 @@ export function acknowledgeBy(cur: StageProgress, stage: Stage): { acknowledgeBy
 /** For the escalating side when a response is overdue: Escalate, Allow more time, Chase again. */
 export function lapseView(state: CaseState, nextStage: number): CardView {
   const cur = state.current!;
-  const next = state.policy.stages.find((s) => s.number === nextStage);
+  const next = stageOf(state, nextStage);
   return {
     card: 'lapse',
     data: {
@@ -176,8 +177,7 @@ export function lapseView(state: CaseState, nextStage: number): CardView {
 
 /** For the Board's channel: the case at the stage the Board must hear of, with the monitoring-form fields. */
 export function boardNoticeView(state: CaseState, now: Date): CardView {
-  const cur = state.current!;
-  const stage = state.policy.stages.find((s) => s.number === cur.number)!;
+  const stage = currentStageDef(state)!;
   const area = state.policy.areasOfDisagreement.find((a) => a.id === state.intake.areaId)?.label ?? state.intake.areaId;
   const days = Math.max(0, Math.floor((now.getTime() - new Date(state.openedAt).getTime()) / 86_400_000));
   return {
@@ -210,7 +210,7 @@ export function resolutionView(state: CaseState, otherSide: { name: string; agen
 export function resolutionConfirmView(state: CaseState): CardView {
   const p = state.proposal!;
   const cur = state.current!;
-  const by = p.side === 'escalating' ? cur.raiser : cur.receiver;
+  const by = proposerOf(state)!;
   return {
     card: 'resolution-confirm',
     data: {

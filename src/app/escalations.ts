@@ -1,20 +1,23 @@
 /**
- * The escalation steps people take from a chat, for any channel: asking for a stage, approving,
- * returning or resolving it within the agency, handing a part over. Each finds the people from
- * the directory and runs the domain's rules through Cases; the domain decides who may act.
+ * What the steps need from the directory about a case, for any channel: who is part of it, who
+ * approves, the parties a stage opens between, the role a person acts in; and the use cases that
+ * are not a button of the step table (asking for a stage, handing a part over, the typed
+ * informal attempt, message and withdrawal). Each runs the domain's rules through Cases; the
+ * domain decides who may act (the buttons' steps live in `steps/`).
  *
  * To someone who is not part of a case, every step answers the same sentence whether or not the
  * case exists (`notPartOf`): references are sequential, so anything else would tell a stranger
  * which cases there are.
  */
-import type { Actor, AgreedAction, EscalationReason } from '../domain/escalation/events.js';
+import type { Actor, EscalationReason } from '../domain/escalation/events.js';
 import type { Parties } from '../domain/escalation/commands.js';
 import { partsOf } from '../domain/escalation/decide.js';
 import type { CaseState } from '../domain/escalation/state.js';
-import { atLondonTime } from '../domain/calendar.js';
+import { currentStageDef, stageOf } from '../domain/escalation/queries.js';
+import { endOfDay } from './steps/step.js';
 import { agencyById, personById, type Directory, type Person } from '../domain/directory.js';
 import { matchParties, participantOf, type Participant } from '../domain/matching.js';
-import { rolesFor, type Party, type Role, type Stage } from '../domain/policy/schema.js';
+import { rolesFor, type Party, type Role } from '../domain/policy/schema.js';
 import type { Cases, Outcome } from './cases.js';
 
 /**
@@ -29,8 +32,6 @@ export function actorAs(directory: Directory, person: Person, wanted: Role[] | P
   const p = participantOf(directory, person, role);
   return { kind: 'person', personId: p.personId, name: p.name, role: p.role, agencyId: p.agencyId, agencyName: p.agencyName, ...(kind ? { agencyKind: kind } : {}) };
 }
-
-const stageOf = (state: CaseState, n: number): Stage | undefined => state.policy.stages.find((s) => s.number === n);
 
 /** `code` 'already-done': the step was taken before (another click), so the card as it stands is the answer. */
 export type StepResult = { ok: true; state: CaseState } | { ok: false; message: string; code?: string };
@@ -104,12 +105,10 @@ export class Escalations {
   }
 
   /** Runs a step for someone part of the case; anyone else hears only `notPartOf`. */
-  private async run(ref: string, person: Person, step: (state: CaseState) => Step | StepResult, idempotencyKey?: string): Promise<StepResult> {
+  private async run(ref: string, person: Person, command: () => Step): Promise<StepResult> {
     const state = await this.loadFor(ref, person);
     if (!state) return stranger(ref);
-    const command = step(state);
-    if ('ok' in command) return command;
-    return result(await this.deps.cases.execute(ref, command, idempotencyKey));
+    return result(await this.deps.cases.execute(ref, command()));
   }
 
   /**
@@ -142,15 +141,11 @@ export class Escalations {
     return this.handOver(ref, deputy, away, deputy, `${away.name} is away; their deputy took it over.`);
   }
 
-  /** The stage a case would go to next: the one after the stage open (or last open), else the first. */
-  nextStage(state: CaseState): number {
-    return state.current ? state.current.number + 1 : (state.policy.stages[0]?.number ?? 1);
-  }
-
-  /** Asks for a stage; someone who raises it themself may set an earlier response date (`requestedDue`, as for approve). */
-  async request(ref: string, person: Person, toStage: number, note: string, why?: EscalationReason, requestedDue?: string): Promise<StepResult> {
-    const state = await this.loadFor(ref, person);
-    if (!state) return stranger(ref);
+  /**
+   * Asks for a stage of the case as the caller loaded it (for someone part of it); someone who
+   * raises it themself may set an earlier response date (`requestedDue`, as for approve).
+   */
+  async request(state: CaseState, person: Person, toStage: number, note: string, why?: EscalationReason, requestedDue?: string): Promise<StepResult> {
     const stage = stageOf(state, toStage);
     const kind = agencyById(this.deps.directory, person.agencyId)?.kind;
     const raising = stage ? rolesFor(stage.raisedBy, kind) : [];
@@ -165,88 +160,26 @@ export class Escalations {
       extra = raisesIt ? { parties: found.parties, ...(due ? { requestedDue: due } : {}) } : { approver: found.parties.raiser };
     }
     const reason = why ?? (state.current ? 'not-resolved' : 'already-discussed');
-    return result(await this.deps.cases.execute(ref, { type: 'request-escalation', actor, toStage, reason, note, ...extra }));
+    return result(await this.deps.cases.execute(state.ref, { type: 'request-escalation', actor, toStage, reason, note, ...extra }));
   }
 
-  /**
-   * Approving opens the stage; `requestedDue` is an earlier response date where the procedure
-   * allows one (a day means 17:00 London on it, the end of that working day).
-   */
-  async approve(ref: string, person: Person, idempotencyKey?: string, requestedDue?: string): Promise<StepResult> {
-    const state = await this.loadFor(ref, person);
-    if (!state) return stranger(ref);
-    const pending = state.pendingEscalation;
-    if (!pending || pending.requestedBy.kind !== 'person') return { ok: false, message: 'No escalation is waiting for approval.', code: 'already-done' };
-    const stage = stageOf(state, pending.toStage)!;
-    const actor = actorAs(this.deps.directory, person, stage.raisedBy);
-    const found = this.parties(state, pending.toStage, pending.requestedBy.personId);
-    if (!found.ok) return found;
-    // Whoever approves raises the stage, even when it is a deputy rather than the matched raiser.
-    const raiser = participantOf(this.deps.directory, person, actor.kind === 'person' ? actor.role : 'team-manager');
-    const due = endOfDay(requestedDue);
-    return result(await this.deps.cases.execute(ref, { type: 'approve-escalation', actor, parties: { ...found.parties, raiser }, ...(due ? { requestedDue: due } : {}) }, idempotencyKey));
+  /** The person as the approver of the escalation waiting, in a role that raises its stage. */
+  asApprover(state: CaseState, person: Person): Actor {
+    const stage = state.pendingEscalation ? stageOf(state, state.pendingEscalation.toStage) : undefined;
+    return actorAs(this.deps.directory, person, stage ? stage.raisedBy : []);
   }
 
-  async returnIt(ref: string, person: Person, comment: string): Promise<StepResult> {
-    return this.asApprover(ref, person, (actor) => ({ type: 'return-escalation', actor, comment }));
+  /** The person as the receiver of the open stage, in a role that receives it. */
+  asReceiver(state: CaseState, person: Person): Actor {
+    const stage = currentStageDef(state);
+    return actorAs(this.deps.directory, person, stage ? stage.receivedBy : []);
   }
 
-  /** The manager resolves it within their own agency instead of escalating; the case closes. */
-  async resolveWithin(ref: string, person: Person, summary: string): Promise<StepResult> {
-    return this.asApprover(ref, person, (actor) => ({ type: 'resolve-within-agency', actor, summary }));
-  }
-
-  private async asApprover(ref: string, person: Person, command: (actor: Actor) => Step): Promise<StepResult> {
-    return this.run(ref, person, (state) => {
-      const stage = state.pendingEscalation ? stageOf(state, state.pendingEscalation.toStage) : undefined;
-      return command(actorAs(this.deps.directory, person, stage ? stage.raisedBy : []));
-    });
-  }
-
-  /** The receiving side's acknowledgement of the open stage. */
-  async acknowledge(ref: string, person: Person): Promise<StepResult> {
-    return this.asReceiver(ref, person, (actor) => ({ type: 'acknowledge', actor, note: '' }));
-  }
-
-  /**
-   * The receiving side's response: agree, disagree (with reasons) or more time (with a date, or
-   * a day, which means 17:00 London on it: the end of that working day).
-   */
-  async respond(ref: string, person: Person, position: string, rationale: string, proposed?: string): Promise<StepResult> {
-    if (position !== 'agree' && position !== 'disagree' && position !== 'more-time') return { ok: false, message: 'Choose agree, disagree or more time.' };
-    const proposedDue = endOfDay(proposed);
-    return this.asReceiver(ref, person, (actor) => ({ type: 'respond', actor, position, rationale, ...(proposedDue ? { proposedDue } : {}) }));
-  }
-
-  /** Either side at the open stage proposes the outcome; the other side confirms or rejects it. */
-  async propose(ref: string, person: Person, summary: string, actions: AgreedAction[], reviewDate?: string): Promise<StepResult> {
-    return this.asSide(ref, person, (actor) => ({ type: 'propose-resolution', actor, summary, actions, ...(reviewDate ? { reviewDate } : {}) }));
-  }
-
-  async confirm(ref: string, person: Person): Promise<StepResult> {
-    return this.asSide(ref, person, (actor) => ({ type: 'confirm-resolution', actor }));
-  }
-
-  async reject(ref: string, person: Person, comment: string): Promise<StepResult> {
-    return this.asSide(ref, person, (actor) => ({ type: 'reject-resolution', actor, comment }));
-  }
-
-  /** As whichever side of the open stage the person is on (their agency says which). */
-  private async asSide(ref: string, person: Person, command: (actor: Actor) => Step): Promise<StepResult> {
-    return this.run(ref, person, (state) => {
-      if (!state.current) return { ok: false, message: `Case ${ref} has no stage open.` };
-      const stage = stageOf(state, state.current.number)!;
-      const party = person.agencyId === state.receivingAgency.id ? stage.receivedBy : stage.raisedBy;
-      return command(actorAs(this.deps.directory, person, party));
-    });
-  }
-
-  private async asReceiver(ref: string, person: Person, command: (actor: Actor) => Step): Promise<StepResult> {
-    return this.run(ref, person, (state) => {
-      if (!state.current) return { ok: false, message: `Case ${ref} has no stage open.` };
-      const stage = stageOf(state, state.current.number)!;
-      return command(actorAs(this.deps.directory, person, stage.receivedBy));
-    });
+  /** The person as whichever side of the open stage they are on (their agency says which). */
+  asSide(state: CaseState, person: Person): Actor {
+    const stage = currentStageDef(state);
+    const party = person.agencyId === state.receivingAgency.id ? stage?.receivedBy : stage?.raisedBy;
+    return actorAs(this.deps.directory, person, party ?? []);
   }
 
   /** How the professionals' own attempt went, where the procedure asks them to talk first. */
@@ -273,10 +206,4 @@ function partRole(state: CaseState, id: string): Role | null {
   if (state.pendingEscalation?.approver?.personId === id) return state.pendingEscalation.approver.role;
   if (state.practitioner.personId === id) return state.practitioner.role;
   return null;
-}
-
-/** A date from a card means 17:00 London on it (the end of that working day); an instant is kept as given. */
-function endOfDay(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? atLondonTime(value, 17).toISOString() : value;
 }

@@ -7,6 +7,7 @@
  */
 import { addWorkingDays, atLondonTime, calendarOf, formatIsoLondon, isWorkingDay, subtractWorkingDays, type WorkingCalendar } from '../domain/calendar.js';
 import type { CaseState } from '../domain/escalation/state.js';
+import { awaitingResponse, isResolvedOutcome } from '../domain/escalation/queries.js';
 
 export const JOB_NAMES = ['stage-reminder', 'response-deadline', 'acknowledgement-deadline', 'actions-review', 'debrief-prompt', 'board-digest'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
@@ -52,8 +53,7 @@ export function planJobs(state: CaseState, settings: JobSettings = DEFAULT_JOB_S
   const cur = state.current;
 
   if (state.phase === 'stage-open' && cur) {
-    const answered = cur.response !== null && cur.response.position !== 'more-time';
-    if (cur.responseDue && !answered && cur.lapsed.response !== cur.responseDue) {
+    if (cur.responseDue && awaitingResponse(cur) && cur.lapsed.response !== cur.responseDue) {
       const start = new Date(cur.openedAt).getTime();
       const due = new Date(cur.responseDue);
       const reminders = new Set<number>();
@@ -73,8 +73,7 @@ export function planJobs(state: CaseState, settings: JobSettings = DEFAULT_JOB_S
   if (state.phase === 'resolved' && state.agreed?.reviewDate && !state.actionsReviewed) {
     add('actions-review', atLondonTime(state.agreed.reviewDate, settings.promptHour), cur?.number ?? null, state.agreed.reviewDate);
   }
-  const resolved = state.outcome === 'resolved' || state.outcome === 'binding-decision';
-  if (state.phase === 'closed' && resolved && state.closedAt && state.debriefs === 0 && settings.debriefAfterWorkingDays > 0) {
+  if (state.phase === 'closed' && isResolvedOutcome(state.outcome) && state.closedAt && state.debriefs === 0 && settings.debriefAfterWorkingDays > 0) {
     add('debrief-prompt', addWorkingDays(new Date(state.closedAt), settings.debriefAfterWorkingDays, region), null, null);
   }
   return jobs;

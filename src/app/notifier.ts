@@ -11,6 +11,7 @@
  * only a crash between sending and writing the record could send it twice, which is better than
  * never sending it.
  */
+import type { CaseState } from '../domain/escalation/state.js';
 import type { Store } from './store.js';
 
 export type NotificationKind =
@@ -37,8 +38,11 @@ export type Notification = {
 };
 
 export interface Notifier {
-  /** True when the prompt reached the person; false (or a throw) when it did not. */
-  send(notification: Notification): Promise<boolean>;
+  /**
+   * True when the prompt reached the person; false (or a throw) when it did not. `state` is the
+   * case as the job that made the prompt left it (the job holds it, so nobody loads it again).
+   */
+  send(notification: Notification, state?: CaseState): Promise<boolean>;
 }
 
 /** Keeps what it is sent; `failFor` makes sends to a person fail (the first n, or all). */
@@ -75,9 +79,9 @@ export async function wasDelivered(store: Store, key: string): Promise<boolean> 
  * Sends a prompt unless it was delivered before. 'sent': delivered now and recorded; 'already':
  * delivered before; 'failed': it did not reach the person and nothing is recorded.
  */
-export async function deliverOnce(store: Store, notifier: Notifier, notification: Notification, at: Date): Promise<'sent' | 'already' | 'failed'> {
+export async function deliverOnce(store: Store, notifier: Notifier, notification: Notification, at: Date, state?: CaseState): Promise<'sent' | 'already' | 'failed'> {
   if (await wasDelivered(store, notification.key)) return 'already';
-  const reached = await notifier.send(notification).catch(() => false);
+  const reached = await notifier.send(notification, state).catch(() => false);
   if (!reached) return 'failed';
   await store.putDocument(DELIVERED, notification.key, { at: at.toISOString(), kind: notification.kind, caseRef: notification.caseRef }, null);
   return 'sent';

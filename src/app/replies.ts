@@ -5,6 +5,7 @@
 import type { CaseSummary } from './case-summary.js';
 import type { StoredEvent } from './store.js';
 import type { CaseState } from '../domain/escalation/state.js';
+import { awaitingResponse } from '../domain/escalation/queries.js';
 import { agencyById, type Directory } from '../domain/directory.js';
 
 const when = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -71,7 +72,7 @@ export function caseStateLine(state: CaseState): string {
   if (state.phase === 'closed') return `${state.ref} is closed (${(state.outcome ?? 'closed').replace(/-/g, ' ')}).`;
   if (state.phase === 'awaiting-approval') return `${state.ref} is waiting for approval of Stage ${state.pendingEscalation?.toStage}.`;
   if (state.phase === 'stage-open' && cur) {
-    const answered = cur.response ? `${cur.receiver.name} has responded` : cur.responseDue ? `a response is due by ${londonTime(cur.responseDue)}` : 'no response yet';
+    const answered = !awaitingResponse(cur) ? `${cur.receiver.name} has responded` : cur.responseDue ? `a response is due by ${londonTime(cur.responseDue)}` : 'no response yet';
     // The acknowledgement deadline is shown wherever the response's is, while it is awaited.
     const ack = !cur.acknowledged && cur.acknowledgementDue ? `; receipt to be acknowledged by ${londonTime(cur.acknowledgementDue)}` : '';
     return `${state.ref}: Stage ${cur.number} is open with ${cur.receiver.name} (${cur.receiver.agencyName}); ${answered}${ack}.`;

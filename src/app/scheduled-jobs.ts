@@ -12,6 +12,7 @@ import { formatHuman } from '../domain/calendar.js';
 import type { Directory } from '../domain/directory.js';
 import type { Actor, CaseEvent } from '../domain/escalation/events.js';
 import type { CaseState } from '../domain/escalation/state.js';
+import { isResolvedOutcome } from '../domain/escalation/queries.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import type { CaseSummary } from './case-summary.js';
 import type { Cases } from './cases.js';
@@ -80,7 +81,7 @@ export class ScheduledJobs {
     // Every case with events, not only those with a summary (one may be missing or behind its
     // events); a summary is only trusted to skip a closed case, since a closed case stays closed.
     // A closed case needs at most its debrief prompt, a few working days after closure.
-    const done = new Set((await this.deps.store.findCases({ phases: ['closed'] })).filter((c) => c.outcome !== 'resolved' && c.outcome !== 'binding-decision').map((c) => c.ref));
+    const done = new Set((await this.deps.store.findCases({ phases: ['closed'] })).filter((c) => !isResolvedOutcome(c.outcome)).map((c) => c.ref));
     let synced = 0;
     for (const ref of await this.deps.store.caseRefs()) {
       if (done.has(ref)) continue;
@@ -109,18 +110,19 @@ export class ScheduledJobs {
       return;
     }
     const prompts = outcome.recorded.flatMap((recorded) => notificationsFor(outcome.state, recorded.event, job.key));
-    await this.deliverAll(prompts, attempt);
+    await this.deliverAll(prompts, attempt, outcome.state);
     // The case's jobs were synced by Cases when the events were recorded.
   }
 
   /**
-   * Sends each prompt not yet delivered. Any that did not get through fail the job (to be tried
+   * Sends each prompt not yet delivered (with the case as the job left it, for prompts about one
+   * case). Any that did not get through fail the job (to be tried
    * again), unless this is the last try: then they are declared undeliverable.
    */
-  private async deliverAll(prompts: Notification[], attempt: Attempt): Promise<void> {
+  private async deliverAll(prompts: Notification[], attempt: Attempt, state?: CaseState): Promise<void> {
     const { store, notifier, directory, clock } = this.deps;
     const failed: Notification[] = [];
-    for (const n of prompts) if ((await deliverOnce(store, notifier, n, clock.now())) === 'failed') failed.push(n);
+    for (const n of prompts) if ((await deliverOnce(store, notifier, n, clock.now(), state)) === 'failed') failed.push(n);
     if (failed.length === 0) return;
     if (!attempt.last) throw new Error(`${failed.length} prompt(s) not delivered (try ${attempt.number}); the job will be tried again`);
     const deps = { store, notifier, directory, ...(this.deps.onUndeliverable ? { onUndeliverable: this.deps.onUndeliverable } : {}) };

@@ -21,6 +21,8 @@ import { describeFindings, directoryAllowList, findIdentifying, type TextField }
 import { loadDirectoryFile } from '../app/directory-file.js';
 import { describePolicy, tracePolicy } from './describe-policy.js';
 import { directoryBindings, directoryImport } from './directory-commands.js';
+import { NOT_YET_FROM_CHAT } from '../app/steps/index.js';
+import { stepRows, stepsText } from '../app/steps/listing.js';
 
 const USAGE = `Usage: npm run -s cli -- <command>
 
@@ -48,6 +50,9 @@ const USAGE = `Usage: npm run -s cli -- <command>
                                         and its line) and load it into the store; running apps
                                         use it from their next message
   directory bindings                    the Teams and Slack accounts bound to people by email
+  steps [--json]                        the steps a person can take from a card: verb, the domain
+                                        command, inputs (required or optional), who may take it,
+                                        and how Teams and Slack offer it
   check-text "<text>" [--field case-ref|free-text] [--json]
                                         whether the text identifies a child, as the chat's guard
                                         judges it (exit 1 with what was found)`;
@@ -67,6 +72,7 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
     if (cmd === 'directory' && sub === 'import') return await directoryImport(rest, out, err, (m) => new UsageError(m));
     if (cmd === 'directory' && sub === 'bindings') return await directoryBindings(rest, out, (m) => new UsageError(m));
     if (cmd === 'check-text') return await checkText(argv.slice(1), out);
+    if (cmd === 'steps') return listSteps(argv.slice(1), out);
     if (cmd === 'audit' && sub === 'seal') return await auditSeal(rest, out, err);
     if (cmd === 'prompts' && sub === 'undeliverable') return await promptsUndeliverable(rest, out);
     if (cmd === 'help' || cmd === '--help' || cmd === undefined) {
@@ -208,6 +214,12 @@ async function openForAudit() {
 }
 
 /** The prompts that never got through after every try, newest first: for the business unit, not /readyz. */
+function listSteps(args: string[], out: (s: string) => void) {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true });
+  out(values.json ? JSON.stringify({ steps: stepRows(), notYetFromChat: NOT_YET_FROM_CHAT }) : stepsText());
+  return 0;
+}
+
 async function promptsUndeliverable(args: string[], out: (s: string) => void) {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true });
   const { store } = await openForAudit();

@@ -5,6 +5,7 @@
  */
 import { calendarOf, dueInstant } from './calendar.js';
 import type { CaseState } from './escalation/state.js';
+import { stageOf } from './escalation/queries.js';
 import type { Timescale } from './policy/schema.js';
 
 /** The due instant, or null where the procedure sets no fixed time. */
@@ -25,7 +26,7 @@ function startOf(state: CaseState, stageNumber: number, from: Exclude<Timescale,
 /** The response timescale of a stage as it opens: the urgent route's, where it sets one for an urgent case. */
 export function responseTimescale(state: CaseState, stageNumber: number): Timescale | undefined {
   const urgent = state.urgent ? state.policy.urgentRoute.responseTimescale : undefined;
-  return urgent ?? state.policy.stages.find((s) => s.number === stageNumber)?.response;
+  return urgent ?? stageOf(state, stageNumber)?.response;
 }
 
 /** Whether whoever opens the stage may set an earlier response date ("7 working days or less"). */

@@ -8,9 +8,8 @@
  * share it, and the job gauges read the queue of the app started last.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { CASE_VERBS } from '../app/case-flow.js';
 import type { QueueStatus } from '../app/job-queue.js';
-import { DIRECT_VERBS, MODAL_VERBS } from '../slack/blocks.js';
+import { STEP_VERBS } from '../app/steps/index.js';
 
 export const CHANNELS = ['teams', 'slack'] as const;
 export type TurnChannel = (typeof CHANNELS)[number];
@@ -18,9 +17,7 @@ export type TurnChannel = (typeof CHANNELS)[number];
 /** Commands people type (Teams message, Slack DM); the first word, or the two words of "my cases". */
 const TYPED = ['help', 'hello', 'hi', 'escalate', 'my cases', 'status', 'tried', 'resolve', 'reply', 'withdraw'];
 const STEPS = new Set<string>([
-  ...CASE_VERBS,
-  ...DIRECT_VERBS,
-  ...MODAL_VERBS,
+  ...STEP_VERBS,
   ...['intake.start', 'intake.answer', 'intake.back', 'intake.cancel', 'intake.submit', 'intake.step', 'intake.shortcut', 'card.refresh'],
   ...['/escalate', '/resolve-cases', '/resolve-status', 'message'],
   ...TYPED,

@@ -2,21 +2,20 @@
  * Block Kit renderings of the channel-neutral views in `app/case-views.ts`: Slack's counterpart of
  * the Adaptive Card templates in `cards/`. Layout only: who may act, and what is due, is decided
  * before a view gets here. Buttons carry the verb as `action_id` and the case reference as `value`;
- * a step that needs typed input opens `inputModal` instead of carrying inputs in the message.
+ * a step that asks for inputs (the step table says which) opens `inputModal` instead of carrying
+ * them in the message.
  */
 import type { ActionsBlock, Button, ContextBlock, HeaderBlock, InputBlock, KnownBlock, ModalView, MrkdwnElement, PlainTextElement, PlainTextOption, SectionBlock } from '@slack/types';
 import type { CardView, HistoryLine } from '../app/case-views.js';
-
-/** Buttons that act at once. */
-export const DIRECT_VERBS = ['escalation.approve', 'stage.acknowledge', 'resolution.confirm', 'lapse.escalate', 'lapse.chase', 'case.timeline', 'intake.start', 'cases.mine', 'help'] as const;
-/** Buttons whose step needs input: the app opens `inputModal(verb, …)` on click. */
-export const MODAL_VERBS = ['escalation.return', 'escalation.resolve-within', 'stage.respond', 'resolution.propose', 'resolution.reject', 'lapse.extend'] as const;
+import { stepOf, STEPS } from '../app/steps/index.js';
+import { isRequired, type Field } from '../app/steps/step.js';
 
 /**
- * Inputs carried in a message rather than a modal (the approval's earlier response date): picking
- * one is only acknowledged; its value reaches the step with the button's click (`state.values`).
+ * Inputs carried in a message rather than a modal (the approval's earlier response date), from the
+ * step table's fields marked `onCard`: picking one is only acknowledged; its value reaches the
+ * step with the button's click (`state.values`).
  */
-export const MESSAGE_INPUTS = ['requestedDue'] as const;
+export const MESSAGE_INPUTS: readonly string[] = STEPS.flatMap((s) => s.fields.filter((f) => f.onCard).map((f) => f.name));
 
 /**
  * The ends of the procedures, not yet wired to the doors (the step table does): the one that acts
@@ -26,10 +25,6 @@ export const STEP_DIRECT_VERBS = ['extension.accept'] as const;
 export const STEP_MODAL_VERBS = ['extension.decline', 'stage.quicker-due', 'binding.route', 'binding.decide', 'outcome.record', 'review.record', 'debrief.record'] as const;
 export type StepModalVerb = (typeof STEP_MODAL_VERBS)[number];
 export type StepVerb = (typeof STEP_DIRECT_VERBS)[number] | StepModalVerb;
-
-export type DirectVerb = (typeof DIRECT_VERBS)[number];
-export type ModalVerb = (typeof MODAL_VERBS)[number];
-export type Verb = DirectVerb | ModalVerb;
 export type SlackMessage = { text: string; blocks: KnownBlock[] };
 export type Origin = { channel: string; ts: string } | null;
 
@@ -131,7 +126,7 @@ function history(lines: HistoryLine[]): ContextBlock | undefined {
 // Messages
 // ---------------------------------------------------------------------------------------------
 
-const act = (label: string, verb: Verb, caseRef: string, style?: 'primary' | 'danger') => button(label, verb, caseRef, style);
+const act = (label: string, verb: string, caseRef: string, style?: 'primary' | 'danger') => button(label, verb, caseRef, style);
 const step = (label: string, verb: StepVerb, caseRef: string, style?: 'primary' | 'danger') => button(label, verb, caseRef, style);
 const ackFact = (acknowledgeBy: string | undefined): [string, string][] => (acknowledgeBy ? [['Acknowledge by', acknowledgeBy]] : []);
 
@@ -430,69 +425,36 @@ export function choiceInput(id: string, label: string, choices: ChoiceOption[], 
 
 const NO_NAMES = "Use the case reference only: never a child's name, date of birth or NHS number in these boxes.";
 
-type Form = { title: string; submit: string; blocks: (extra: { otherSide?: string }) => KnownBlock[] };
+/** A step's field as a Slack input, required as its schema says. */
+function inputOf(field: Field, optional: boolean): InputBlock {
+  switch (field.kind) {
+    case 'text':
+    case 'long-text':
+      return textInput(field.name, field.label, { multiline: field.kind === 'long-text', optional, ...(field.maxLength ? { maxLength: field.maxLength } : {}) });
+    case 'choice':
+      return choiceInput(field.name, field.label, field.choices ?? [], { optional });
+    case 'date':
+      return dateInput(field.name, field.label, { optional });
+  }
+}
 
-const FORMS: Record<ModalVerb, Form> = {
-  'escalation.return': {
-    title: 'Return the escalation',
-    submit: 'Return',
-    blocks: () => [textInput('comment', 'Why are you returning it?', { multiline: true, maxLength: 2000 })],
-  },
-  'escalation.resolve-within': {
-    title: 'Resolve within agency',
-    submit: 'Record',
-    blocks: () => [textInput('comment', 'How was it resolved within your agency?', { multiline: true, maxLength: 2000 })],
-  },
-  'stage.respond': {
-    title: 'Your response',
-    submit: 'Send response',
-    blocks: () => [
-      choiceInput('position', 'Your position', [
-        { value: 'agree', label: 'Agree' },
-        { value: 'disagree', label: 'Disagree (give reasons)' },
-        { value: 'more-time', label: 'Need more time' },
-      ]),
-      textInput('rationale', 'Reasons', { multiline: true, optional: true }),
-      dateInput('proposedDate', 'If you need more time: the date you can respond by'),
-    ],
-  },
-  'resolution.propose': {
-    title: 'Record the outcome',
-    submit: 'Propose',
-    blocks: ({ otherSide }) => [
-      ...(otherSide ? sections(`${otherSide} will be asked to confirm it.`) : []),
-      textInput('summary', 'What was agreed', { multiline: true, maxLength: 2000 }),
-      ...[1, 2, 3].flatMap((n) => [
-        textInput(`action${n}`, `Agreed action ${n}: what will be done`, { optional: true, maxLength: 500 }),
-        textInput(`owner${n}`, `Action ${n}: who will do it`, { optional: true, maxLength: 200 }),
-        dateInput(`due${n}`, `Action ${n}: by when`),
-      ]),
-      dateInput('reviewDate', 'Date to check back that the actions were done'),
-    ],
-  },
-  'resolution.reject': {
-    title: 'Reject the outcome',
-    submit: 'Reject',
-    blocks: () => [textInput('comment', 'Why do you reject it?', { multiline: true, optional: true, maxLength: 2000 })],
-  },
-  'lapse.extend': {
-    title: 'Allow more time',
-    submit: 'Allow more time',
-    blocks: () => [dateInput('newDue', 'New date to respond by')],
-  },
-};
-
-/** The modal a MODAL_VERBS button opens; the submission comes back with `callback_id` = the verb. */
-export function inputModal(verb: ModalVerb, caseRef: string, origin: Origin, extra: { otherSide?: string } = {}): ModalView {
-  const form = FORMS[verb];
+/**
+ * The modal a step that asks for inputs opens, built from the step's form and fields; the
+ * submission comes back with `callback_id` = the verb.
+ */
+export function inputModal(verb: string, caseRef: string, origin: Origin, extra: { otherSide?: string } = {}): ModalView {
+  const step = stepOf(verb);
+  if (!step?.form) throw new Error(`${verb} asks for no inputs in a form`);
+  const intro = step.form.intro?.(extra);
+  const fields = step.fields.filter((f) => !f.onCard).map((f) => inputOf(f, !isRequired(step, f.name)));
   return {
     type: 'modal',
     callback_id: verb,
     private_metadata: JSON.stringify({ caseRef, origin }),
-    title: plainText(form.title, LIMITS.title),
-    submit: plainText(form.submit, LIMITS.title),
+    title: plainText(step.form.title, LIMITS.title),
+    submit: plainText(step.form.submit, LIMITS.title),
     close: plainText('Cancel', LIMITS.title),
-    blocks: [context(`Case **${caseRef}**`), ...form.blocks(extra), context(NO_NAMES)],
+    blocks: [context(`Case **${caseRef}**`), ...(intro ? sections(intro) : []), ...fields, context(NO_NAMES)],
   };
 }
 

@@ -25,7 +25,9 @@ import type { LiveDirectory } from '../app/live-directory.js';
 import type { Messenger } from '../app/messenger.js';
 import type { Store } from '../app/store.js';
 import { findPersonBySlackId, type Directory, type Person } from '../domain/directory.js';
-import { actions, button, DIRECT_VERBS, inputModal, inputsOf, MESSAGE_INPUTS, messageOf, MODAL_VERBS, sections, type ModalVerb, type Origin } from './blocks.js';
+import { actions, button, inputModal, inputsOf, MESSAGE_INPUTS, messageOf, sections, type Origin } from './blocks.js';
+import { STEPS } from '../app/steps/index.js';
+import { asksInForm } from '../app/steps/step.js';
 import { answerMention, NOT_A_CHANNEL } from './board-choice.js';
 import { homeView } from './home-view.js';
 import { intakeModal } from './intake-modals.js';
@@ -38,8 +40,6 @@ const { App, SocketModeReceiver } = bolt;
 
 export type SlackSettings = { signingSecret: string; botToken: string; appToken?: string | undefined; apiUrl?: string | undefined; boardChannel?: string | undefined };
 
-/** Buttons that show something rather than take a step: the answer opens in a window. */
-const SHOWS = new Set(['case.timeline', 'cases.mine', 'help']);
 const SEEN_EVENTS = 'slack-event';
 /** Slack retries an event over a few minutes; one is held while worked on, then kept an hour. */
 const EVENT_CLAIM = { leaseMs: 60_000, keepMs: 60 * 60_000 };
@@ -223,18 +223,20 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
     registered.actions.push(id);
     app.action(id, async ({ ack }) => ack());
   }
-  for (const verb of DIRECT_VERBS) {
-    if (verb === 'intake.start') continue;
-    action(verb, async (person, body, ref) => {
-      // What was picked in the message (an earlier response date on the approval) goes with the click.
-      const picked = inputsOf((body.state?.values ?? {}) as Record<string, Record<string, unknown>>);
-      const acted = await flow.act(person, verb, { ...picked, caseRef: ref });
-      if (SHOWS.has(verb)) return client.views.open({ trigger_id: body.trigger_id, view: windowOf(acted.view) });
-      return settle(person, acted, originOf(body), ref);
-    });
-  }
-  action('intake.start', (person, body) => openWalk(body.trigger_id, person));
-  for (const verb of MODAL_VERBS) {
+  // Every step of the table: a step that asks for inputs in a form opens a modal, whose submission
+  // takes it; any other acts on the click (a step that only shows something opens it in a window).
+  for (const step of STEPS) {
+    const { verb } = step;
+    if (!asksInForm(step)) {
+      action(verb, async (person, body, ref) => {
+        // What was picked in the message (an earlier response date on the approval) goes with the click.
+        const picked = inputsOf((body.state?.values ?? {}) as Record<string, Record<string, unknown>>);
+        const acted = await flow.act(person, verb, { ...picked, caseRef: ref });
+        if (step.shows) return client.views.open({ trigger_id: body.trigger_id, view: windowOf(acted.view) });
+        return settle(person, acted, originOf(body), ref);
+      });
+      continue;
+    }
     action(verb, (_person, body, ref) => client.views.open({ trigger_id: body.trigger_id, view: inputModal(verb, ref, originOf(body)) }));
     registered.views.push(verb);
     app.view(verb, async ({ ack, body, view }) => {
@@ -242,9 +244,10 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
       const person = await personOf(body.team?.id ?? body.user.team_id, body.user.id);
       if (!person) return;
       const meta = parseMeta(view.private_metadata);
-      await guard(person, verb, async () => settle(person, await flow.act(person, verb satisfies ModalVerb, { ...inputsOf(view.state.values as Record<string, Record<string, unknown>>), caseRef: meta.caseRef }), meta.origin, meta.caseRef));
+      await guard(person, verb, async () => settle(person, await flow.act(person, verb, { ...inputsOf(view.state.values as Record<string, Record<string, unknown>>), caseRef: meta.caseRef }), meta.origin, meta.caseRef));
     });
   }
+  action('intake.start', (person, body) => openWalk(body.trigger_id, person));
 
   // The walk, in modals. A step's answer is checked before the ack, because Slack takes the next
   // step (or the inline error) only in the ack itself; that is one draft write, well within 3 s.

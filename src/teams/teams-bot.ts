@@ -19,7 +19,8 @@ import type { ConversationReference } from '@microsoft/agents-activity';
 import { AgentApplication, CardFactory, CloudAdapter, MessageFactory, authorizeJWT, type AuthConfiguration, type ConnectorClient, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { CASE_VERBS, type CaseFlow, type Reply } from '../app/case-flow.js';
+import type { CaseFlow, Reply } from '../app/case-flow.js';
+import { STEPS } from '../app/steps/index.js';
 import { chooseBoardChannel, SAYS_BOARD, type BoardChannelRecord } from '../app/board-channel.js';
 import { Claims } from '../app/claims.js';
 import type { Clock } from '../app/clock.js';
@@ -88,8 +89,11 @@ type Deps = {
   messenger: Messenger;
 };
 
+/** POST /api/messages, and the card verbs it has handlers for (a test holds them against the step table). */
+export type TeamsBot = ((req: IncomingMessage, res: ServerResponse) => Promise<void>) & { verbs: ReadonlySet<string> };
+
 /** Handles POST /api/messages. */
-export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function teamsBot(deps: Deps): TeamsBot {
   const { adapter, store, directory, live, intake, flow, messenger, log } = deps;
   const app = new AgentApplication<TurnState>({ adapter, startTypingTimer: false });
   const anonymous = !deps.authConfig.clientId;
@@ -186,7 +190,8 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
     const { view, said } = await flow.submit(person);
     return view.kind === 'opened' ? show(notice(`Case ${view.ref} is recorded`, said ?? ''), person) : intakeCard(view);
   });
-  for (const verb of CASE_VERBS) onCard(verb, async (person, data) => show((await flow.act(person, verb, data)).view, person));
+  // Every step of the table is a button: the step runs and its view replaces the card.
+  for (const { verb } of STEPS) onCard(verb, async (person, data) => show((await flow.act(person, verb, data)).view, person));
   // Universal Actions: Teams asks for the card again when someone listed in its refresh views
   // it, so a card already acted on shows where the case stands instead of live buttons.
   onCard('card.refresh', async (person, data) => show(await flow.currentCard(person, String(data.caseRef ?? ''), String(data.card ?? '')), person));
@@ -237,7 +242,7 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
   };
 
   const authorize = authorizeJWT(deps.authConfig);
-  return async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readJson(req);
     const web = webResponse(res);
     // One line per refusal, without the request's content: bad input is not our failure.
@@ -265,6 +270,7 @@ export function teamsBot(deps: Deps): (req: IncomingMessage, res: ServerResponse
     await adapter.process(request, web, (context) => app.run(context).catch((err: unknown) => ((failed = true), Promise.reject(err))));
     await (failed ? claims.release(key) : claims.done(key));
   };
+  return Object.assign(handle, { verbs: verbs as ReadonlySet<string> });
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {

@@ -7,7 +7,10 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CaseFlow } from '../../src/app/case-flow.js';
 import { Cases } from '../../src/app/cases.js';
+import type { IntakeSessions } from '../../src/app/intake-sessions.js';
+import type { Messenger } from '../../src/app/messenger.js';
 import { FakeClock } from '../../src/app/clock.js';
 import { actorAs, Escalations } from '../../src/app/escalations.js';
 import { validatePolicyFile } from '../../src/app/policy-catalog.js';
@@ -60,19 +63,24 @@ describe('roles by the kind of agency, through the app', () => {
   let store: Store;
   let cases: Cases;
   let escalations: Escalations;
+  let flow: CaseFlow;
   beforeEach(async () => {
     store = await postgresStore(await openPglite('memory://'), 'pglite');
-    cases = new Cases(store, new FakeClock(new Date('2026-11-02T10:00:00Z')));
+    const clock = new FakeClock(new Date('2026-11-02T10:00:00Z'));
+    cases = new Cases(store, clock);
     escalations = new Escalations({ cases, directory });
+    // The steps run as from a chat; who hears of them is not this test's concern.
+    const quiet: Messenger = { send: async () => true, postToBoard: async () => true, seen: async () => undefined };
+    flow = new CaseFlow({ store, cases, directory, intake: {} as IntakeSessions, escalations, clock, messenger: quiet });
   }, 60_000);
   afterEach(() => store.close());
 
   it('asks the school’s designated safeguarding lead to approve, and their approval opens Stage 1 with them as raiser', async () => {
     expect((await cases.execute('RES-1', openCommand('RES-1', 'teacher', 'police'))).ok).toBe(true);
-    const asked = await escalations.request('RES-1', person('teacher'), 1, 'Please raise this.');
+    const asked = await escalations.request((await cases.load('RES-1'))!, person('teacher'), 1, 'Please raise this.');
     expect(asked.ok && asked.state.pendingEscalation?.approver).toMatchObject({ personId: 'dsl', role: 'safeguarding-lead' });
-    const approved = await escalations.approve('RES-1', person('dsl'));
-    expect(approved.ok && approved.state.current).toMatchObject({ number: 1, raiser: { personId: 'dsl', role: 'safeguarding-lead' }, receiver: { personId: 'ds', role: 'team-manager' } });
+    expect((await flow.act(person('dsl'), 'escalation.approve', { caseRef: 'RES-1' })).ok).toBe(true);
+    expect((await cases.load('RES-1'))?.current).toMatchObject({ number: 1, raiser: { personId: 'dsl', role: 'safeguarding-lead' }, receiver: { personId: 'ds', role: 'team-manager' } });
     // The actor is recorded with the kind of their agency, which decide checked the roles against.
     const opened = (await store.load('RES-1')).map((s) => s.event).find((e) => e.type === 'stage-opened')!;
     expect(opened.actor).toMatchObject({ personId: 'dsl', role: 'safeguarding-lead', agencyKind: 'education' });
@@ -81,22 +89,22 @@ describe('roles by the kind of agency, through the app', () => {
   it('lets the designated safeguarding lead who raised the concern raise Stage 1 themself, as a team manager does elsewhere', async () => {
     expect((await cases.execute('RES-2', openCommand('RES-2', 'dsl', 'police'))).ok).toBe(true);
     // Before the rule was shared, the lead was sent to approve their own request, and refused.
-    const raised = await escalations.request('RES-2', person('dsl'), 1, '');
+    const raised = await escalations.request((await cases.load('RES-2'))!, person('dsl'), 1, '');
     expect(raised).toMatchObject({ ok: true, state: { phase: 'stage-open', current: { number: 1, raiser: { personId: 'dsl' } } } });
   });
 
   it('raises it with the school’s lead when the school is the other agency, and the lead responds', async () => {
     expect((await cases.execute('RES-3', openCommand('RES-3', 'pc', 'school'))).ok).toBe(true);
-    expect((await escalations.request('RES-3', person('pc'), 1, 'Please raise this.')).ok).toBe(true);
-    const raised = await escalations.approve('RES-3', person('ds'));
-    expect(raised.ok && raised.state.current?.receiver).toMatchObject({ personId: 'dsl', role: 'safeguarding-lead' });
-    const responded = await escalations.respond('RES-3', person('dsl'), 'disagree', 'The threshold is not met.');
-    expect(responded.ok && responded.state.current?.response?.position).toBe('disagree');
+    expect((await escalations.request((await cases.load('RES-3'))!, person('pc'), 1, 'Please raise this.')).ok).toBe(true);
+    expect((await flow.act(person('ds'), 'escalation.approve', { caseRef: 'RES-3' })).ok).toBe(true);
+    expect((await cases.load('RES-3'))?.current?.receiver).toMatchObject({ personId: 'dsl', role: 'safeguarding-lead' });
+    expect((await flow.act(person('dsl'), 'stage.respond', { caseRef: 'RES-3', position: 'disagree', rationale: 'The threshold is not met.' })).ok).toBe(true);
+    expect((await cases.load('RES-3'))?.current?.response?.position).toBe('disagree');
   });
 
   it('asks the team manager, not the safeguarding lead, to raise Stage 1 in another kind of agency', async () => {
     expect((await cases.execute('RES-4', openCommand('RES-4', 'named', 'police'))).ok).toBe(true);
-    const asked = await escalations.request('RES-4', person('named'), 1, '');
+    const asked = await escalations.request((await cases.load('RES-4'))!, person('named'), 1, '');
     expect(asked.ok && asked.state).toMatchObject({ phase: 'awaiting-approval', pendingEscalation: { approver: { personId: 'ward-tm' } } });
   });
 });

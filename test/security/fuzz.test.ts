@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import fc from 'fast-check';
-import { CASE_VERBS } from '../../src/app/case-flow.js';
+import { STEP_VERBS } from '../../src/app/steps/index.js';
 import { postSigned } from '../slack/support-slack-api.js';
 import { AISHA, BETHAN, OWEN, slackHarness } from '../slack/support.js';
 import { PRIYA, SAM } from '../teams/support.js';
@@ -73,7 +73,7 @@ function teamsActivities(serviceUrl: string) {
     conversation: { id: kind === 'personal' || kind === undefined ? `personal-${aad}` : `19:${kind}@thread.tacv2`, ...(kind ? { conversationType: kind } : {}), ...(kind && kind !== 'personal' ? { isGroup: true } : {}) },
   }));
   const message = fc.tuple(base, fc.oneof(typed, hostileString)).map(([b, text]) => ({ ...b, type: 'message', text }));
-  const verbs = ['intake.start', 'intake.answer', 'intake.back', 'intake.cancel', 'intake.submit', 'card.refresh', ...CASE_VERBS, 'case.delete'];
+  const verbs = ['intake.start', 'intake.answer', 'intake.back', 'intake.cancel', 'intake.submit', 'card.refresh', ...STEP_VERBS, 'case.delete'];
   const invoke = fc
     .tuple(base, fc.constantFrom(...verbs), fc.dictionary(fc.constantFrom('caseRef', 'stage', 'stepId', 'answer', 'comment', 'card', 'position', 'rationale'), hostileValue, { maxKeys: 4 }))
     .map(([b, verb, data]) => ({ ...b, type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } }));
@@ -94,7 +94,7 @@ const slackUser = fc.constantFrom(OWEN, BETHAN, AISHA, 'U0STRANGER');
 const slackCommand = fc
   .record({ user: slackUser, command: fc.constantFrom('/escalate', '/resolve-cases', '/resolve-status', '/frobnicate'), text: fc.oneof(typed, hostileString), channel: fc.constantFrom('D', 'C', 'G'), n: fc.nat() })
   .map(({ user, command, text, channel, n }) => ({ kind: 'form' as const, fields: { team_id: 'T0DEMO', channel_id: `${channel}${user}`, user_id: user, command, text, trigger_id: `trig-${n}`, api_app_id: 'A0RESOLVE' } as Record<string, string> }));
-const ACTIONS = ['case.timeline', 'cases.mine', 'help', 'intake.start', 'intake.back', 'intake.cancel', 'escalation.approve', 'escalation.return', 'stage.respond', 'case.delete', ...CASE_VERBS];
+const ACTIONS = ['case.timeline', 'cases.mine', 'help', 'intake.start', 'intake.back', 'intake.cancel', 'escalation.approve', 'escalation.return', 'stage.respond', 'case.delete', ...STEP_VERBS];
 const common = (user: string, n: number) => ({ api_app_id: 'A0RESOLVE', team: { id: 'T0DEMO' }, user: { id: user, team_id: 'T0DEMO' }, trigger_id: `trig-${n}` });
 const blockActions = fc
   .record({ user: slackUser, action: fc.constantFrom(...ACTIONS), value: hostileValue, n: fc.nat(), inView: fc.boolean() })

@@ -83,7 +83,7 @@ describe('concurrent commands directly through Cases', () => {
     const ref = 'RES-2027-9312';
     await caseAt(h.app, ref, 'awaiting-approval', clock);
     const priya = h.app.directory.people.find((p) => p.id === 'csc-tm')!;
-    const results = await Promise.all([h.app.escalations.approve(ref, priya), h.app.escalations.approve(ref, priya)]);
+    const results = await Promise.all([h.app.flow.act(priya, 'escalation.approve', { caseRef: ref }), h.app.flow.act(priya, 'escalation.approve', { caseRef: ref })]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(await count(ref, 'stage-opened')).toBe(1);
   });

@@ -1,7 +1,7 @@
 /**
  * The demo directory with a few more people, so every relation to a case has someone in it: a
  * same-role colleague on each side, a colleague with a Slack identity, and Board staff on Slack.
- * Cases are opened and moved through the app layer (Escalations), as the doors do.
+ * Cases are opened and moved through the app layer (Escalations and the step table, through CaseFlow), as the doors do.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,15 +116,15 @@ export async function caseAt(app: RunningApp, ref: string, phase: Phase, clock?:
     },
   });
   if (!opened.ok) throw new Error(opened.message);
-  const must = (r: { ok: boolean; message?: string }) => {
-    if (!r.ok) throw new Error(`${ref}: ${r.message}`);
+  const must = (r: { ok: boolean; message?: string; view?: unknown }) => {
+    if (!r.ok) throw new Error(`${ref}: ${r.message ?? JSON.stringify(r.view)}`);
   };
   if (phase === 'ready' || phase === 'informal') return;
-  must(await escalations.request(ref, sam, 1, 'Please raise this.'));
+  must(await escalations.request((await cases.load(ref))!, sam, 1, 'Please raise this.'));
   if (phase === 'awaiting-approval') return;
-  must(await escalations.approve(ref, who(sides.approver)));
+  must(await app.flow.act(who(sides.approver), 'escalation.approve', { caseRef: ref }));
   if ((await cases.load(ref))?.current?.receiver.personId !== sides.receiver) throw new Error(`${ref}: not received by ${sides.receiver}`);
-  if (phase === 'proposed') must(await escalations.propose(ref, who(sides.receiver), 'We will hold the strategy discussion.', []));
+  if (phase === 'proposed') must(await app.flow.act(who(sides.receiver), 'resolution.propose', { caseRef: ref, summary: 'We will hold the strategy discussion.' }));
   if (phase === 'lapsed') {
     const due = (await cases.load(ref))!.current!.responseDue!;
     if (!clock) throw new Error('a lapse needs the fake clock');

@@ -14,13 +14,18 @@ import { CARDS_DIR, renderCard } from '../../src/cards/render-card.js';
 import { intakeSteps, STEP, type IntakeStep } from '../../src/domain/intake.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
 import { bindingDecisionView, bindingNoticeView, bindingRouteView, debriefView, extensionView, quickerDueView, reviewView } from '../../src/app/outcome-views.js';
-import { DIRECT_VERBS, inputModal, inputsOf, messageOf, MODAL_VERBS, mrkdwn, STEP_DIRECT_VERBS, STEP_MODAL_VERBS, stepModal, type ModalVerb } from '../../src/slack/blocks.js';
+import { inputModal, inputsOf, messageOf, mrkdwn, STEP_DIRECT_VERBS, STEP_MODAL_VERBS, stepModal } from '../../src/slack/blocks.js';
+import { STEPS, STEP_VERBS } from '../../src/app/steps/index.js';
+import { asksInForm } from '../../src/app/steps/step.js';
 import { homeView } from '../../src/slack/home-view.js';
 import { INTAKE_BUTTONS, INTAKE_CALLBACKS, intakeModal } from '../../src/slack/intake-modals.js';
 import { CaseDriver } from '../support/case-driver.js';
 import { actorOf, participant } from '../support/people.js';
 import { openCase, partiesFor, practitioner, raiserOf } from '../support/walk.js';
 import { nodes, type Node } from '../support/nodes.js';
+
+/** The steps that ask for inputs in a form (a modal), as the step table declares them. */
+const MODAL_VERBS = STEPS.filter(asksInForm).map((s) => s.verb);
 
 const buttons = (x: unknown) => nodes(x).filter((n) => n.type === 'button');
 const actionIds = (x: unknown) => buttons(x).map((b) => b.action_id);
@@ -102,7 +107,7 @@ const messageProblems = (m: { text: string; blocks: unknown[] }) => [
   ...(m.text.length === 0 || m.text.includes('\n') ? ['fallback text is not one line'] : []),
 ];
 
-const KNOWN_VERBS: readonly string[] = [...DIRECT_VERBS, ...MODAL_VERBS];
+const KNOWN_VERBS: readonly string[] = [...STEP_VERBS, 'intake.start'];
 
 let policy: Policy;
 beforeAll(async () => {
@@ -258,7 +263,7 @@ describe('mrkdwn', () => {
 });
 
 describe('input modals', () => {
-  const FIELDS: Record<ModalVerb, { required: string[]; optional: string[] }> = {
+  const FIELDS: Record<string, { required: string[]; optional: string[] }> = {
     'escalation.return': { required: ['comment'], optional: [] },
     'escalation.resolve-within': { required: ['comment'], optional: [] },
     'stage.respond': { required: ['position'], optional: ['rationale', 'proposedDate'] },
@@ -290,6 +295,10 @@ describe('input modals', () => {
     return { values, expected };
   }
 
+  it('opens a modal for exactly the steps that ask for inputs not on the card', () => {
+    expect([...MODAL_VERBS].sort()).toEqual(Object.keys(FIELDS).sort());
+  });
+
   it.each(MODAL_VERBS.map((v) => [v]))('%s: names its inputs as the app reads them and round-trips through inputsOf', (verb) => {
     const view = inputModal(verb, REF, origin, { otherSide: 'DS Anita Kaur (County Police)' });
     expect(view.callback_id).toBe(verb);
@@ -298,7 +307,7 @@ describe('input modals', () => {
     expect(limitProblems(view)).toEqual([]);
     const inputs = inputBlocks(view);
     for (const b of inputs) expect(b.block_id).toBe((b.element as Node).action_id);
-    const { required, optional } = FIELDS[verb];
+    const { required, optional } = FIELDS[verb]!;
     expect(inputs.map((b) => b.block_id).sort()).toEqual([...required, ...optional].sort());
     expect(inputs.filter((b) => !b.optional).map((b) => b.block_id)).toEqual(required);
     expect(allText(view)).toMatch(/case reference only/);

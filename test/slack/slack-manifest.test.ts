@@ -11,7 +11,8 @@ import type { LiveDirectory } from '../../src/app/live-directory.js';
 import type { IntakeSessions } from '../../src/app/intake-sessions.js';
 import type { Messenger } from '../../src/app/messenger.js';
 import type { Store } from '../../src/app/store.js';
-import { DIRECT_VERBS, MESSAGE_INPUTS, MODAL_VERBS } from '../../src/slack/blocks.js';
+import { MESSAGE_INPUTS } from '../../src/slack/blocks.js';
+import { STEP_VERBS } from '../../src/app/steps/index.js';
 import { INTAKE_BUTTONS } from '../../src/slack/intake-modals.js';
 
 type Manifest = {
@@ -35,7 +36,7 @@ describe('the Slack manifest', () => {
     expect(manifest.features.shortcuts.map((s) => s.callback_id).sort()).toEqual([...registered.shortcuts].sort());
     expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual([...registered.events].sort());
     // Every button the views can carry has a handler.
-    expect([...registered.actions].sort()).toEqual([...DIRECT_VERBS, ...MODAL_VERBS, ...INTAKE_BUTTONS, ...MESSAGE_INPUTS].sort());
+    expect([...registered.actions].sort()).toEqual([...STEP_VERBS, 'intake.start', ...INTAKE_BUTTONS, ...MESSAGE_INPUTS].sort());
     for (const url of [...manifest.features.slash_commands.map((c) => c.url), manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url]) {
       expect(new URL(url).pathname).toBe('/slack/events');
     }

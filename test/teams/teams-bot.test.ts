@@ -50,10 +50,10 @@ describe('the Teams bot', () => {
     const before = h.sent.length;
     const prompt = { key: 'k1', kind: 'stage-reminder' as const, caseRef: 'RES-T1', text: 'RES-T1: a response is due tomorrow.' };
     // A second bot on the same store, as after a restart: the reference comes from the store.
-    const { store, directory, intake, escalations } = h.app;
+    const { store, cases, directory, intake, escalations } = h.app;
     const log = h.log.log;
     const messenger = routeMessages({ channels: [teamsChannel({ adapter: teamsAdapter({}, log).adapter, store, clientId: undefined, log })], directory, store, log });
-    const flow = new CaseFlow({ store, directory, intake, escalations, clock: { now: () => new Date() }, messenger });
+    const flow = new CaseFlow({ store, cases, directory, intake, escalations, clock: { now: () => new Date() }, messenger });
     expect(await flow.send({ ...prompt, to: { personId: 'csc-sw', name: 'Sam Whitlock' } })).toBe(true);
     // (The SDK gives a continuation an id of its own, so the path may end with it.)
     expect(h.sent.slice(before).map((s) => [s.path.replace(/\/activities\/.+$/, '/activities'), s.body.text])).toEqual([[`/v3/conversations/personal-${SAM}/activities`, 'RES-T1: a response is due tomorrow.']]);

@@ -12,7 +12,8 @@ import { ROLES, isOutcomeStep, panelSize, panelSizeFits, rolesFor, type AgencyKi
 import type { Command, Decision, Parties, RefusalCode } from './commands.js';
 import type { Participant } from '../matching.js';
 import type { Actor, AgreedAction, CaseEvent, EscalationReason, HandOverAuthority, HandOverPart, PromptKind, Side } from './events.js';
-import { stageOf, type CaseState } from './state.js';
+import type { CaseState } from './state.js';
+import { awaitingResponse, currentStageDef, furtherStage, isResolvedOutcome, stageOf } from './queries.js';
 
 const MAX_TEXT = 4000;
 
@@ -104,7 +105,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       if (!cur.ok) return cur;
       if (!isReceiving(state, c.actor)) return notAllowed(`Only ${cur.stage.receiver.name} can respond at this stage.`);
       // One response per stage: a second is refused, except after asking for more time.
-      if (cur.stage.response && cur.stage.response.position !== 'more-time') return refuse('already-done', `${cur.stage.receiver.name} has already responded at Stage ${cur.stage.number}.`);
+      if (!awaitingResponse(cur.stage)) return refuse('already-done', `${cur.stage.receiver.name} has already responded at Stage ${cur.stage.number}.`);
       const rationale = c.rationale.trim();
       if (c.position !== 'agree' && !rationale) return refuse('invalid', 'Give the reasons for your response.');
       if (rationale.length > MAX_TEXT) return tooLong();
@@ -153,10 +154,9 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       if (due !== c.due) return ok([]);
       if (new Date(c.due) > now) return refuse('too-early', `The deadline ${c.due} has not passed yet.`);
       if (cur.lapsed[c.which] === c.due) return ok([]);
-      const answered = c.which === 'response' ? cur.response !== null && cur.response.position !== 'more-time' : cur.acknowledged;
+      const answered = c.which === 'response' ? !awaitingResponse(cur) : cur.acknowledged;
       if (answered) return ok([]);
-      const next = cur.number + 1 <= state.policy.stages.length ? cur.number + 1 : null;
-      return ok([ev('deadline-lapsed', { which: c.which, due: c.due, suggestedStage: next })]);
+      return ok([ev('deadline-lapsed', { which: c.which, due: c.due, suggestedStage: furtherStage(state) })]);
     }
 
     case 'record-prompt': {
@@ -193,7 +193,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
     case 'record-outcome-step': {
       const cur = openStageOr(state);
       if (!cur.ok) return cur;
-      const def = stageOf(state, cur.stage.number)!;
+      const def = currentStageDef(state)!;
       if (!def.outcomes.some((o) => o.type === c.outcome) || !isOutcomeStep(c.outcome)) {
         return refuse('invalid', `Stage ${def.number} of this procedure has no "${c.outcome}" step.`);
       }
@@ -206,7 +206,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
     case 'choose-binding-route': {
       const cur = openStageOr(state);
       if (!cur.ok) return cur;
-      const outcome = stageOf(state, cur.stage.number)!.outcomes.find((o) => o.type === c.route);
+      const outcome = currentStageDef(state)!.outcomes.find((o) => o.type === c.route);
       if (!outcome) return refuse('invalid', `Stage ${cur.stage.number} of this procedure offers no ${c.route}.`);
       if (!isReceiving(state, c.actor)) return notAllowed(`Only ${cur.stage.receiver.name} can decide on ${c.route === 'mediation' ? 'mediation' : 'a resolution panel'}.`);
       if (cur.stage.bindingRoute) return refuse('wrong-phase', `${cur.stage.bindingRoute.route} has already been chosen.`);
@@ -342,16 +342,14 @@ function promptRecipients(state: CaseState, prompt: PromptKind, due: string | nu
     case 'stage-reminder': {
       // The response is the receiver's to give, before the due date it was set for.
       if (state.phase !== 'stage-open' || !cur || cur.responseDue !== due || !due || new Date(due) <= now) return [];
-      const answered = cur.response !== null && cur.response.position !== 'more-time';
-      return answered ? [] : [cur.receiver];
+      return awaitingResponse(cur) ? [cur.receiver] : [];
     }
     case 'actions-review':
       // "Check back that agreed actions were implemented": the practitioner and the raiser who agreed them.
       if (state.phase !== 'resolved' || state.actionsReviewed || state.agreed?.reviewDate !== due) return [];
       return unique([state.practitioner, cur?.raiser]);
     case 'debrief-prompt': {
-      const resolved = state.outcome === 'resolved' || state.outcome === 'binding-decision';
-      if (state.phase !== 'closed' || !resolved || state.debriefs > 0) return [];
+      if (state.phase !== 'closed' || !isResolvedOutcome(state.outcome) || state.debriefs > 0) return [];
       return unique([state.practitioner, cur?.raiser, cur?.receiver]);
     }
   }
@@ -405,7 +403,7 @@ function nextStageAllowed(state: CaseState, toStage: number, now: Date): { ok: t
   // Delay is itself a reason to escalate, so a lapsed deadline always allows it; so does a
   // response that did not settle the matter, or a stage with no fixed timescale.
   const lapsed = cur.lapsed.response !== null || cur.lapsed.acknowledgement !== null;
-  const responded = cur.response !== null && cur.response.position !== 'more-time';
+  const responded = !awaitingResponse(cur);
   const due = cur.responseDue ? new Date(cur.responseDue) : null;
   if (lapsed || responded || !due || due <= now) return { ok: true };
   return refuse(

@@ -4,7 +4,6 @@
  */
 import type { Participant } from '../matching.js';
 import { pinnedPolicy } from '../policy/migrate.js';
-import type { Stage } from '../policy/schema.js';
 import type {
   Actor,
   AgencyRef,
@@ -71,10 +70,6 @@ export type CaseState = CaseFacts & {
   /** How many events the case has: the expected sequence number for the next append. */
   version: number;
 };
-
-export function stageOf(state: CaseState, number: number): Stage | undefined {
-  return state.policy.stages[number - 1];
-}
 
 export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
   if (event.type === 'case-opened') {

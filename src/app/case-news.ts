@@ -1,0 +1,92 @@
+/**
+ * Who hears what about a case, through the Messenger on whichever channel each person uses: a
+ * line of news, a card with a step for someone (offered to their deputy while they are away), a
+ * stage opening (its informed people, and the Board's channel when the Board is one of them),
+ * and asking for a stage (the approver's card, or the stage opened at once). The steps, the
+ * typed commands and the scheduler's prompts all tell people through here.
+ */
+import type { EscalationReason } from '../domain/escalation/events.js';
+import type { CaseEvent } from '../domain/escalation/events.js';
+import type { CaseState } from '../domain/escalation/state.js';
+import type { Directory, Person } from '../domain/directory.js';
+import { betweenAgencies, roleTitle } from '../domain/matching.js';
+import type { Clock } from './clock.js';
+import type { Escalations } from './escalations.js';
+import type { Messenger } from './messenger.js';
+import type { Store } from './store.js';
+import { approvalView, boardNoticeView, responseView, type CardView } from './case-views.js';
+
+export const unreachable = (name: string) => `I cannot reach ${name} in Teams or Slack yet`;
+
+type Deps = { store: Store; directory: Directory; escalations: Escalations; clock: Clock; messenger: Messenger };
+
+export class CaseNews {
+  constructor(private readonly deps: Deps) {}
+
+  agencyName(person: Person): string {
+    return this.deps.directory.agencies.find((a) => a.id === person.agencyId)?.name ?? person.agencyId;
+  }
+
+  tell(personId: string, text: string, caseRef?: string): Promise<boolean> {
+    return this.deps.messenger.send(personId, { text, ...(caseRef ? { caseRef } : {}) });
+  }
+
+  /** A card with a step for someone: sent to them, and offered to their deputy while they are away. */
+  async deliver(personId: string, view: CardView, caseRef: string): Promise<boolean> {
+    const sent = await this.deps.messenger.send(personId, { view, caseRef });
+    await this.offerCover(personId, caseRef);
+    return sent;
+  }
+
+  /** The events of a case, for a card's history (when the caller does not hold them already). */
+  async events(ref: string): Promise<CaseEvent[]> {
+    return (await this.deps.store.load(ref)).map((e) => e.event);
+  }
+
+  /** The receiver's card for the open stage; `events` are the case's, for its history. */
+  sendResponseCard(state: CaseState, events: CaseEvent[]): Promise<boolean> {
+    return this.deliver(state.current!.receiver.personId, responseView(state, events), state.ref);
+  }
+
+  /** A stage has opened: the people it informs hear of it, and the Board's channel when one of them is the Board's. */
+  async announceStage(state: CaseState): Promise<void> {
+    const cur = state.current!;
+    for (const p of cur.informed) {
+      await this.tell(p.personId, `${state.ref}: Stage ${cur.number} has opened ${betweenAgencies(cur.raiser, cur.receiver)}; you are informed as ${roleTitle(this.deps.directory, p)}.`, state.ref);
+    }
+    const board = this.deps.directory.agencies.find((a) => a.kind === 'partnership');
+    if (cur.informed.some((p) => p.agencyId === board?.id)) await this.deps.messenger.postToBoard(boardNoticeView(state, this.deps.clock.now()), state.ref);
+  }
+
+  /** Asks for a stage of the case as loaded: the approver gets the approval card, or the stage opens at once. Says what happened. */
+  async askForStage(state: CaseState, person: Person, stage: number, note: string, why?: EscalationReason): Promise<string> {
+    const { escalations, clock } = this.deps;
+    const ref = state.ref;
+    const requested = await escalations.request(state, person, stage, note, why);
+    if (!requested.ok) return `Stage ${stage} could not be asked for: ${requested.message}`;
+    const after = requested.state;
+    if (after.phase === 'stage-open' && after.current?.number === stage) {
+      await this.announceStage(after);
+      const reached = await this.sendResponseCard(after, await this.events(ref));
+      return `Stage ${stage} is open with ${after.current.receiver.name} (${after.current.receiver.agencyName}).${reached ? '' : ` ${unreachable('them')}; please contact them and ask them to open Resolve.`}`;
+    }
+    const approver = escalations.approverOf(after);
+    if (after.phase !== 'awaiting-approval' || !approver) return `Say \`status ${ref}\` to follow it.`;
+    const reached = await this.deliver(approver.personId, approvalView(after, await this.events(ref), clock.now()), ref);
+    const asked = `${approver.name} (${approver.agencyName}) to approve raising Stage ${stage} with ${after.receivingAgency.name}`;
+    return reached
+      ? `I have asked ${asked}; you will hear when they decide.`
+      : `I need ${asked}, but ${unreachable('them')}: please ask them to open Resolve and say \`status ${ref}\`.`;
+  }
+
+  /**
+   * A step waits for someone who is away (the directory says so): their deputy is offered the
+   * case; saying `take over` is the recorded hand-over.
+   */
+  async offerCover(personId: string, ref: string): Promise<void> {
+    const away = this.deps.directory.people.find((p) => p.id === personId);
+    const deputy = away && !away.available && away.deputyId ? this.deps.directory.people.find((p) => p.id === away.deputyId) : undefined;
+    if (!away || !deputy?.available) return;
+    await this.tell(deputy.id, `${ref}: ${away.name} is away and has a step waiting in this case. You are their deputy: to take it over, say \`take over ${ref}\`.`, ref);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Questions asked of a case's state, each answered in one place: the domain's rules, the app's
+ * steps, its views, the job plan and the replies all ask here rather than spelling the rule out.
+ */
+import type { Participant } from '../matching.js';
+import type { Stage } from '../policy/schema.js';
+import type { CaseOutcome, Side } from './events.js';
+import type { CaseState, StageProgress } from './state.js';
+
+/** The policy's definition of stage `number` (the one pinned on the case). */
+export function stageOf(state: CaseState, number: number): Stage | undefined {
+  return state.policy.stages.find((s) => s.number === number);
+}
+
+/** The definition of the stage now open (or last open); undefined before Stage 1. */
+export function currentStageDef(state: CaseState): Stage | undefined {
+  return state.current ? stageOf(state, state.current.number) : undefined;
+}
+
+/**
+ * Whether the stage still waits for the receiver's response: none given yet, or only a request
+ * for more time (which is not an answer; a response still follows it).
+ */
+export function awaitingResponse(stage: StageProgress): boolean {
+  return stage.response === null || stage.response.position === 'more-time';
+}
+
+/** The stage a case would go to next: the one after the stage open (or last open), else the first. */
+export function nextStageNumber(state: CaseState): number {
+  return state.current ? state.current.number + 1 : (state.policy.stages[0]?.number ?? 1);
+}
+
+/** The stage after the current one if the procedure has one; null at the last stage. */
+export function furtherStage(state: CaseState): number | null {
+  const next = nextStageNumber(state);
+  return stageOf(state, next) ? next : null;
+}
+
+/** The person on one side of the current stage: the raiser escalates, the receiver receives. */
+export function personOnSide(stage: StageProgress, side: Side): Participant {
+  return side === 'escalating' ? stage.raiser : stage.receiver;
+}
+
+/** Who proposed the outcome waiting for confirmation; null when none waits. */
+export function proposerOf(state: CaseState): Participant | null {
+  return state.proposal && state.current ? personOnSide(state.current, state.proposal.side) : null;
+}
+
+/** Who confirms (or rejects) the outcome waiting: the other side from the one that proposed it. */
+export function confirmerOf(state: CaseState): Participant | null {
+  return state.proposal && state.current ? personOnSide(state.current, state.proposal.side === 'escalating' ? 'receiving' : 'escalating') : null;
+}
+
+/** The other side of the current stage from this person (for one of its two sides). */
+export function otherSideOf(stage: StageProgress, personId: string): Participant {
+  return stage.raiser.personId === personId ? stage.receiver : stage.raiser;
+}
+
+/** Whether a case ended in an agreed or binding outcome (those are checked back on and debriefed). */
+export function isResolvedOutcome(outcome: CaseOutcome | null | undefined): boolean {
+  return outcome === 'resolved' || outcome === 'binding-decision';
+}
