@@ -98,7 +98,11 @@ export interface Store {
   load(caseRef: string, range?: EventRange): Promise<StoredEvent[]>;
   /** The case's snapshot made by fold version `fold`, if there is one. */
   snapshot(caseRef: string, fold: number): Promise<CaseSnapshot | null>;
-  /** Keeps a snapshot, replacing one of the same fold only if this one is further on. */
+  /**
+   * Keeps a snapshot in place of the case's one of the same fold, whichever is further on: one
+   * that does not fit the events must give way, and an older one kept by a slower writer only
+   * means a few more events to fold.
+   */
   saveSnapshot(caseRef: string, snapshot: CaseSnapshot): Promise<void>;
   /** The events recorded under an idempotency key (empty if none). */
   recordedWith(caseRef: string, idempotencyKey: string): Promise<StoredEvent[]>;

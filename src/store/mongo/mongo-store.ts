@@ -304,12 +304,7 @@ export async function mongoStore(db: Db, options: MongoStoreOptions): Promise<St
     async saveSnapshot(caseRef, s) {
       const doc: SnapshotDoc = { _id: `${caseRef}#${s.fold}`, caseRef, fold: s.fold, version: s.version, hash: s.hash, state: plain(s.state), updatedAt: new Date() };
       assertStorable(doc.state, `The snapshot of case ${caseRef}`);
-      try {
-        // Only over an older one: an upsert that meets a newer snapshot's _id is a duplicate key, nothing to do.
-        await snapshots.replaceOne({ _id: doc._id, version: { $lt: s.version } }, doc, { upsert: true });
-      } catch (e) {
-        if (!isDuplicateKey(e)) throw e;
-      }
+      await snapshots.replaceOne({ _id: doc._id }, doc, { upsert: true });
     },
 
     recordedWith: byKey,

@@ -306,8 +306,7 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', optio
     async saveSnapshot(caseRef, s: CaseSnapshot) {
       await sql.query(
         `INSERT INTO case_snapshots (case_ref, fold, version, hash, state) VALUES ($1, $2::integer, $3::integer, $4, $5::jsonb)
-         ON CONFLICT (case_ref, fold) DO UPDATE SET version = EXCLUDED.version, hash = EXCLUDED.hash, state = EXCLUDED.state, updated_at = now()
-         WHERE case_snapshots.version < EXCLUDED.version`,
+         ON CONFLICT (case_ref, fold) DO UPDATE SET version = EXCLUDED.version, hash = EXCLUDED.hash, state = EXCLUDED.state, updated_at = now()`,
         [caseRef, s.fold, s.version, s.hash, JSON.stringify(s.state)],
       );
     },
