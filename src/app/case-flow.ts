@@ -25,7 +25,7 @@ import {
   responseView,
   type CardView,
 } from './case-views.js';
-import { caseStateLine, caseStatusText, helpText, londonTime, myCasesText } from './replies.js';
+import { caseStateLine, caseStatusText, helpText, londonTime, myCasesText, STATUS_PAGE, statusPage, statusRange } from './replies.js';
 
 /**
  * What a button answers with: the view to show in place of the card clicked, and whether the
@@ -90,8 +90,9 @@ export class CaseFlow implements Notifier {
     await this.offerCover(personId, caseRef);
     return sent;
   }
+  /** The steps a card shows: the latest, as many as a page of `status` (the rest are there). */
   private async events(ref: string) {
-    return (await this.deps.store.load(ref)).map((e) => e.event);
+    return (await this.deps.store.load(ref, { last: STATUS_PAGE })).map((e) => e.event);
   }
   private async sendResponseCard(state: CaseState) {
     return this.deliver(state.current!.receiver.personId, responseView(state, await this.events(state.ref)), state.ref);
@@ -315,7 +316,7 @@ export class CaseFlow implements Notifier {
   private async timeline(person: Person, ref: string): Promise<Acted> {
     const summary = (await this.deps.store.findCases({ participantId: person.id })).find((c) => c.ref === ref);
     if (!summary) return refused(ref, notPartOf(ref));
-    return done(notice(`Case ${ref}`, caseStatusText(summary, await this.deps.store.load(ref), this.deps.directory)));
+    return done(notice(`Case ${ref}`, caseStatusText(summary, await this.deps.store.load(ref, statusRange(summary, 1)), this.deps.directory)));
   }
 
   /**
@@ -371,7 +372,7 @@ export class CaseFlow implements Notifier {
       return { intake: (await intake.resume(person)) ?? (await intake.start(person)) };
     }
     if (word === 'my' && rest[0]?.toLowerCase() === 'cases') return { text: myCasesText(await store.findCases({ participantId: person.id })) };
-    if (word === 'status') return { text: await this.status(person, rest[0]) };
+    if (word === 'status') return { text: await this.status(person, rest[0], rest.slice(1)) };
     if (word === 'tried') {
       // tried <ref> resolved <summary> | tried <ref> not resolved <summary>
       const m = /^tried\s+(\S+)\s+(not\s+resolved|resolved)\s*(.*)$/is.exec(text);
@@ -481,12 +482,17 @@ export class CaseFlow implements Notifier {
     await this.tell(deputy.id, `${ref}: ${away.name} is away and has a step waiting in this case. You are their deputy: to take it over, say \`take over ${ref}\`.`, ref);
   }
 
-  /** The timeline of a case, for someone taking part; to anyone else it does not exist. */
-  async status(person: Person, ref: string | undefined): Promise<string> {
+  /**
+   * The timeline of a case, for someone taking part, a page at a time (`more`, `more 3`: earlier
+   * pages); to anyone else it does not exist.
+   */
+  async status(person: Person, ref: string | undefined, paging: string[] = []): Promise<string> {
     if (!ref) return 'Which case? Say `status` and its reference, e.g. `status RES-2026-0001`.';
+    const page = statusPage(paging);
+    if (page === null) return `Say \`status ${ref.toUpperCase()}\` for its latest steps, then \`status ${ref.toUpperCase()} more\` (or \`more 3\`, and so on) for earlier ones.`;
     const summary = (await this.deps.store.findCases({ participantId: person.id })).find((c) => c.ref.toLowerCase() === ref.toLowerCase());
     if (!summary) return notPartOf(ref.toUpperCase());
-    return caseStatusText(summary, await this.deps.store.load(summary.ref), this.deps.directory);
+    return caseStatusText(summary, await this.deps.store.load(summary.ref, statusRange(summary, page)), this.deps.directory, page);
   }
 
   /** The scheduler's prompts: an overdue response reaches the escalating side as the card that can take the next step. */
