@@ -131,7 +131,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // The names typed text may carry follow the directory (a person imported today may be named).
   const allow = directoryAllowList(directory);
   live.onChange(() => Object.assign(allow, directoryAllowList(directory)));
-  const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state), allow);
+  const cases: Cases = new Cases(store, clock, (state, before) => jobs.syncQuietly(state, before), allow);
   const intake = new IntakeSessions({ store, cases, directory, policy, clock, allow });
   const escalations = new Escalations({ cases, directory });
   const teams = teamsAdapter({ clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId }, log);

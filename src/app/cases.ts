@@ -36,14 +36,15 @@ export const SNAPSHOT_EVERY = 25;
 
 export class Cases {
   /**
-   * `afterRecord` hears of every change that recorded events (the scheduler syncs the case's jobs
-   * there). The events are already recorded when it runs, so it must deal with its own failures.
+   * `afterRecord` hears of every change that recorded events, with the case before it (the
+   * scheduler syncs the case's jobs there). The events are already recorded when it runs, so it
+   * must deal with its own failures.
    * `allow` is the names typed text may carry: the directory's people and agencies.
    */
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly afterRecord?: (state: CaseState) => Promise<void>,
+    private readonly afterRecord?: (state: CaseState, before: CaseState | null) => Promise<void>,
     private readonly allow: AllowList = EMPTY_ALLOW_LIST,
   ) {}
 
@@ -95,7 +96,7 @@ export class Cases {
       const appended = await this.store.append(ref, state?.version ?? 0, decision.events, { idempotencyKey, summary });
       if (appended.ok) {
         if (!appended.duplicate && appended.stored.length) await this.keepSnapshot(ref, { state: next, snapshotAt }, appended.stored.at(-1)!.hash);
-        if (!appended.duplicate && decision.events.length && this.afterRecord) await this.afterRecord(next);
+        if (!appended.duplicate && decision.events.length && this.afterRecord) await this.afterRecord(next, state);
         const after = appended.duplicate ? await this.load(ref) : next;
         return { ok: true, state: after!, recorded: appended.stored, duplicate: appended.duplicate };
       }

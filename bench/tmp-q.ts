@@ -1,0 +1,23 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { postgresStore } from '../src/store/postgres/postgres-store.js';
+import { openPglite } from '../src/store/postgres/sql.js';
+const dir = mkdtempSync(join(tmpdir(), 'q-'));
+const sql = await openPglite(join(dir, 'pg'));
+const store = await postgresStore(sql, 'pglite');
+const time = async (name: string, n: number, f: (i: number) => Promise<unknown>) => {
+  for (let i = 0; i < 20; i++) await f(i);
+  const t = performance.now();
+  for (let i = 0; i < n; i++) await f(i);
+  console.log(name, ((performance.now() - t) / n).toFixed(3), 'ms');
+};
+await store.putDocument('ns', 'k', { a: 1 });
+await time('select 1', 500, () => sql.query('SELECT 1'));
+await time('getDocument', 500, () => store.getDocument('ns', 'k'));
+await time('putDocument upsert', 300, (i) => store.putDocument('ns', 'k', { a: i }));
+await time('putDocument create-only new key', 300, (i) => store.putDocument('claims', `k${i}-${Math.random()}`, { a: i }, null));
+await time('findCases', 500, () => store.findCases({ participantId: 'p1' }));
+await sql.exec('SET synchronous_commit = off');
+await time('putDocument upsert, synchronous_commit off', 300, (i) => store.putDocument('ns', 'k', { a: i }));
+await store.close();
