@@ -134,7 +134,8 @@ export function storeContract(name: string, open: (hasher?: AuditHasher) => Prom
     it('keeps one snapshot per case and fold version, the last one saved', async () => {
       h = await open();
       expect(await h.store.snapshot('RES-S', 1)).toBeNull();
-      const state = { phase: 'stage-open', participantIds: ['p1', 'p2'], nested: { n: 1, none: null } };
+      // Keys as a case's state may have them (reflection questions hold dots and dollars).
+      const state = { phase: 'stage-open', participantIds: ['p1', 'p2'], nested: { n: 1, none: null }, reflections: { 'What is the $risk? (e.g. harm)': 'Stated.' } };
       await h.store.saveSnapshot('RES-S', { version: 25, hash: 'h25', fold: 1, state });
       expect(await h.store.snapshot('RES-S', 1)).toEqual({ version: 25, hash: 'h25', fold: 1, state });
       // Another fold version is a snapshot of its own; the first is untouched.

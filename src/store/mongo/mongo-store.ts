@@ -60,8 +60,11 @@ type SummaryDoc = {
   summary: CaseSummary;
 };
 type Doc = { _id: string; namespace: string; key: string; value: unknown; etag: string; updatedAt: Date };
-/** A case's snapshot (see store.ts); _id is `<case ref>#<fold version>`. */
-type SnapshotDoc = { _id: string; caseRef: string; fold: number; version: number; hash: string; state: unknown; updatedAt: Date };
+/**
+ * A case's snapshot (see store.ts); _id is `<case ref>#<fold version>`. The state is kept as JSON
+ * text: a case's state has keys BSON would not keep as they are (reflection questions).
+ */
+type SnapshotDoc = { _id: string; caseRef: string; fold: number; version: number; hash: string; state: string; updatedAt: Date };
 
 export const COLLECTIONS = { commits: 'case_commits', summaries: 'case_summaries', documents: 'documents', snapshots: 'case_snapshots' } as const;
 
@@ -298,12 +301,11 @@ export async function mongoStore(db: Db, options: MongoStoreOptions): Promise<St
 
     async snapshot(caseRef, fold) {
       const d = await snapshots.findOne({ _id: `${caseRef}#${fold}` });
-      return d ? { version: d.version, hash: d.hash, fold, state: d.state } : null;
+      return d ? { version: d.version, hash: d.hash, fold, state: JSON.parse(d.state) as unknown } : null;
     },
 
     async saveSnapshot(caseRef, s) {
-      const doc: SnapshotDoc = { _id: `${caseRef}#${s.fold}`, caseRef, fold: s.fold, version: s.version, hash: s.hash, state: plain(s.state), updatedAt: new Date() };
-      assertStorable(doc.state, `The snapshot of case ${caseRef}`);
+      const doc: SnapshotDoc = { _id: `${caseRef}#${s.fold}`, caseRef, fold: s.fold, version: s.version, hash: s.hash, state: JSON.stringify(s.state), updatedAt: new Date() };
       await snapshots.replaceOne({ _id: doc._id }, doc, { upsert: true });
     },
 
