@@ -9,6 +9,8 @@
  * - Job lateness: 50,000 jobs pending in the table (spread over the next 30 days), then deadline
  *   jobs coming due every 100 ms through the app's queue; lateness = start of the handler minus
  *   the job's time.
+ * - Turns: Resolve against a bare Agents SDK echo bot, 50 conversations over HTTP (bench/turns.ts);
+ *   `npm run bench -- turns` measures only this.
  * - Start-up: the built app as a process, until /readyz answers (bench/start-up.ts); BENCH_START_RUNS
  *   runs (default 5). `npm run bench -- start-up` measures only this.
  */
@@ -25,6 +27,7 @@ import { agendaJobQueue } from '../src/jobs/agenda-queue.js';
 import { postgresStore } from '../src/store/postgres/postgres-store.js';
 import { openPglite, openPool, type Sql } from '../src/store/postgres/sql.js';
 import { benchStartUp } from './start-up.js';
+import { benchTurns } from './turns.js';
 
 const CASES = 50;
 const APPENDS_PER_CASE = Number(process.env.BENCH_APPENDS_PER_CASE ?? 40);
@@ -136,16 +139,18 @@ const targets: Target[] = [
   },
 ];
 
-const onlyStartUp = process.argv.slice(2).includes('start-up');
+const only = process.argv.slice(2);
+const onlyStartUp = only.includes('start-up');
+const onlyTurns = only.includes('turns');
 const machine = `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`;
-const lines: string[] = onlyStartUp ? [machine] : [
+const lines: string[] = onlyStartUp || onlyTurns ? [machine] : [
   `${CASES} cases × ${APPENDS_PER_CASE} appends in each run; ${PENDING.toLocaleString('en-GB')} jobs pending, ${DUE_JOBS} falling due 100 ms apart, polled every ${POLL_MS} ms.`,
   machine,
   '',
   `| store | flat out: appends/s | p50 | p99 | one append per case every ${PACE_MS} ms: appends/s | p50 | p99 | jobs pending | due jobs run | lateness p50 | lateness p99 | lateness max |`,
   '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
-for (const target of onlyStartUp ? [] : targets) {
+for (const target of onlyStartUp || onlyTurns ? [] : targets) {
   let opened;
   try {
     opened = await target.open();
@@ -167,5 +172,6 @@ for (const target of onlyStartUp ? [] : targets) {
     await opened.cleanup();
   }
 }
-lines.push('', ...(await benchStartUp(Number(process.env.BENCH_START_RUNS ?? 5))));
+if (!onlyStartUp) lines.push('', ...(await benchTurns()));
+if (!onlyTurns) lines.push('', ...(await benchStartUp(Number(process.env.BENCH_START_RUNS ?? 5))));
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -22,7 +22,8 @@ import type { Store } from './app/store.js';
 import type { Config } from './config.js';
 import { calendarOf } from './domain/calendar.js';
 import type { Directory } from './domain/directory.js';
-import { directoryAllowList } from './domain/personal-data.js';
+import { directoryAllowList, loadIdentityGuard } from './domain/personal-data.js';
+import { loadCardEngine } from './cards/render-card.js';
 import { safeError } from './app/safe-error.js';
 import { closeGracefully, createHttpServer, listen } from './http/server.js';
 import { observeAppend, recordUndeliverablePrompt, watchJobs } from './http/metrics.js';
@@ -56,6 +57,8 @@ export type RunningApp = {
 const REQUEST_GRACE_MS = 5000;
 /** How long /readyz waits for the store's answer. */
 const PING_TIMEOUT_MS = 2000;
+/** How long after listening the modules only turns need are loaded. */
+const WARM_UP_AFTER_MS = 1000;
 /** How often the scheduler's view of the directory is brought up to date between turns. */
 const DIRECTORY_REFRESH_MS = 30_000;
 
@@ -130,7 +133,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // The names typed text may carry follow the directory (a person imported today may be named).
   const allow = directoryAllowList(directory);
   live.onChange(() => Object.assign(allow, directoryAllowList(directory)));
-  const cases: Cases = new Cases(store, clock, (state) => jobs.syncQuietly(state), allow);
+  const cases: Cases = new Cases(store, clock, (state, before) => jobs.syncQuietly(state, before), allow);
   const intake = new IntakeSessions({ store, cases, directory, policy, clock, allow });
   const escalations = new Escalations({ cases, directory });
   const teams = teamsAdapter({ clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId }, log);
@@ -184,6 +187,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     throw new StartError(`Cannot listen on ${config.HOST}:${config.PORT}: ${e instanceof Error ? e.message : String(e)}`);
   }
   log.info({ port, host: config.HOST, policies: catalog.list().length }, `Resolve is listening on http://${config.HOST}:${port}`);
+  // The identity guard's language model and the card engine are needed by turns, not to be
+  // ready: loaded a moment after listening (about 0.6 s of work that blocks while it runs, so not
+  // in the way of the first /readyz), or by the first turn that needs them, if it comes sooner.
+  const warmUp = setTimeout(() => {
+    loadIdentityGuard();
+    loadCardEngine();
+  }, WARM_UP_AFTER_MS);
+  warmUp.unref();
   if (slack) {
     // Socket Mode connects out to Slack; over HTTP there is nothing to start.
     slackConnected = await slack.start().then(
@@ -231,6 +242,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const stop = () =>
     (stopping ??= (async () => {
       // No new connections; requests in progress finish (a turn may be recording a decision).
+      clearTimeout(warmUp);
       const { cut } = await closeGracefully(server, REQUEST_GRACE_MS);
       if (cut) log.warn({ graceMs: REQUEST_GRACE_MS }, 'requests still running at shutdown were cut');
       unwatchJobs();

@@ -16,7 +16,7 @@ import type { Messenger } from './messenger.js';
 import type { Notification, Notifier } from './notifier.js';
 import type { Store } from './store.js';
 import { approvalView, lapseView, notice, resolutionConfirmView, resolutionView, responseView, type CardView } from './case-views.js';
-import { caseStateLine, caseStatusText, helpText, myCasesText } from './replies.js';
+import { caseStateLine, caseStatusText, helpText, myCasesText, statusPage, statusRange } from './replies.js';
 import { StepRunner } from './steps/run-step.js';
 import type { Acted, StepData } from './steps/step.js';
 
@@ -126,7 +126,7 @@ export class CaseFlow implements Notifier {
       return { intake: (await intake.resume(person)) ?? (await intake.start(person)) };
     }
     if (word === 'my' && rest[0]?.toLowerCase() === 'cases') return { text: myCasesText(await store.findCases({ participantId: person.id })) };
-    if (word === 'status') return { text: await this.status(person, rest[0]) };
+    if (word === 'status') return { text: await this.status(person, rest[0], rest.slice(1)) };
     if (word === 'tried') {
       // tried <ref> resolved <summary> | tried <ref> not resolved <summary>
       const m = /^tried\s+(\S+)\s+(not\s+resolved|resolved)\s*(.*)$/is.exec(text);
@@ -224,12 +224,17 @@ export class CaseFlow implements Notifier {
     }
   }
 
-  /** The timeline of a case, for someone taking part; to anyone else it does not exist. */
-  async status(person: Person, ref: string | undefined): Promise<string> {
+  /**
+   * The timeline of a case, for someone taking part, a page at a time (`more`, `more 3`: earlier
+   * pages); to anyone else it does not exist.
+   */
+  async status(person: Person, ref: string | undefined, paging: string[] = []): Promise<string> {
     if (!ref) return 'Which case? Say `status` and its reference, e.g. `status RES-2026-0001`.';
+    const page = statusPage(paging);
+    if (page === null) return `Say \`status ${ref.toUpperCase()}\` for its latest steps, then \`status ${ref.toUpperCase()} more\` (or \`more 3\`, and so on) for earlier ones.`;
     const summary = (await this.deps.store.findCases({ participantId: person.id })).find((c) => c.ref.toLowerCase() === ref.toLowerCase());
     if (!summary) return notPartOf(ref.toUpperCase());
-    return caseStatusText(summary, await this.deps.store.load(summary.ref), this.deps.directory);
+    return caseStatusText(summary, await this.deps.store.load(summary.ref, statusRange(summary, page)), this.deps.directory, page);
   }
 
   /**

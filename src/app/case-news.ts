@@ -15,6 +15,7 @@ import type { Escalations } from './escalations.js';
 import type { Messenger } from './messenger.js';
 import type { Store } from './store.js';
 import { approvalView, boardNoticeView, responseView, type CardView } from './case-views.js';
+import { STATUS_PAGE } from './replies.js';
 
 export const unreachable = (name: string) => `I cannot reach ${name} in Teams or Slack yet`;
 
@@ -38,9 +39,9 @@ export class CaseNews {
     return sent;
   }
 
-  /** The events of a case, for a card's history (when the caller does not hold them already). */
+  /** The latest events of a case (a page of `status`), for a card's history when the caller does not hold them already. */
   async events(ref: string): Promise<CaseEvent[]> {
-    return (await this.deps.store.load(ref)).map((e) => e.event);
+    return (await this.deps.store.load(ref, { last: STATUS_PAGE })).map((e) => e.event);
   }
 
   /** The receiver's card for the open stage; `events` are the case's, for its history. */

@@ -4,6 +4,12 @@
  * and the command decided again against the newer state, a few times at most. A repeated
  * delivery of the same action (same idempotency key) records nothing new.
  *
+ * A case is loaded from its latest snapshot (its folded state as of one of its events) and the
+ * events since, so a turn costs the same on a case of ten events or a thousand. A snapshot is
+ * a cache: one made by another version of the fold (FOLD_VERSION), or that does not stand on the
+ * event it names (its hash differs), is ignored and the case folded from all its events. A new
+ * snapshot is kept once SNAPSHOT_EVERY events have been folded beyond the last.
+ *
  * Every command passes the identity guard here first, whichever door it came through: text that
  * looks like it identifies a child (a name, a date of birth, an NHS number, an address) is
  * refused with what was found, so it is neither recorded nor relayed.
@@ -12,33 +18,80 @@ import { typedTextOf } from '../domain/command-text.js';
 import type { Command, RefusalCode } from '../domain/escalation/commands.js';
 import { decide } from '../domain/escalation/decide.js';
 import type { CaseEvent } from '../domain/escalation/events.js';
-import { fold, type CaseState } from '../domain/escalation/state.js';
+import { evolve, fold, FOLD_VERSION, type CaseState } from '../domain/escalation/state.js';
 import { EMPTY_ALLOW_LIST, findIdentifying, identifyingMessage, type AllowList } from '../domain/personal-data.js';
 import { summarise } from './case-summary.js';
 import type { Clock } from './clock.js';
 import type { Store, StoredEvent } from './store.js';
+
+/** A case as loaded: its state (null: no such case), and the version its snapshot stands at (0: none). */
+type Loaded = { state: CaseState | null; snapshotAt: number };
 
 export type Outcome =
   | { ok: true; state: CaseState; recorded: StoredEvent[]; duplicate: boolean }
   | { ok: false; code: RefusalCode | 'busy' | 'identifying'; message: string };
 
 const ATTEMPTS = 5;
+/** Events folded beyond the last snapshot before a new one is kept. */
+export const SNAPSHOT_EVERY = 25;
 
 export class Cases {
   /**
-   * `afterRecord` hears of every change that recorded events (the scheduler syncs the case's jobs
-   * there). The events are already recorded when it runs, so it must deal with its own failures.
+   * `afterRecord` hears of every change that recorded events, with the case before it (the
+   * scheduler syncs the case's jobs there). The events are already recorded when it runs, so it
+   * must deal with its own failures.
    * `allow` is the names typed text may carry: the directory's people and agencies.
    */
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly afterRecord?: (state: CaseState) => Promise<void>,
+    private readonly afterRecord?: (state: CaseState, before: CaseState | null) => Promise<void>,
     private readonly allow: AllowList = EMPTY_ALLOW_LIST,
   ) {}
 
   async load(ref: string): Promise<CaseState | null> {
-    return fold((await this.store.load(ref)).map((s) => s.event));
+    return (await this.loadCase(ref)).state;
+  }
+
+  /**
+   * The case and its latest `recent` events (for a card's history), from one read of the events:
+   * the snapshot's read starts `recent` events earlier.
+   */
+  async loadRecent(ref: string, recent: number): Promise<{ state: CaseState | null; recent: CaseEvent[] }> {
+    const loaded = await this.loadCase(ref, recent);
+    return { state: loaded.state, recent: loaded.read.slice(-recent).map((e) => e.event) };
+  }
+
+  /**
+   * The snapshot and the events since (and `before` more, read with them); all the events when
+   * the snapshot is missing or does not fit.
+   */
+  private async loadCase(ref: string, before = 0): Promise<Loaded & { read: StoredEvent[] }> {
+    const snapshot = await this.store.snapshot(ref, FOLD_VERSION);
+    if (snapshot) {
+      // From the snapshot's own event (to check it stands on the chain as recorded), or earlier.
+      const read = await this.store.load(ref, { after: Math.max(0, snapshot.version - 1 - before) });
+      const from = read.findIndex((e) => e.seq === snapshot.version);
+      const at = read[from];
+      if (at && at.hash === snapshot.hash) {
+        const since = read.slice(from + 1);
+        const state = since.reduce((s, e) => evolve(s, e.event), snapshot.state as CaseState);
+        return { ...(await this.keepSnapshot(ref, { state, snapshotAt: snapshot.version }, since.at(-1)?.hash ?? at.hash)), read };
+      }
+    }
+    const events = await this.store.load(ref);
+    return { ...(await this.keepSnapshot(ref, { state: fold(events.map((e) => e.event)), snapshotAt: 0 }, events.at(-1)?.hash ?? '')), read: events };
+  }
+
+  /**
+   * Keeps a snapshot of the case once enough events have been folded beyond the last. Failing
+   * to keep one changes nothing (the case is folded from the events next time).
+   */
+  private async keepSnapshot(ref: string, loaded: Loaded, hash: string): Promise<Loaded> {
+    const { state, snapshotAt } = loaded;
+    if (!state || state.version - snapshotAt < SNAPSHOT_EVERY) return loaded;
+    const saved = await this.store.saveSnapshot(ref, { version: state.version, hash, fold: FOLD_VERSION, state }).then(() => true, () => false);
+    return saved ? { state, snapshotAt: state.version } : loaded;
   }
 
   async execute(ref: string, command: Command, idempotencyKey?: string): Promise<Outcome> {
@@ -51,15 +104,15 @@ export class Cases {
       if (seen.length) return { ok: true, state: (await this.load(ref))!, recorded: seen, duplicate: true };
     }
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const events: CaseEvent[] = (await this.store.load(ref)).map((s) => s.event);
-      const state = fold(events);
+      const { state, snapshotAt } = await this.loadCase(ref);
       const decision = decide(state, command, this.clock.now());
       if (!decision.ok) return decision;
-      const next = fold([...events, ...decision.events])!;
+      const next = decision.events.reduce<CaseState | null>((s, e) => evolve(s, e), state)!;
       const summary = decision.events.length ? summarise(next, this.clock.now().toISOString()) : undefined;
-      const appended = await this.store.append(ref, events.length, decision.events, { idempotencyKey, summary });
+      const appended = await this.store.append(ref, state?.version ?? 0, decision.events, { idempotencyKey, summary });
       if (appended.ok) {
-        if (!appended.duplicate && decision.events.length && this.afterRecord) await this.afterRecord(next);
+        if (!appended.duplicate && appended.stored.length) await this.keepSnapshot(ref, { state: next, snapshotAt }, appended.stored.at(-1)!.hash);
+        if (!appended.duplicate && decision.events.length && this.afterRecord) await this.afterRecord(next, state);
         const after = appended.duplicate ? await this.load(ref) : next;
         return { ok: true, state: after!, recorded: appended.stored, duplicate: appended.duplicate };
       }

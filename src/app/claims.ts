@@ -41,8 +41,13 @@ export class Claims {
     return taken.ok ? this.keep(key, this.opts.leaseMs) : false;
   }
 
-  /** The work is recorded: a repeat is refused for keepMs. */
+  /**
+   * The work is recorded: a repeat is refused for keepMs. Nothing to write when the lease already
+   * runs that long (a door whose sender retries only within the lease never needs to tell done
+   * work from work cut short).
+   */
   async done(key: string): Promise<void> {
+    if (this.opts.keepMs <= this.opts.leaseMs) return;
     await this.store.putDocument(this.namespace, key, { until: new Date(this.now() + this.opts.keepMs).toISOString(), state: 'done' } satisfies Claim);
     this.keep(key, this.opts.keepMs);
   }

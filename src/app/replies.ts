@@ -3,7 +3,7 @@
  * are London wall-clock, as the procedures count them.
  */
 import type { CaseSummary } from './case-summary.js';
-import type { StoredEvent } from './store.js';
+import type { EventRange, StoredEvent } from './store.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { awaitingResponse } from '../domain/escalation/queries.js';
 import { agencyById, type Directory } from '../domain/directory.js';
@@ -35,7 +35,7 @@ export function helpText(directory: Directory): string {
     '- `tried <case ref> resolved|not resolved <summary>`: how talking to the other professional went, where the procedure asks you to try first',
     '- `escalate <case ref>`: ask for the next stage of a case (after a return, or when a stage did not resolve it)',
     '- `my cases`: the cases you take part in, with their stage and what is due',
-    '- `status <case ref>`: the timeline of a case',
+    '- `status <case ref>`: the latest steps of a case; `status <case ref> more` for earlier ones',
     '- `resolve <case ref>`: record the outcome both sides agreed, for the other side to confirm',
     '- `reply <case ref> <message>`: a message to everyone taking part in the case (it goes in the timeline)',
     '- `withdraw <case ref> <reason>`: withdraw a concern your agency raised',
@@ -56,14 +56,42 @@ export function myCasesText(cases: CaseSummary[]): string {
   return [`You take part in ${cases.length === 1 ? 'one case' : `${cases.length} cases`}:`, ...lines].join('\n');
 }
 
-export function caseStatusText(summary: CaseSummary, events: StoredEvent[], directory: Directory): string {
+/**
+ * Steps a page of `status` shows. A step's line is at most a few hundred characters (names are
+ * the directory's), so a page stays far below what Teams (about 28 KB) or Slack will show.
+ */
+export const STATUS_PAGE = 20;
+
+/** The steps on page `page` of a case's timeline (1: the latest). */
+export function statusRange(summary: CaseSummary, page: number): EventRange {
+  const upTo = Math.max(0, summary.version - STATUS_PAGE * (page - 1));
+  return { after: Math.max(0, upTo - STATUS_PAGE), upTo };
+}
+
+/** Which page `status <ref> [more [n]]` asks for (`more` alone: the second), or null if not understood. */
+export function statusPage(words: string[]): number | null {
+  if (words.length === 0) return 1;
+  if (words[0]!.toLowerCase() !== 'more' || words.length > 2) return null;
+  if (words.length === 1) return 2;
+  const n = /^\d{1,6}$/.test(words[1]!) ? Number(words[1]) : 0;
+  return n >= 1 ? n : null;
+}
+
+/** A page of a case's timeline (the events of statusRange), saying how to see the earlier steps. */
+export function caseStatusText(summary: CaseSummary, events: StoredEvent[], directory: Directory, page = 1): string {
   const side = (id: string) => agencyById(directory, id)?.name ?? id;
-  const head = `**${summary.ref}**: ${side(summary.escalatingAgencyId)} and ${side(summary.receivingAgencyId)}; ${summary.stage === null ? 'before Stage 1' : `Stage ${summary.stage}`}, ${PHASES[summary.phase]}.`;
+  const ref = summary.ref;
+  const head = `**${ref}**: ${side(summary.escalatingAgencyId)} and ${side(summary.receivingAgencyId)}; ${summary.stage === null ? 'before Stage 1' : `Stage ${summary.stage}`}, ${PHASES[summary.phase]}.`;
   const lines = events.map(({ event: e }) => {
     const who = e.actor.kind === 'person' ? `${e.actor.name} (${e.actor.agencyName})` : e.actor.name;
     return `- ${londonTime(e.at)}: ${e.type.replace(/-/g, ' ')}${e.stage !== null ? ` at Stage ${e.stage}` : ''}, by ${who}`;
   });
-  return [head, ...lines].join('\n');
+  const first = events[0]?.seq;
+  const last = events.at(-1)?.seq;
+  if (first === undefined || last === undefined) return `${head}\n${ref} has ${summary.version} steps, fewer than page ${page} would show. Say \`status ${ref}\` for the latest.`;
+  if (first === 1 && page === 1) return [head, ...lines].join('\n');
+  const earlier = first > 1 ? ` For earlier steps, say \`status ${ref} more${page === 1 ? '' : ` ${page + 1}`}\`.` : ' These are the first.';
+  return [head, ...lines, `Steps ${first} to ${last} of ${summary.version}.${earlier}`].join('\n');
 }
 
 /** Where a case stands, in one sentence (for a card that is no longer the person's to act on). */

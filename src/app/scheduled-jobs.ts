@@ -63,9 +63,14 @@ export class ScheduledJobs {
     await this.deps.queue.schedule(planned.filter((j) => !keys.has(j.key)));
   }
 
-  /** For `Cases`' afterRecord: the change is recorded, so a failure here is reported, not thrown; start-up repairs it. */
-  async syncQuietly(state: CaseState): Promise<void> {
+  /**
+   * For `Cases`' afterRecord: the change is recorded, so a failure here is reported, not thrown;
+   * start-up repairs it. A change that leaves the plan as it was (a message, a prompt recorded)
+   * has nothing to sync, so its turn does not read the case's jobs.
+   */
+  async syncQuietly(state: CaseState, before?: CaseState | null): Promise<void> {
     try {
+      if (before && samePlan(planJobs(before, this.settings), planJobs(state, this.settings))) return;
       await this.sync(state);
     } catch (e) {
       this.deps.onError?.(`could not update the scheduled jobs of case ${state.ref}`, e);
@@ -189,4 +194,9 @@ export function notificationsFor(state: CaseState, event: CaseEvent, jobKey: str
     ];
   }
   return [];
+}
+
+/** The same jobs at the same times (each key names its case, kind, stage and time). */
+function samePlan(a: PlannedJob[], b: PlannedJob[]): boolean {
+  return a.length === b.length && a.every((j, i) => j.key === b[i]!.key);
 }

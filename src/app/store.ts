@@ -8,6 +8,10 @@
  *   click twice, a job that fires twice) record once.
  * - Case summaries, written with the events they summarise, for the questions people ask of many
  *   cases at once: mine, my agency's, those due, those at Stage 3 or above.
+ * - Case snapshots: a case's folded state as of one of its events, so a case is loaded from its
+ *   snapshot and the events since, whatever its length. A cache, never the record: each names
+ *   the version of the fold that made it and the hash of the event it stands at (src/app/cases.ts
+ *   ignores one that does not match either), and the audit reads only events.
  * - Documents: small keyed values with an etag, for conversation references (where to send a
  *   proactive message) and the bots' conversation state.
  * - Audit anchors (src/app/audit.ts): every append records one in the same write as its events,
@@ -50,6 +54,15 @@ export type StoredAnchor = {
   keyId: string | null;
 };
 
+/** A case's folded state as it stood after event `version` (whose hash is `hash`), folded by fold version `fold`. */
+export type CaseSnapshot = { version: number; hash: string; fold: number; state: unknown };
+
+/**
+ * Which of a case's events to load: those after `after` and up to `upTo` (sequence numbers), and
+ * of those only the `last` so many. None given: all of them.
+ */
+export type EventRange = { after?: number; upTo?: number; last?: number };
+
 export type AppendOptions = {
   idempotencyKey?: string | undefined;
   /** The case as it stands after these events; stored with them so queries never lag. */
@@ -81,7 +94,16 @@ export type PutResult = { ok: true; etag: string } | { ok: false; conflict: true
 export interface Store {
   readonly kind: StoreKind;
   append(caseRef: string, expectedVersion: number, events: CaseEvent[], options?: AppendOptions): Promise<AppendResult>;
-  load(caseRef: string): Promise<StoredEvent[]>;
+  /** A case's events in order: all of them, or those in `range`. */
+  load(caseRef: string, range?: EventRange): Promise<StoredEvent[]>;
+  /** The case's snapshot made by fold version `fold`, if there is one. */
+  snapshot(caseRef: string, fold: number): Promise<CaseSnapshot | null>;
+  /**
+   * Keeps a snapshot in place of the case's one of the same fold, whichever is further on: one
+   * that does not fit the events must give way, and an older one kept by a slower writer only
+   * means a few more events to fold.
+   */
+  saveSnapshot(caseRef: string, snapshot: CaseSnapshot): Promise<void>;
   /** The events recorded under an idempotency key (empty if none). */
   recordedWith(caseRef: string, idempotencyKey: string): Promise<StoredEvent[]>;
   /** Every case reference, for audits. */

@@ -3,10 +3,21 @@
  * adaptivecards-templating. The templates hold layout only; callers pass plain view data.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 // The engine's own module: the package index also re-exports a helper whose typings point at
 // adaptivecards' .ts sources, which fail this project's typecheck.
-import * as ACData from 'adaptivecards-templating/lib/template-engine.js';
+import type * as ACDataType from 'adaptivecards-templating/lib/template-engine.js';
+
+// The engine (with its expression parser) is loaded on the first card, not at start-up (about
+// 0.25 s): the app warms it up once it is ready (start-app.ts).
+let engine: typeof ACDataType | undefined;
+const ACData = () => (engine ??= createRequire(import.meta.url)('adaptivecards-templating/lib/template-engine.js') as typeof ACDataType);
+
+/** Loads the templating engine now, so the first card does not wait for it. */
+export function loadCardEngine(): void {
+  ACData();
+}
 
 /** Resolves to `<repo>/cards/` from both `src/cards/` and the built `dist/cards/`. */
 export const CARDS_DIR = fileURLToPath(new URL('../../cards/', import.meta.url));
@@ -38,13 +49,13 @@ type CardObject = Record<string, unknown>;
 export type AdaptiveCard = { type: 'AdaptiveCard'; version: string; body?: CardObject[]; actions?: CardObject[]; [key: string]: unknown };
 
 // Parsed templates, by name: the files never change while the process runs.
-const templates = new Map<CardName, ACData.Template>();
+const templates = new Map<CardName, ACDataType.Template>();
 
-function template(name: CardName): ACData.Template {
+function template(name: CardName): ACDataType.Template {
   let t = templates.get(name);
   if (!t) {
     if (!(CARD_NAMES as readonly string[]).includes(name)) throw new Error(`Unknown card: ${name}`);
-    t = new ACData.Template(JSON.parse(readFileSync(`${CARDS_DIR}${name}.json`, 'utf8')));
+    t = new (ACData().Template)(JSON.parse(readFileSync(`${CARDS_DIR}${name}.json`, 'utf8')));
     templates.set(name, t);
   }
   return t;

@@ -17,7 +17,8 @@
  *
  * Pure: no clock and no I/O; the holiday sets are computed lazily and cached per region and year.
  */
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type HolidaysType from 'date-holidays';
 import type { Region, TimescaleInput } from './policy/schema.js';
 
 /**
@@ -41,6 +42,10 @@ const HOLIDAYS_OF: Record<Region, [string, string?]> = {
   guernsey: ['GG'],
   'isle-of-man': ['IM'],
 };
+
+// date-holidays is loaded on the first working-day sum, not at start-up (about 0.25 s).
+let holidaysLoaded: typeof HolidaysType | undefined;
+const Holidays = (): typeof HolidaysType => (holidaysLoaded ??= createRequire(import.meta.url)('date-holidays') as typeof HolidaysType);
 
 /** A calendar day, as days since 1970-01-01 (so day arithmetic is plain integers). */
 type DayNumber = number;
@@ -94,7 +99,8 @@ function bankHolidays(region: Region, year: number): Set<DayNumber> {
   let set = holidayCache.get(key);
   if (!set) {
     const [country, state] = HOLIDAYS_OF[region];
-    const hd = state ? new Holidays(country, state) : new Holidays(country);
+    const Loaded = Holidays();
+    const hd = state ? new Loaded(country, state) : new Loaded(country);
     set = new Set(
       hd
         .getHolidays(year)

@@ -20,9 +20,22 @@
  *   mistyped number identifies a child as well;
  * - full UK postcodes and street addresses ("14 Elm Road", "Flat 3").
  */
-import nlp from 'compromise';
+import { createRequire } from 'node:module';
+import type nlpType from 'compromise';
 import type { Directory } from './directory.js';
 import { AMBIGUOUS_NAMES, GIVEN_NAMES, NICKNAMES, SURNAMES } from './person-names.js';
+
+// compromise is loaded on first use, not at start-up (about 0.3 s, most of it its lexicon): the
+// app warms it up once it is ready (start-app.ts), a CLI command when it first checks text.
+let nlpLoaded: typeof nlpType | undefined;
+const nlp = (): typeof nlpType => (nlpLoaded ??= createRequire(import.meta.url)('compromise') as typeof nlpType);
+let lexiconLoaded: Record<string, string> | undefined;
+const lexicon = () => (lexiconLoaded ??= (nlp().model() as { one: { lexicon: Record<string, string> } }).one.lexicon);
+
+/** Loads the language model now, so the first check does not wait for it. */
+export function loadIdentityGuard(): void {
+  lexicon();
+}
 
 export type IdentityKind = 'name' | 'date-of-birth' | 'age' | 'nhs-number' | 'chi-number' | 'postcode' | 'address';
 export type Finding = { kind: IdentityKind; text: string };
@@ -223,7 +236,7 @@ const ROLE = /^[\s,(–-]*(the\s+|our\s+|a\s+|their\s+)?(team manager|service ma
 type Term = { text: string; lower: string; start: number; end: number; tags: Set<string>; pre: string; post: string; sentenceStart: boolean };
 
 function termsOf(text: string): Term[] {
-  const doc = nlp(text);
+  const doc = nlp()(text);
   const sentences = doc.json({ offset: true }) as { terms: { text: string; pre: string; post: string; tags: string[]; offset: { start: number; length: number } }[] }[];
   const out: Term[] = [];
   for (const s of sentences) {
@@ -244,11 +257,10 @@ const isCap = (t: Term) => /^\p{Lu}/u.test(t.text);
 const isAllCaps = (t: Term) => /^[\p{Lu}'’-]+$/u.test(t.text) && t.text.length > 1;
 /** Everyday words compromise knows as something other than a name. */
 const COMMON_TAGS = ['Verb', 'Adjective', 'Adverb', 'Determiner', 'Preposition', 'Conjunction', 'Pronoun', 'Month', 'WeekDay', 'Date', 'Value', 'Place', 'Organization', 'QuestionWord', 'Expression', 'Negative', 'Plural'];
-const lexicon = (nlp.model() as { one: { lexicon: Record<string, string> } }).one.lexicon;
 const NAME_TAGS = new Set(['FirstName', 'MaleName', 'FemaleName', 'LastName', 'Person', 'Honorific']);
 
 function lexiconWord(lower: string): boolean {
-  const tag = lexicon[lower];
+  const tag = lexicon()[lower];
   return tag !== undefined && !NAME_TAGS.has(tag);
 }
 

@@ -1,13 +1,11 @@
 /**
  * The Agenda backend that matches the store: the same PostgreSQL database (server or embedded
- * PGlite) or the same MongoDB database, so cases and their jobs live and are backed up together.
+ * PGlite) or the same MongoDB database (mongo-job-backend.ts, loaded only for a MongoDB store), so
+ * cases and their jobs live and are backed up together.
  */
-import { MongoBackend } from '@agendajs/mongo-backend';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { AgendaBackend } from 'agenda';
-import type { Db } from 'mongodb';
 import type { Pool } from 'pg';
-import { dropIfThere } from '../store/mongo/mongo-store.js';
 import { SCHEMA_LOCK } from '../store/postgres/migrations.js';
 import type { Sql } from '../store/postgres/sql.js';
 
@@ -59,31 +57,6 @@ export function postgresJobBackend(sql: Sql): JobBackend {
          FROM ${TABLE}`,
       );
       return { pending: Number(rows[0]?.pending ?? 0), failed: Number(rows[0]?.failed ?? 0) };
-    },
-  };
-}
-
-export function mongoJobBackend(db: Db): JobBackend {
-  const collection = 'agendaJobs';
-  return {
-    backend: new MongoBackend({ mongo: db, collection }),
-    ensureUniqueKeys: async () => {
-      const jobs = db.collection(collection);
-      // On `$exists`, which Agenda's equality lookups by key imply; it replaces the older one on
-      // `$type`, which they never used (dropped first: one key pattern may hold one such index).
-      await dropIfThere(jobs, 'data.key_1');
-      await jobs.createIndex({ 'data.key': 1 }, { name: 'job_key', unique: true, partialFilterExpression: { 'data.key': { $exists: true } } });
-      await jobs.createIndex({ 'data.ref': 1 });
-      // Agenda's queue size (jobs past their time, shown by /healthz): its own index starts with the name.
-      await jobs.createIndex({ nextRunAt: 1 }, { name: 'next_run' });
-    },
-    countJobs: async () => {
-      const jobs = db.collection(collection);
-      const [pending, failed] = await Promise.all([
-        jobs.countDocuments({ nextRunAt: { $ne: null }, lockedAt: null }),
-        jobs.countDocuments({ failedAt: { $ne: null }, $or: [{ lastFinishedAt: null }, { $expr: { $gte: ['$failedAt', '$lastFinishedAt'] } }] }),
-      ]);
-      return { pending, failed };
     },
   };
 }

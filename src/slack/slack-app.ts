@@ -201,7 +201,10 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
   };
   command('/escalate', async (person, text, trigger) => (text ? answer(person, await flow.command(person, `escalate ${text}`)) : openWalk(trigger, person)));
   command('/resolve-cases', async (person) => answer(person, await flow.command(person, 'my cases')));
-  command('/resolve-status', async (person, text) => answer(person, { text: await flow.status(person, text.split(/\s+/)[0] || undefined) }));
+  command('/resolve-status', async (person, text) => {
+    const [ref, ...paging] = text.split(/\s+/);
+    return answer(person, { text: await flow.status(person, ref || undefined, paging) });
+  });
 
   registered.shortcuts.push('intake.shortcut');
   app.shortcut('intake.shortcut', async ({ ack, body }) => {

@@ -8,10 +8,9 @@
 import { resolve } from 'node:path';
 import type { AuditHasher } from '../app/audit.js';
 import type { Store } from '../app/store.js';
-import { mongoJobBackend, postgresJobBackend, type JobBackend } from '../jobs/agenda-backend.js';
+import { postgresJobBackend, type JobBackend } from '../jobs/agenda-backend.js';
 import { auditKeying, privateDir } from './audit-key.js';
-import { connectMongo, DEFAULT_TIMEOUT_MS, reportTopology, type Connected, type StoreLog } from './mongo/connect.js';
-import { mongoStore } from './mongo/mongo-store.js';
+import type { Connected, StoreLog } from './mongo/connect.js';
 import { postgresStore } from './postgres/postgres-store.js';
 import { openPglite, openPool } from './postgres/sql.js';
 
@@ -55,6 +54,12 @@ export async function openStore(settings: StoreSettings, log?: StoreLog): Promis
     }
   }
   if (scheme === 'mongodb' || scheme === 'mongodb+srv') {
+    // The MongoDB driver is loaded only for a MongoDB store (about 0.3 s of every start otherwise).
+    const [{ connectMongo, DEFAULT_TIMEOUT_MS, reportTopology }, { mongoStore }, { mongoJobBackend }] = await Promise.all([
+      import('./mongo/connect.js'),
+      import('./mongo/mongo-store.js'),
+      import('../jobs/mongo-job-backend.js'),
+    ]);
     let connected: Connected | undefined;
     try {
       connected = await connectMongo(url, mongoDatabaseName(url), settings.MONGODB_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS);

@@ -44,8 +44,13 @@ export type TeamsCredentials = { clientId?: string | undefined; clientSecret?: s
 const MAX_BODY = 512 * 1024;
 /** Where each activity's claim is kept (conversation id/activity id). */
 const SEEN_ACTIVITIES = 'teams-activity';
-/** Teams retries within seconds; an activity is remembered far longer than that. */
-const ACTIVITY_CLAIM = { leaseMs: 60_000, keepMs: 60 * 60_000 };
+/**
+ * Teams retries within seconds; an activity is remembered far longer than that. The claim is
+ * written once, for the whole hour, so a turn writes it once rather than twice: a turn that
+ * failed releases it (a retry may do the work), and one cut short by a crash holds it for the
+ * hour, where a shorter lease would free it only long after Teams has stopped retrying.
+ */
+const ACTIVITY_CLAIM = { leaseMs: 60 * 60_000, keepMs: 60 * 60_000 };
 
 const POINTER = "I only talk about cases in your personal chat with Resolve, so nothing about a case is shown or kept here. Open Resolve from Apps (or click its name) and ask me there.";
 const TOO_LONG = `That message is longer than ${MAX_TEXT.toLocaleString('en-GB')} characters, so I have not read it and nothing was done. Please send something shorter.`;
@@ -100,21 +105,21 @@ export function teamsBot(deps: Deps): TeamsBot {
   const claims = new Claims(store, SEEN_ACTIVITIES, ACTIVITY_CLAIM);
   const verbs = new Set<string>();
 
-  // What this process last stored for each person, so a click does not rewrite an unchanged reference.
-  const remembered = new Map<string, string>();
+  // What this process last stored for each person, so a turn neither reads nor rewrites an unchanged reference.
+  const remembered = new Map<string, { json: string; serviceUrl: string | undefined }>();
   const remember = async (context: TurnContext, person: Person) => {
     // Without the message id, so a prompt later is a new message, not a reply to an old one.
     const { activityId: _reply, ...reference } = context.activity.getConversationReference();
     if (anonymous) {
       // Nobody vouches for an unauthenticated request's serviceUrl: it may not redirect where a
       // person's messages go once they have a chat.
-      const stored = await store.getDocument<ConversationReference>(CONVERSATIONS, person.id);
-      if (stored) reference.serviceUrl = stored.value.serviceUrl;
+      const stored = remembered.get(person.id)?.serviceUrl ?? (await store.getDocument<ConversationReference>(CONVERSATIONS, person.id))?.value.serviceUrl;
+      if (stored) reference.serviceUrl = stored;
     }
     const json = JSON.stringify(reference);
-    if (remembered.get(person.id) !== json) {
+    if (remembered.get(person.id)?.json !== json) {
       await store.putDocument(CONVERSATIONS, person.id, reference);
-      remembered.set(person.id, json);
+      remembered.set(person.id, { json, serviceUrl: reference.serviceUrl });
     }
     await messenger.seen(person, 'Teams');
   };

@@ -1,6 +1,7 @@
 /** The case use case on the embedded store: decide, record, retry on conflict, answer repeats once. */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { Cases } from '../../src/app/cases.js';
+import { Cases, SNAPSHOT_EVERY } from '../../src/app/cases.js';
+import { FOLD_VERSION, type CaseState } from '../../src/domain/escalation/state.js';
 import { FakeClock } from '../../src/app/clock.js';
 import type { Store } from '../../src/app/store.js';
 import { loadPolicyCatalog } from '../../src/app/policy-catalog.js';
@@ -91,5 +92,71 @@ describe('Cases', () => {
     const types = (await store.load('RES-1')).map((s) => s.event.type);
     expect(types.filter((t) => t === 'message-posted')).toHaveLength(2);
     expect(types.filter((t) => t === 'stage-acknowledged')).toHaveLength(1);
+  });
+
+  describe('snapshots', () => {
+    const post = (n: number) => cases.execute('RES-1', { type: 'post-message', actor: actorOf(practitioner()), text: `Update ${n}` });
+    async function longCase(events: number) {
+      await openCase();
+      for (let n = 2; n <= events; n++) expect((await post(n)).ok).toBe(true);
+    }
+
+    it('keeps a snapshot every so many events, and loads the same case from it as from all the events', async () => {
+      await longCase(SNAPSHOT_EVERY * 2 + 3);
+      const snapshot = await store.snapshot('RES-1', FOLD_VERSION);
+      expect(snapshot).toMatchObject({ version: SNAPSHOT_EVERY * 2, fold: FOLD_VERSION });
+      const events = await store.load('RES-1');
+      expect(snapshot?.hash).toBe(events[SNAPSHOT_EVERY * 2 - 1]!.hash);
+      const loaded = await cases.load('RES-1');
+      expect(loaded?.version).toBe(SNAPSHOT_EVERY * 2 + 3);
+      // A Cases that never kept a snapshot (none is read) folds the same case.
+      const plain = new Cases({ ...store, snapshot: async () => null, saveSnapshot: async () => undefined, load: store.load.bind(store) } as Store, clock);
+      expect(await plain.load('RES-1')).toEqual(loaded);
+    });
+
+    it('reads only the events since the snapshot', async () => {
+      await longCase(SNAPSHOT_EVERY + 2);
+      const ranges: unknown[] = [];
+      const load = store.load.bind(store);
+      store.load = async (ref, range) => (ranges.push(range ?? 'all'), load(ref, range));
+      expect((await cases.load('RES-1'))?.version).toBe(SNAPSHOT_EVERY + 2);
+      expect(ranges).toEqual([{ after: SNAPSHOT_EVERY - 1 }]);
+    });
+
+    it('loads the case with its latest events for a card in one read, reaching back before the snapshot', async () => {
+      await longCase(SNAPSHOT_EVERY + 2);
+      const ranges: unknown[] = [];
+      const load = store.load.bind(store);
+      store.load = async (ref, range) => (ranges.push(range ?? 'all'), load(ref, range));
+      const { state, recent } = await cases.loadRecent('RES-1', 10);
+      expect(ranges).toEqual([{ after: SNAPSHOT_EVERY - 11 }]);
+      expect(state).toEqual(await new Cases({ ...store, snapshot: async () => null, saveSnapshot: async () => undefined, load } as Store, clock).load('RES-1'));
+      expect(recent).toEqual((await load('RES-1')).slice(-10).map((e) => e.event));
+    });
+
+    it('ignores a snapshot made by another fold version or not standing on the recorded event, and folds the events instead', async () => {
+      await longCase(SNAPSHOT_EVERY + 1);
+      const truth = await cases.load('RES-1');
+      const real = (await store.snapshot('RES-1', FOLD_VERSION))!;
+      const wrong = { ...(real.state as CaseState), phase: 'closed' };
+      // A snapshot whose hash is not the event's (the events were restored from elsewhere, say).
+      await store.saveSnapshot('RES-1', { ...real, version: real.version + 1, hash: 'not-the-hash', state: wrong });
+      expect(await cases.load('RES-1')).toEqual(truth);
+      // ...and replaced by one that fits.
+      expect(await store.snapshot('RES-1', FOLD_VERSION)).toMatchObject({ version: SNAPSHOT_EVERY + 1, hash: (await store.load('RES-1')).at(-1)!.hash });
+      // An older fold's snapshot is never asked for.
+      const asked: number[] = [];
+      const snapshot = store.snapshot.bind(store);
+      store.snapshot = async (ref, fold) => (asked.push(fold), snapshot(ref, fold));
+      await cases.load('RES-1');
+      expect(asked).toEqual([FOLD_VERSION]);
+    });
+
+    it('decides against the case as loaded from its snapshot, and records at the right version', async () => {
+      await longCase(SNAPSHOT_EVERY + 4);
+      const r = await post(99);
+      expect(r.ok && r.state.version).toBe(SNAPSHOT_EVERY + 5);
+      expect((await store.load('RES-1')).map((e) => e.seq)).toEqual(Array.from({ length: SNAPSHOT_EVERY + 5 }, (_, i) => i + 1));
+    });
   });
 });

@@ -41,7 +41,7 @@ beforeEach(async () => {
   clock = new FakeClock(new Date('2026-12-24T15:00:00Z'));
   queue = new FakeClockJobQueue(clock);
   notifier = new RecordingNotifier();
-  cases = new Cases(store, clock, (s) => jobs.syncQuietly(s));
+  cases = new Cases(store, clock, (s, before) => jobs.syncQuietly(s, before));
   jobs = new ScheduledJobs({ cases, store, queue, notifier, directory, clock, region: 'england-and-wales', onError: (m) => errors.push(m) });
   await queue.start((job) => jobs.run(job));
 });
@@ -173,6 +173,20 @@ describe('scheduled jobs', () => {
     expect(await caseJobsUntil('2027-01-06T00:00:00Z')).toEqual(['stage-reminder', 'response-deadline']);
     expect(sentSince(0)).toEqual(['stage-reminder → police-team-manager', 'response-overdue → health-team-manager', 'response-overdue → police-team-manager']);
     expect(notifier.sent.at(-1)!.text).toContain('due by Thu 31 Dec 2026, 12:00');
+  });
+
+  it('reads no jobs after a change that leaves the plan as it was (a message), and syncs after one that changes it', async () => {
+    await openCase();
+    await escalate(1);
+    const looked: string[] = [];
+    const jobsOf = queue.jobsOf.bind(queue);
+    queue.jobsOf = async (ref) => (looked.push(String(ref)), jobsOf(ref));
+    await must({ type: 'post-message', actor: actorOf(practitioner()), text: 'Any news?' });
+    expect(looked).toEqual([]);
+    const receiver = (await cases.load('RES-1'))!.current!.receiver;
+    await must({ type: 'respond', actor: actorOf(receiver), position: 'agree', rationale: 'Agreed.' });
+    expect(looked).toEqual(['RES-1']);
+    expect(pending()).toEqual([]);
   });
 
   it('prompts the review of agreed actions on their review date and a debrief after closure, once each', async () => {

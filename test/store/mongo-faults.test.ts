@@ -21,7 +21,7 @@ import type { Directory } from '../../src/domain/directory.js';
 import type { CaseEvent } from '../../src/domain/escalation/events.js';
 import { fold } from '../../src/domain/escalation/state.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
-import { mongoJobBackend } from '../../src/jobs/agenda-backend.js';
+import { mongoJobBackend } from '../../src/jobs/mongo-job-backend.js';
 import { durableDbOptions, reportTopology, topologyOf, type StoreLog } from '../../src/store/mongo/connect.js';
 import { COLLECTIONS, mongoStore, summaryFilter, type CommitDoc } from '../../src/store/mongo/mongo-store.js';
 import { UnstorableError } from '../../src/store/mongo/stored-shape.js';

@@ -110,6 +110,46 @@ export function storeContract(name: string, open: (hasher?: AuditHasher) => Prom
       expect(verifyChain('RES-4', loaded)).toEqual({ ok: true, events: 500 });
     });
 
+    it('loads part of a case: the events after one, up to one, or only the last few', async () => {
+      h = await open();
+      // Appends of one, two and three events, so ranges cut across what was written together.
+      await h.store.append('RES-R', 0, [message(1)]);
+      await h.store.append('RES-R', 1, [message(2), message(3)]);
+      await h.store.append('RES-R', 3, [message(4), message(5), message(6)]);
+      const seqs = async (range: Parameters<Store['load']>[1]) => (await h.store.load('RES-R', range)).map((s) => s.seq);
+      expect(await seqs({ after: 2 })).toEqual([3, 4, 5, 6]);
+      expect(await seqs({ after: 6 })).toEqual([]);
+      expect(await seqs({ upTo: 4 })).toEqual([1, 2, 3, 4]);
+      expect(await seqs({ after: 1, upTo: 4 })).toEqual([2, 3, 4]);
+      expect(await seqs({ last: 4 })).toEqual([3, 4, 5, 6]);
+      expect(await seqs({ last: 2, upTo: 3 })).toEqual([2, 3]);
+      expect(await seqs({ last: 10 })).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(await seqs({ last: 0 })).toEqual([]);
+      expect(await seqs({})).toEqual([1, 2, 3, 4, 5, 6]);
+      // An append after a partial load still finds the case's head.
+      expect(await h.store.append('RES-R', 6, [message(7)])).toMatchObject({ ok: true });
+      expect(await h.store.append('RES-R', 6, [message(7)])).toMatchObject({ ok: false, conflict: true });
+    });
+
+    it('keeps one snapshot per case and fold version, the last one saved', async () => {
+      h = await open();
+      expect(await h.store.snapshot('RES-S', 1)).toBeNull();
+      // Keys as a case's state may have them (reflection questions hold dots and dollars).
+      const state = { phase: 'stage-open', participantIds: ['p1', 'p2'], nested: { n: 1, none: null }, reflections: { 'What is the $risk? (e.g. harm)': 'Stated.' } };
+      await h.store.saveSnapshot('RES-S', { version: 25, hash: 'h25', fold: 1, state });
+      expect(await h.store.snapshot('RES-S', 1)).toEqual({ version: 25, hash: 'h25', fold: 1, state });
+      // Another fold version is a snapshot of its own; the first is untouched.
+      expect(await h.store.snapshot('RES-S', 2)).toBeNull();
+      await h.store.saveSnapshot('RES-S', { version: 30, hash: 'h30', fold: 2, state: { other: true } });
+      expect(await h.store.snapshot('RES-S', 1)).toMatchObject({ version: 25 });
+      // Even one further back (the one there may not fit the events): a cache, the events decide.
+      await h.store.saveSnapshot('RES-S', { version: 20, hash: 'h20', fold: 1, state: { old: true } });
+      expect(await h.store.snapshot('RES-S', 1)).toEqual({ version: 20, hash: 'h20', fold: 1, state: { old: true } });
+      await h.store.saveSnapshot('RES-S', { version: 50, hash: 'h50', fold: 1, state: { later: true } });
+      expect(await h.store.snapshot('RES-S', 1)).toEqual({ version: 50, hash: 'h50', fold: 1, state: { later: true } });
+      expect(await h.store.snapshot('RES-OTHER', 1)).toBeNull();
+    });
+
     it('shows an event edited in the database as a broken link', async () => {
       h = await open();
       await h.store.append('RES-5', 0, [message(1), message(2), message(3)]);

@@ -5,9 +5,9 @@
  * step already taken gets the card it sat on as the case now stands.
  */
 import type { Person } from '../../domain/directory.js';
-import { fold } from '../../domain/escalation/state.js';
 import { notice, type CardView } from '../case-views.js';
 import { notPartOf } from '../escalations.js';
+import { STATUS_PAGE } from '../replies.js';
 import { refused, type Acted, type CaseContext, type StepData, type StepServices, type Taken } from './step.js';
 import { stepOf } from './index.js';
 
@@ -46,10 +46,10 @@ export class StepRunner {
 
   /** The case once, for someone part of it; null for anyone else, whether or not it exists. */
   private async load(person: Person, ref: string): Promise<CaseContext | null> {
-    const stored = ref ? await this.app.store.load(ref) : [];
-    const events = stored.map((s) => s.event);
-    const state = fold(events);
+    if (!ref) return null;
+    // The state from the case's snapshot and the events since, with the latest events for the card's history, in one read.
+    const { state, recent } = await this.app.cases.loadRecent(ref, STATUS_PAGE);
     if (!state || !this.app.escalations.isPartOf(state, person)) return null;
-    return { person, app: this.app, ref, state, stored, events };
+    return { person, app: this.app, ref, state, events: recent };
   }
 }

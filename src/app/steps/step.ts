@@ -11,12 +11,13 @@ import type { CaseEvent } from '../../domain/escalation/events.js';
 import type { CaseState } from '../../domain/escalation/state.js';
 import { atLondonTime } from '../../domain/calendar.js';
 import type { Directory, Person } from '../../domain/directory.js';
-import type { StoredEvent, Store } from '../store.js';
+import type { Store } from '../store.js';
 import type { CardView } from '../case-views.js';
 import type { Cases } from '../cases.js';
 import type { Escalations } from '../escalations.js';
 import type { CaseNews } from '../case-news.js';
 import { notice } from '../case-views.js';
+import { STATUS_PAGE } from '../replies.js';
 
 /**
  * What a button answers with: the view to show in place of the card clicked, and whether the
@@ -56,8 +57,7 @@ export type PersonContext = { person: Person; app: StepServices };
 export type CaseContext = PersonContext & {
   ref: string;
   state: CaseState;
-  /** The events the case was loaded with (for `caseStatusText`, which shows them with their stored order). */
-  stored: StoredEvent[];
+  /** The case's latest events (a page of `status`), for the history a card shows. */
   events: CaseEvent[];
 };
 
@@ -123,8 +123,8 @@ export function commandStep<I>(
       if (!outcome.ok) return refused(ctx.ref, outcome.message, outcome.code === 'already-done');
       // The events as loaded and those just recorded, for the views' history; loaded again only
       // when another writer came between (Cases decided again on a newer case).
-      const joined = [...ctx.events, ...outcome.recorded.map((r) => r.event)];
-      const events = !outcome.duplicate && joined.length === outcome.state.version ? joined : await ctx.app.news.events(ctx.ref);
+      const follows = !outcome.duplicate && outcome.state.version === ctx.state.version + outcome.recorded.length;
+      const events = follows ? [...ctx.events, ...outcome.recorded.map((r) => r.event)].slice(-STATUS_PAGE) : await ctx.app.news.events(ctx.ref);
       return done(await after(ctx, input, { state: outcome.state, events }));
     },
   };

@@ -71,6 +71,15 @@ export type CaseState = CaseFacts & {
   version: number;
 };
 
+/**
+ * The version of the fold: what `evolve` (with `pinnedPolicy`) makes of a case's events. Stored
+ * with every snapshot of a case, so a snapshot folded by older code is ignored and the case folded
+ * again from its events. Raise it whenever a change to CaseState, evolve or the policy pinning
+ * would fold the same events differently (test/domain/fold-version.test.ts notices most such
+ * changes: it fingerprints the fold of a set of recorded cases).
+ */
+export const FOLD_VERSION = 1;
+
 export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
   if (event.type === 'case-opened') {
     const { policyId: _id, policyVersion: _version, ...recorded } = event.data;

@@ -25,7 +25,7 @@ import { randomUUID } from 'node:crypto';
 import { MongoError, MongoNetworkError, type ClientSession, type Collection, type Db, type Document, type Filter, type TransactionOptions } from 'mongodb';
 import { auditHasher, type AuditHasher } from '../../app/audit.js';
 import { summarise, type CaseSummary } from '../../app/case-summary.js';
-import type { AppendResult, AuditScheme, CaseQuery, Store, StoredEvent } from '../../app/store.js';
+import type { AppendResult, AuditScheme, CaseQuery, EventRange, Store, StoredEvent } from '../../app/store.js';
 import type { CaseEvent } from '../../domain/escalation/events.js';
 import { fold } from '../../domain/escalation/state.js';
 import type { StoreLog } from './connect.js';
@@ -60,8 +60,13 @@ type SummaryDoc = {
   summary: CaseSummary;
 };
 type Doc = { _id: string; namespace: string; key: string; value: unknown; etag: string; updatedAt: Date };
+/**
+ * A case's snapshot (see store.ts); _id is `<case ref>#<fold version>`. The state is kept as JSON
+ * text: a case's state has keys BSON would not keep as they are (reflection questions).
+ */
+type SnapshotDoc = { _id: string; caseRef: string; fold: number; version: number; hash: string; state: string; updatedAt: Date };
 
-export const COLLECTIONS = { commits: 'case_commits', summaries: 'case_summaries', documents: 'documents' } as const;
+export const COLLECTIONS = { commits: 'case_commits', summaries: 'case_summaries', documents: 'documents', snapshots: 'case_snapshots' } as const;
 
 export type MongoStoreOptions = {
   close: () => Promise<void>;
@@ -103,6 +108,7 @@ export async function mongoStore(db: Db, options: MongoStoreOptions): Promise<St
   const commits: Collection<CommitDoc> = db.collection(COLLECTIONS.commits);
   const summaries: Collection<SummaryDoc> = db.collection(COLLECTIONS.summaries);
   const documents: Collection<Doc> = db.collection(COLLECTIONS.documents);
+  const snapshots: Collection<SnapshotDoc> = db.collection(COLLECTIONS.snapshots);
   await ensureIndexes(commits, summaries, documents);
 
   const byKey = async (caseRef: string, key: string) => {
@@ -280,8 +286,27 @@ export async function mongoStore(db: Db, options: MongoStoreOptions): Promise<St
       return { ok: false, conflict: true, message: `case ${caseRef} changed while this was being recorded` };
     },
 
-    async load(caseRef) {
-      return (await commits.find({ caseRef }).sort({ firstSeq: 1 }).toArray()).flatMap(toStored);
+    async load(caseRef, range: EventRange = {}) {
+      const { after, upTo, last } = range;
+      const filter: Filter<CommitDoc> = { caseRef };
+      if (after !== undefined) filter.lastSeq = { $gt: after };
+      if (upTo !== undefined) filter.firstSeq = { $lte: upTo };
+      const within = (s: StoredEvent) => (after === undefined || s.seq > after) && (upTo === undefined || s.seq <= upTo);
+      if (last === undefined) return (await commits.find(filter).sort({ firstSeq: 1 }).toArray()).flatMap(toStored).filter(within);
+      if (last <= 0) return [];
+      // Every commit holds at least one event, so the newest `last` commits hold enough.
+      const newest = await commits.find(filter).sort({ firstSeq: -1 }).limit(last).toArray();
+      return newest.reverse().flatMap(toStored).filter(within).slice(-last);
+    },
+
+    async snapshot(caseRef, fold) {
+      const d = await snapshots.findOne({ _id: `${caseRef}#${fold}` });
+      return d ? { version: d.version, hash: d.hash, fold, state: JSON.parse(d.state) as unknown } : null;
+    },
+
+    async saveSnapshot(caseRef, s) {
+      const doc: SnapshotDoc = { _id: `${caseRef}#${s.fold}`, caseRef, fold: s.fold, version: s.version, hash: s.hash, state: JSON.stringify(s.state), updatedAt: new Date() };
+      await snapshots.replaceOne({ _id: doc._id }, doc, { upsert: true });
     },
 
     recordedWith: byKey,

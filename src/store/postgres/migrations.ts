@@ -75,6 +75,22 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'case snapshots',
+    // A cache of folded cases (src/app/cases.ts): one per case and fold version, safe to empty.
+    sql: `
+      CREATE TABLE case_snapshots (
+        case_ref   text        NOT NULL,
+        fold       integer     NOT NULL,
+        version    integer     NOT NULL,
+        hash       text        NOT NULL,
+        state      jsonb       NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (case_ref, fold)
+      );
+    `,
+  },
 ];
 
 /** Held (per transaction) by anything that changes the schema, so instances starting together queue. */

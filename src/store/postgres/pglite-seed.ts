@@ -1,11 +1,14 @@
 /**
  * A fresh embedded database starts from a copy of an empty one made at build time (`npm run
  * build`, which `npm install` and `npm ci` run): PGlite's own initdb takes several seconds, most
- * of a first start, while unpacking the copy takes about one. The copy is named for the PGlite
- * version that made it, so after an upgrade without a rebuild PGlite simply runs initdb again.
+ * of a first start. The copy is kept twice: as a folder, copied file by file into a new DATA_DIR
+ * (0.2 s, measured here), and as a tarball PGlite unpacks into a throw-away memory:// database
+ * (unpacking into a folder took about 1.1 s more than copying one). Both are named for the
+ * PGlite version that made them, so after an upgrade without a rebuild PGlite simply runs
+ * initdb again.
  */
 import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { cp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,12 +18,18 @@ import { PGlite } from '@electric-sql/pglite';
 const DIST = fileURLToPath(new URL('../../../dist/', import.meta.url));
 
 async function seedFile(): Promise<string> {
+  return join(DIST, `pglite-${await pgliteVersion()}-seed.tar.gz`);
+}
+
+/** The seed as a database folder, beside the tarball. */
+const seedFolder = async () => (await seedFile()).replace(/\.tar\.gz$/, '');
+
+async function pgliteVersion(): Promise<string> {
   // The package's exports hide its package.json; it sits above the file `import` resolves to.
   const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
   let dir = dirname(entry);
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  const { version } = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { version: string };
-  return join(DIST, `pglite-${version}-seed.tar.gz`);
+  return (JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /**
@@ -29,22 +38,35 @@ async function seedFile(): Promise<string> {
  * 2.8 to 4.4 s through initdb, which the tests open many times.
  */
 export async function seedFor(dataDir: string): Promise<Blob | undefined> {
-  if (!dataDir.startsWith('memory://') && existsSync(join(dataDir, 'PG_VERSION'))) return undefined;
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory && existsSync(join(dataDir, 'PG_VERSION'))) return undefined;
+  const folder = await seedFolder();
+  if (!inMemory && existsSync(join(folder, 'PG_VERSION'))) {
+    await cp(folder, dataDir, { recursive: true });
+    return undefined;
+  }
   const file = await seedFile();
   return existsSync(file) ? new Blob([await readFile(file)]) : undefined;
 }
 
-/** Makes the seed: an empty database, as PGlite's initdb leaves it. */
+/** Makes the seed: an empty database, as PGlite's initdb leaves it, as a tarball and as a folder. */
 export async function makeSeed(): Promise<string> {
   const file = await seedFile();
   const db = await PGlite.create('memory://');
+  let dump: Blob;
   try {
-    const dump = await db.dumpDataDir('gzip');
+    dump = await db.dumpDataDir('gzip');
     // Written whole, then renamed, so a start never reads half a seed.
     await writeFile(`${file}.tmp`, Buffer.from(await dump.arrayBuffer()));
     await rename(`${file}.tmp`, file);
   } finally {
     await db.close();
   }
+  const folder = await seedFolder();
+  await rm(`${folder}.tmp`, { recursive: true, force: true });
+  const onDisk = await PGlite.create(`${folder}.tmp`, { loadDataDir: dump });
+  await onDisk.close();
+  await rm(folder, { recursive: true, force: true });
+  await rename(`${folder}.tmp`, folder);
   return file;
 }

@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { auditHasher, keyMismatch, type AuditHasher } from '../../app/audit.js';
 import type { CaseSummary } from '../../app/case-summary.js';
-import type { AppendOptions, AppendResult, AuditScheme, CaseQuery, Store, StoredAnchor, StoredEvent } from '../../app/store.js';
+import type { AppendOptions, AppendResult, AuditScheme, CaseQuery, CaseSnapshot, EventRange, Store, StoredAnchor, StoredEvent } from '../../app/store.js';
 import type { CaseEvent } from '../../domain/escalation/events.js';
 import { migrate } from './migrations.js';
 import { isUniqueViolation, type Sql } from './sql.js';
@@ -280,11 +280,35 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', optio
         }
       }),
 
-    async load(caseRef) {
-      const stored = (await sql.query<Row>('SELECT * FROM case_events WHERE case_ref = $1 ORDER BY seq', [caseRef])).rows.map(toStored);
+    async load(caseRef, range: EventRange = {}) {
+      const params: unknown[] = [caseRef];
+      const p = (v: unknown) => `$${params.push(v)}`;
+      const where = ['case_ref = $1'];
+      if (range.after !== undefined) where.push(`seq > ${p(range.after)}::integer`);
+      if (range.upTo !== undefined) where.push(`seq <= ${p(range.upTo)}::integer`);
+      const rows =
+        range.last === undefined
+          ? (await sql.query<Row>(`SELECT * FROM case_events WHERE ${where.join(' AND ')} ORDER BY seq`, params)).rows
+          : (await sql.query<Row>(`SELECT * FROM case_events WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ${p(range.last)}::integer`, params)).rows.reverse();
+      const stored = rows.map(toStored);
+      // The case's head, when what was read reaches it (an append after a load then skips reading it).
       const last = stored.at(-1);
-      if (last) remember(caseRef, { seq: last.seq, hash: last.hash });
+      if (last && range.upTo === undefined) remember(caseRef, { seq: last.seq, hash: last.hash });
       return stored;
+    },
+
+    async snapshot(caseRef, fold) {
+      const { rows } = await sql.query<{ version: number; hash: string; state: unknown }>('SELECT version, hash, state FROM case_snapshots WHERE case_ref = $1 AND fold = $2', [caseRef, fold]);
+      const row = rows[0];
+      return row ? { version: row.version, hash: row.hash, fold, state: json(row.state) } : null;
+    },
+
+    async saveSnapshot(caseRef, s: CaseSnapshot) {
+      await sql.query(
+        `INSERT INTO case_snapshots (case_ref, fold, version, hash, state) VALUES ($1, $2::integer, $3::integer, $4, $5::jsonb)
+         ON CONFLICT (case_ref, fold) DO UPDATE SET version = EXCLUDED.version, hash = EXCLUDED.hash, state = EXCLUDED.state, updated_at = now()`,
+        [caseRef, s.fold, s.version, s.hash, JSON.stringify(s.state)],
+      );
     },
 
     recordedWith: byKey,
