@@ -330,7 +330,7 @@ export class CaseFlow implements Notifier {
     const cur = state.current;
     if (card === 'approval' && state.phase === 'awaiting-approval' && approverId === person.id) return approvalView(state, await this.events(ref), clock.now());
     if (card === 'response' && state.phase === 'stage-open' && cur && !cur.response && cur.receiver.personId === person.id) return responseView(state, await this.events(ref));
-    if (card === 'lapse' && state.phase === 'stage-open' && cur?.lapsed.response && !cur.response && cur.raiser.personId === person.id) return lapseView(state, cur.number + 1);
+    if (card === 'lapse' && state.phase === 'stage-open' && cur?.lapsed.response && !cur.response && cur.raiser.personId === person.id) return lapseView(state, escalations.nextStage(state));
     return notice(`Case ${ref}`, caseStateLine(state));
   }
 
@@ -364,7 +364,10 @@ export class CaseFlow implements Notifier {
       const ref = rest[0].toUpperCase();
       const state = await escalations.loadFor(ref, person);
       if (!state) return { text: notPartOf(ref) };
-      return { text: `${ref}: ${await this.askForStage(ref, escalations.nextStage(state), person, rest.slice(1).join(' '))}` };
+      // `escalate <ref> stage <n>`: a route other than the default one (one the procedure offers on a condition).
+      const chosen = rest[1]?.toLowerCase() === 'stage' && /^\d+$/.test(rest[2] ?? '') ? Number(rest[2]) : null;
+      const note = rest.slice(chosen === null ? 1 : 3).join(' ');
+      return { text: `${ref}: ${await this.askForStage(ref, chosen ?? escalations.nextStage(state), person, note)}` };
     }
     if (word === 'escalate' || text.toLowerCase() === 'raise a concern') {
       // A walk already under way is picked up where it stands, not thrown away.
@@ -486,7 +489,7 @@ export class CaseFlow implements Notifier {
     if (!ref) return 'Which case? Say `status` and its reference, e.g. `status RES-2026-0001`.';
     const summary = (await this.deps.store.findCases({ participantId: person.id })).find((c) => c.ref.toLowerCase() === ref.toLowerCase());
     if (!summary) return notPartOf(ref.toUpperCase());
-    return caseStatusText(summary, await this.deps.store.load(summary.ref), this.deps.directory);
+    return caseStatusText(summary, await this.deps.store.load(summary.ref), this.deps.directory, (await this.deps.escalations.load(summary.ref)) ?? undefined);
   }
 
   /** The scheduler's prompts: an overdue response reaches the escalating side as the card that can take the next step. */

@@ -14,6 +14,7 @@ import type { CaseState } from '../domain/escalation/state.js';
 import { atLondonTime } from '../domain/calendar.js';
 import { agencyById, personById, type Directory, type Person } from '../domain/directory.js';
 import { matchParties, participantOf, type Participant } from '../domain/matching.js';
+import { defaultRoute } from '../domain/policy/routes.js';
 import { rolesFor, type Party, type Role, type Stage } from '../domain/policy/schema.js';
 import type { Cases, Outcome } from './cases.js';
 
@@ -142,9 +143,13 @@ export class Escalations {
     return this.handOver(ref, deputy, away, deputy, `${away.name} is away; their deputy took it over.`);
   }
 
-  /** The stage a case would go to next: the one after the stage open (or last open), else the first. */
+  /**
+   * The stage a case would go to next: the default route from the stage open (or last open) for
+   * the case's area of disagreement, else the first stage. Where no route goes on without a
+   * condition, a stage past the last, which `decide` refuses naming the routes there are.
+   */
   nextStage(state: CaseState): number {
-    return state.current ? state.current.number + 1 : (state.policy.stages[0]?.number ?? 1);
+    return defaultRoute(state.policy, state.current?.number ?? 0, state.intake.areaId)?.to ?? state.policy.stages.length + 1;
   }
 
   /** Asks for a stage; someone who raises it themself may set an earlier response date (`requestedDue`, as for approve). */

@@ -23,6 +23,7 @@ export type IntakeView =
   | { kind: 'step'; step: IntakeStep; number: number; count: number; alert?: string; error?: string; value?: string | boolean }
   | { kind: 'summary'; answers: { question: string; answer: string }[] }
   | { kind: 'urgent-guidance'; guidance: string; contacts: Policy['urgentRoute']['contacts'] }
+  | { kind: 'off-ramp'; guidance: string }
   /** `already`: this walk was submitted before (a second click); nothing new was opened. */
   | { kind: 'opened'; ref: string; startStage: number; already?: boolean }
   | { kind: 'cancelled' }
@@ -126,7 +127,7 @@ export class IntakeSessions {
     const draft = stored.value;
     const done = complete(policy, this.context(person), draft);
     if (!done) return this.view(person, draft);
-    if (done.kind === 'urgent-guidance') {
+    if (done.kind === 'urgent-guidance' || done.kind === 'off-ramp') {
       await store.deleteDocument(DRAFTS, person.id);
       return done;
     }

@@ -6,6 +6,7 @@ import type { CaseSummary } from './case-summary.js';
 import type { StoredEvent } from './store.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { agencyById, type Directory } from '../domain/directory.js';
+import { routesFrom } from '../domain/policy/routes.js';
 
 const when = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 export const londonTime = (iso: string) => when.format(new Date(iso));
@@ -32,7 +33,7 @@ export function helpText(directory: Directory): string {
     `I run ${directory.partnership.name}'s procedure for resolving professional disagreements about a child's safety. You can say:`,
     '- `escalate` (or `raise a concern`): start the walk that records a disagreement',
     '- `tried <case ref> resolved|not resolved <summary>`: how talking to the other professional went, where the procedure asks you to try first',
-    '- `escalate <case ref>`: ask for the next stage of a case (after a return, or when a stage did not resolve it)',
+    '- `escalate <case ref>`: ask for the next stage of a case (after a return, or when a stage did not resolve it); `escalate <case ref> stage <n>` for another route the procedure offers (`status` names them)',
     '- `my cases`: the cases you take part in, with their stage and what is due',
     '- `status <case ref>`: the timeline of a case',
     '- `resolve <case ref>`: record the outcome both sides agreed, for the other side to confirm',
@@ -55,14 +56,16 @@ export function myCasesText(cases: CaseSummary[]): string {
   return [`You take part in ${cases.length === 1 ? 'one case' : `${cases.length} cases`}:`, ...lines].join('\n');
 }
 
-export function caseStatusText(summary: CaseSummary, events: StoredEvent[], directory: Directory): string {
+/** `state`, where given, adds the routes the procedure offers on a condition from where the case stands. */
+export function caseStatusText(summary: CaseSummary, events: StoredEvent[], directory: Directory, state?: CaseState): string {
   const side = (id: string) => agencyById(directory, id)?.name ?? id;
   const head = `**${summary.ref}**: ${side(summary.escalatingAgencyId)} and ${side(summary.receivingAgencyId)}; ${summary.stage === null ? 'before Stage 1' : `Stage ${summary.stage}`}, ${PHASES[summary.phase]}.`;
   const lines = events.map(({ event: e }) => {
     const who = e.actor.kind === 'person' ? `${e.actor.name} (${e.actor.agencyName})` : e.actor.name;
     return `- ${londonTime(e.at)}: ${e.type.replace(/-/g, ' ')}${e.stage !== null ? ` at Stage ${e.stage}` : ''}, by ${who}`;
   });
-  return [head, ...lines].join('\n');
+  const routes = state && (state.phase === 'ready' || state.phase === 'stage-open') ? otherRoutesText(state).trim() : '';
+  return [head, ...lines, ...(routes ? [routes] : [])].join('\n');
 }
 
 /** Where a case stands, in one sentence (for a card that is no longer the person's to act on). */
@@ -72,7 +75,13 @@ export function caseStateLine(state: CaseState): string {
   if (state.phase === 'awaiting-approval') return `${state.ref} is waiting for approval of Stage ${state.pendingEscalation?.toStage}.`;
   if (state.phase === 'stage-open' && cur) {
     const answered = cur.response ? `${cur.receiver.name} has responded` : cur.responseDue ? `a response is due by ${londonTime(cur.responseDue)}` : 'no response yet';
-    return `${state.ref}: Stage ${cur.number} is open with ${cur.receiver.name} (${cur.receiver.agencyName}); ${answered}.`;
+    return `${state.ref}: Stage ${cur.number} is open with ${cur.receiver.name} (${cur.receiver.agencyName}); ${answered}.${otherRoutesText(state)}`;
   }
-  return `${state.ref} is ${PHASES[state.phase]}.`;
+  return `${state.ref} is ${PHASES[state.phase]}.${state.phase === 'ready' ? otherRoutesText(state) : ''}`;
+}
+
+/** The routes a procedure offers on a condition (besides the next stage), in its words, and how to take one. */
+export function otherRoutesText(state: CaseState): string {
+  const routes = routesFrom(state.policy, state.current?.number ?? 0, state.intake.areaId).filter((r) => r.condition);
+  return routes.map((r) => ` If ${r.condition!.charAt(0).toLowerCase()}${r.condition!.slice(1)}: ${r.label} (say \`escalate ${state.ref} stage ${r.to}\`).`).join('');
 }

@@ -46,6 +46,7 @@ export const STEP = {
 
 const checkId = (id: string) => `check:${id}`;
 const reflectId = (i: number) => `reflect:${i}`;
+const offRampId = (id: string) => `off-ramp:${id}`;
 
 /** Whom the walk speaks of: a procedure that also covers adults is walked in neutral words. */
 const subjectOf = (policy: Policy) => (policy.covers?.adults ? 'person at risk' : 'child');
@@ -57,6 +58,11 @@ export function intakeSteps(policy: Policy, ctx: IntakeContext, draft: Draft): I
   const urgent = draft[STEP.urgent] === true;
   if (urgent && !policy.urgentRoute.opensCase) return steps;
   if (!urgent) {
+    // A matter another procedure is for (a complaint about the partnership's own decisions) ends the walk.
+    for (const ramp of policy.offRamps) {
+      steps.push({ id: offRampId(ramp.id), kind: 'yes-no', prompt: ramp.question });
+      if (draft[offRampId(ramp.id)] === true) return steps;
+    }
     for (const check of policy.preEscalationChecks) steps.push({ id: checkId(check.id), kind: 'yes-no', prompt: check.question });
     if (policy.informalAttempt) {
       steps.push({ id: STEP.discussed, kind: 'yes-no', prompt: 'Have you already discussed this with the professional in the other agency and tried to resolve it?', help: policy.informalAttempt.description });
@@ -154,6 +160,8 @@ export function back(policy: Policy, ctx: IntakeContext, draft: Draft): Draft {
 
 export type Completed =
   | { kind: 'urgent-guidance'; guidance: string; contacts: Policy['urgentRoute']['contacts'] }
+  /** Not for this procedure: where it goes instead, in the procedure's words. Nothing is recorded. */
+  | { kind: 'off-ramp'; guidance: string }
   | { kind: 'case'; urgent: boolean; receivingAgencyId: string; startStage: number; intake: IntakeAnswers };
 
 /** The walk's result once `nextStep` is null. */
@@ -163,6 +171,8 @@ export function complete(policy: Policy, ctx: IntakeContext, draft: Draft): Comp
   if (urgent && !policy.urgentRoute.opensCase) {
     return { kind: 'urgent-guidance', guidance: policy.urgentRoute.guidance, contacts: policy.urgentRoute.contacts };
   }
+  const ramp = urgent ? undefined : policy.offRamps.find((r) => draft[offRampId(r.id)] === true);
+  if (ramp) return { kind: 'off-ramp', guidance: ramp.guidance };
   const text = (id: string) => (typeof draft[id] === 'string' ? (draft[id] as string) : '');
   const reflections: Record<string, string> = {};
   policy.reflectiveQuestions.forEach((g, i) => {

@@ -20,7 +20,8 @@ describe('the built-in procedures', () => {
     expect(shape('croydon')).toEqual(Array(5).fill(['7wd', null]));
     expect(shape('worcestershire')).toEqual([['1wd', null], ['24h', null], ['none', null], ['none', null]]);
     expect(c.get('derby')!.stages).toHaveLength(6);
-    expect(c.get('sefton')!.stages).toHaveLength(4);
+    // Four steps, and the route to Children's Social Care for a significant-harm concern that remains.
+    expect(c.get('sefton')!.stages).toHaveLength(5);
     expect(c.get('croydon')!.stages.map((s) => s.forms.map((f) => f.id))).toEqual([[], [], ['escalation-notification-form'], [], ['escalation-notification-form']]);
     expect(c.get('croydon')!.stages.map((s) => s.formality)).toEqual(['informal', 'informal', 'formal', 'formal', 'formal']);
     expect(c.get('derby')!.stages[3]!.outcomes.map((o) => o.type)).toContain('child-protection-conference-considered');

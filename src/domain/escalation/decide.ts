@@ -8,6 +8,7 @@
  */
 import { formatHuman } from '../calendar.js';
 import { allowsEarlierDue, dueFor, responseTimescale } from '../deadlines.js';
+import { defaultRoute, routesFrom } from '../policy/routes.js';
 import { ROLES, rolesFor, type AgencyKind, type Party, type Role, type Stage } from '../policy/schema.js';
 import type { Command, Decision, Parties, RefusalCode } from './commands.js';
 import type { Participant } from '../matching.js';
@@ -142,7 +143,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       if (cur.lapsed[c.which] === c.due) return ok([]);
       const answered = c.which === 'response' ? cur.response !== null && cur.response.position !== 'more-time' : cur.acknowledged;
       if (answered) return ok([]);
-      const next = cur.number + 1 <= state.policy.stages.length ? cur.number + 1 : null;
+      const next = defaultRoute(state.policy, cur.number, state.intake.areaId)?.to ?? null;
       return ok([ev('deadline-lapsed', { which: c.which, due: c.due, suggestedStage: next })]);
     }
 
@@ -184,10 +185,17 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       if (!def.outcomes.some((o) => o.type === c.outcome) || ['resolved', 'next-stage', 'mediation', 'resolution-panel'].includes(c.outcome)) {
         return refuse('invalid', `Stage ${def.number} of this procedure has no "${c.outcome}" step.`);
       }
-      if (!sideOf(state, c.actor)) return notAllowed('Only the two sides at the current stage can record this.');
+      const outcome = def.outcomes.find((o) => o.type === c.outcome)!;
+      // A written reply is the receiver's to give; a meeting's or discussion's conclusion either side records.
+      if (outcome.type === 'written-reply' ? !isReceiving(state, c.actor) : !sideOf(state, c.actor)) {
+        return notAllowed(outcome.type === 'written-reply' ? `Only ${cur.stage.receiver.name} gives the written reply.` : 'Only the two sides at the current stage can record this.');
+      }
       const note = c.note.trim();
       if (!note) return refuse('invalid', 'Say what was decided.');
-      return ok([ev('outcome-step-recorded', { outcome: c.outcome, note })]);
+      if (note.length > MAX_TEXT) return tooLong();
+      const step = ev('outcome-step-recorded', { outcome: c.outcome, note });
+      // An ending that is not a binding decision (a non-binding meeting, one side's written reply) closes the case.
+      return ok(outcome.ends ? [step, ev('case-closed', { outcome: 'procedure-ended', summary: `${outcome.label}: ${note}` })] : [step]);
     }
 
     case 'choose-binding-route': {
@@ -367,13 +375,19 @@ function openCase(state: CaseState | null, c: Extract<Command, { type: 'open-cas
 
 /** Whether the escalating side may open `toStage` now. */
 function nextStageAllowed(state: CaseState, toStage: number, now: Date): { ok: true } | Refusal {
-  const last = state.policy.stages.length;
   const cur = state.current;
   const from = cur?.number ?? 0;
-  const maxJump = !cur && state.urgent ? state.policy.urgentRoute.maxStartStage : from + 1;
-  if (toStage > last) return refuse('invalid', `Stage ${from} is the last stage of ${state.policy.name}; the concern cannot go higher.`);
-  if (toStage <= from || toStage > maxJump) {
-    return refuse('invalid', maxJump === from + 1 ? `The next stage is Stage ${from + 1}.` : `An urgent case can open at Stage 1 to ${maxJump}.`);
+  if (!cur && state.urgent) {
+    const maxJump = state.policy.urgentRoute.maxStartStage;
+    if (toStage < 1 || toStage > maxJump) return refuse('invalid', maxJump === 1 ? 'The next stage is Stage 1.' : `An urgent case can open at Stage 1 to ${maxJump}.`);
+  } else {
+    // The stage's routes for this case's area of disagreement, and those offered on a condition.
+    const routes = routesFrom(state.policy, from, state.intake.areaId);
+    if (!routes.some((r) => r.to === toStage)) {
+      if (!routes.length) return refuse('invalid', `Stage ${from} is the last stage of ${state.policy.name}; the concern cannot go higher.`);
+      const only = routes.length === 1 && !routes[0]!.condition;
+      return refuse('invalid', only ? `The next stage is Stage ${routes[0]!.to}.` : `From Stage ${from} the concern goes to ${routes.map((r) => `Stage ${r.to}${r.condition ? ` (if ${lowerFirst(r.condition)})` : ''}`).join(' or ')}.`);
+    }
   }
   if (!cur || state.urgent) return { ok: true };
   // Delay is itself a reason to escalate, so a lapsed deadline always allows it; so does a
@@ -564,6 +578,9 @@ function parseInstant(s: string | undefined): Date | null {
   if (!s) return null;
   const d = new Date(s);
   return Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(s) ? null : d;
+}
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 function isIsoDate(s: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(new Date(`${s}T00:00:00Z`).getTime());

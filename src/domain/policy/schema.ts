@@ -128,6 +128,8 @@ export const OUTCOMES = [
   'child-protection-conference-considered',
   'reflective-consultation',
   'case-review-group',
+  'non-binding-meeting',
+  'written-reply',
 ] as const;
 export const OutcomeType = z.enum(OUTCOMES);
 export type OutcomeType = z.infer<typeof OutcomeType>;
@@ -138,6 +140,23 @@ export const Outcome = z
     label: text,
     /** The decision reached this way binds the agencies (BSCB mediation and Resolution Panel). */
     binding: z.boolean().default(false),
+    /**
+     * Recording this step ends the procedure without a binding decision and without both sides
+     * confirming an agreement: a non-binding meeting or reflective discussion whose conclusion
+     * either side records, or one side's written reply (a `written-reply` is the receiver's).
+     */
+    ends: z.boolean().default(false),
+    /**
+     * A next-stage outcome is a route. `toStage`: where it leads (by default the stage after this
+     * one). `areas`: taken when the case's area of disagreement is one of these (Derby: risk to the
+     * Child Protection Manager, resources to management); a stage's routes naming the case's area
+     * replace its routes naming none. `condition`: offered besides the others, to the person who
+     * says this is so (Sefton: a significant-harm concern that remains goes to Children's Social
+     * Care), shown in the document's words.
+     */
+    toStage: z.number().int().min(1).optional(),
+    areas: z.array(slug).min(1).optional(),
+    condition: text.optional(),
     /** Resolution panel composition. */
     panel: z
       .object({
@@ -153,6 +172,16 @@ export const Outcome = z
     if (o.type === 'resolution-panel' && !o.panel) {
       ctx.addIssue({ code: 'custom', path: ['panel'], message: 'a resolution panel needs its composition rule' });
     }
+    if (o.type !== 'next-stage') {
+      for (const key of ['toStage', 'areas', 'condition'] as const) {
+        if (o[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `only a next-stage outcome has "${key}"` });
+      }
+    }
+    if (o.areas && o.condition) ctx.addIssue({ code: 'custom', path: ['condition'], message: 'a route is chosen by the area or by a condition, not both' });
+    if (o.ends && (o.binding || ['resolved', 'next-stage', 'mediation', 'resolution-panel'].includes(o.type))) {
+      ctx.addIssue({ code: 'custom', path: ['ends'], message: `a ${o.type}${o.binding ? ' (binding)' : ''} outcome cannot be marked "ends"; "ends" is for a step that ends the procedure without a binding decision` });
+    }
+    if (o.type === 'written-reply' && !o.ends) ctx.addIssue({ code: 'custom', path: ['ends'], message: 'a written reply ends the procedure: add "ends: true"' });
   });
 export type Outcome = z.infer<typeof Outcome>;
 
@@ -237,6 +266,14 @@ export type LocalHoliday = z.infer<typeof LocalHoliday>;
 export const LocalArea = z.object({ id: slug, name: text, ...Sourced }).strict();
 export type LocalArea = z.infer<typeof LocalArea>;
 
+/**
+ * A matter this procedure is not for, and where it goes instead (Croydon: a complaint about the
+ * partnership's own decisions goes to its Executive Group). Asked early in the walk; a yes ends
+ * the walk with `guidance`, and nothing is recorded.
+ */
+export const OffRamp = z.object({ id: slug, question: text, guidance: text, ...Sourced }).strict();
+export type OffRamp = z.infer<typeof OffRamp>;
+
 /** Someone the parties may ask for help at any stage (Worcestershire's Senior Liaison Officer). */
 export const Adviser = z.object({ role: Role, scope: Scope, why: text, ...Sourced }).strict();
 export type Adviser = z.infer<typeof Adviser>;
@@ -271,6 +308,8 @@ export const Policy = z
     localAreas: z.array(LocalArea).default([]),
     areasOfDisagreement: z.array(Area).min(1),
     preEscalationChecks: z.array(Check).default([]),
+    /** Matters that go to another procedure, not through these stages. */
+    offRamps: z.array(OffRamp).default([]),
     /** The attempt between the two professionals before Stage 1, where the procedure has one. */
     informalAttempt: z
       .object({ description: text, response: Timescale.optional(), ...Sourced })
@@ -293,19 +332,25 @@ export const Policy = z
       if (s.number !== i + 1) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'number'], message: `expected stage ${i + 1}, found ${s.number}: stages are numbered 1, 2, 3... in order` });
       }
-      const last = i === p.stages.length - 1;
-      const hasNext = s.outcomes.some((o) => o.type === 'next-stage');
-      if (last && hasNext) {
-        ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes'], message: 'the last stage cannot have a next-stage outcome' });
-      }
+      s.outcomes.forEach((o, j) => {
+        if (o.type !== 'next-stage') return;
+        const to = o.toStage ?? s.number + 1;
+        if (to <= s.number || to > p.stages.length) {
+          const where = s.number === p.stages.length && o.toStage === undefined ? 'the last stage cannot have a next-stage outcome' : `Stage ${s.number} cannot lead to Stage ${to}: a route leads to a later stage of this procedure`;
+          ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes', j, ...(o.toStage === undefined ? [] : ['toStage'])], message: where });
+        }
+        o.areas?.forEach((a, k) => {
+          if (!p.areasOfDisagreement.some((x) => x.id === a)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes', j, 'areas', k], message: `"${a}" is not one of the areas of disagreement` });
+        });
+      });
       for (const [key, t] of [['response', s.response], ['acknowledgement', s.acknowledgement]] as const) {
         const from = t && 'countsFrom' in t && typeof t.countsFrom === 'object' ? t.countsFrom.stage : undefined;
         if (from !== undefined && from > s.number) {
           ctx.addIssue({ code: 'custom', path: ['stages', i, key, 'countsFrom', 'stage'], message: `Stage ${s.number} cannot count from Stage ${from}, which comes after it` });
         }
       }
-      if (!s.outcomes.some((o) => o.type === 'resolved' || o.binding)) {
-        ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes'], message: 'every stage needs a way to resolve (a resolved or binding outcome)' });
+      if (!s.outcomes.some((o) => o.type === 'resolved' || o.binding || o.ends)) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes'], message: 'every stage needs a way to end (a resolved, binding or ending outcome)' });
       }
     });
     if (p.urgentRoute.maxStartStage > p.stages.length) {
@@ -324,6 +369,11 @@ export const Policy = z
     p.localHolidays.forEach((h, i) => {
       if (days.has(h.date)) ctx.addIssue({ code: 'custom', path: ['localHolidays', i, 'date'], message: `${h.date} is listed twice` });
       days.add(h.date);
+    });
+    const rampIds = new Set<string>();
+    p.offRamps.forEach((r, i) => {
+      if (rampIds.has(r.id)) ctx.addIssue({ code: 'custom', path: ['offRamps', i, 'id'], message: `duplicate id "${r.id}"` });
+      rampIds.add(r.id);
     });
     const ids = new Set<string>();
     p.areasOfDisagreement.forEach((a, i) => {
