@@ -187,7 +187,10 @@ export class Escalations {
     const found = this.parties(state, pending.toStage, pending.requestedBy.personId);
     if (!found.ok) return found;
     // Whoever approves raises the stage, even when it is a deputy rather than the matched raiser.
-    const raiser = participantOf(this.deps.directory, person, actor.kind === 'person' ? actor.role : 'team-manager');
+    const own = participantOf(this.deps.directory, person, actor.kind === 'person' ? actor.role : 'team-manager');
+    // An officer of the agency that serves the escalating one acts for it, as matched.
+    const matched = found.parties.raiser;
+    const raiser = matched.forAgencyId && person.agencyId === matched.agencyId ? { ...own, forAgencyId: matched.forAgencyId, agencyName: matched.agencyName } : own;
     const due = endOfDay(requestedDue);
     return result(await this.deps.cases.execute(ref, { type: 'approve-escalation', actor, parties: { ...found.parties, raiser }, ...(due ? { requestedDue: due } : {}) }, idempotencyKey));
   }

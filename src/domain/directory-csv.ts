@@ -10,7 +10,7 @@ import { Directory, type Agency, type Partnership, type Person } from './directo
 import { AGENCY_KINDS, ROLES } from './policy/schema.js';
 
 export const PEOPLE_COLUMNS = ['email', 'name', 'agency', 'roles', 'jobTitle', 'manager', 'deputy', 'available', 'id'] as const;
-export const AGENCY_COLUMNS = ['id', 'name', 'kind', 'localArea', 'strategicLead'] as const;
+export const AGENCY_COLUMNS = ['id', 'name', 'kind', 'localArea', 'strategicLead', 'servedBy'] as const;
 const REQUIRED_PEOPLE = ['email', 'name', 'agency', 'roles'];
 const REQUIRED_AGENCIES = ['id', 'name', 'kind'];
 
@@ -92,7 +92,8 @@ export function directoryFromCsv(input: { people: CsvFile; agencies?: CsvFile; p
       if (!(AGENCY_KINDS as readonly string[]).includes(kind)) errors.push(`${at(af, r)}: kind "${kind}" is not one of ${AGENCY_KINDS.join(', ')}`);
       const lead = personRef(af, r, 'strategicLead');
       const area = r.cells.localArea;
-      agencies.push({ id, name, kind: kind as Agency['kind'], ...(area ? { localAreaId: area } : {}), ...(lead ? { strategicSafeguardingLeadId: lead } : {}) });
+      const servedBy = r.cells.servedBy;
+      agencies.push({ id, name, kind: kind as Agency['kind'], ...(area ? { localAreaId: area } : {}), ...(lead ? { strategicSafeguardingLeadId: lead } : {}), ...(servedBy ? { servedBy } : {}) });
     }
   }
   const agencyIds = new Set(agencies.map((a) => a.id));

@@ -29,6 +29,11 @@ export const Agency = z
     localAreaId: slug.optional(),
     /** Who manages a concern when nobody in the agency holds the role a stage names. */
     strategicSafeguardingLeadId: slug.optional(),
+    /**
+     * Another agency whose officers act for this one where nobody here can (a GP practice served
+     * by the health board's named GP, a small charity by the council's safeguarding team).
+     */
+    servedBy: slug.optional(),
   })
   .strict();
 export type Agency = z.infer<typeof Agency>;
@@ -86,6 +91,9 @@ export const Directory = z
     d.agencies.forEach((a, i) => {
       if (a.strategicSafeguardingLeadId && !people.has(a.strategicSafeguardingLeadId)) {
         ctx.addIssue({ code: 'custom', path: ['agencies', i, 'strategicSafeguardingLeadId'], message: `no person with id "${a.strategicSafeguardingLeadId}"` });
+      }
+      if (a.servedBy && (!agencies.has(a.servedBy) || a.servedBy === a.id)) {
+        ctx.addIssue({ code: 'custom', path: ['agencies', i, 'servedBy'], message: a.servedBy === a.id ? 'an agency cannot be served by itself' : `no agency with id "${a.servedBy}"` });
       }
     });
     const agencyOf = new Map(d.people.map((p) => [p.id, p.agencyId]));

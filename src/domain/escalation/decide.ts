@@ -11,7 +11,7 @@ import { allowsEarlierDue, dueFor, responseTimescale } from '../deadlines.js';
 import { defaultRoute, routesFrom } from '../policy/routes.js';
 import { ROLES, rolesFor, type AgencyKind, type Party, type Role, type Stage } from '../policy/schema.js';
 import type { Command, Decision, Parties, RefusalCode } from './commands.js';
-import type { Participant } from '../matching.js';
+import { sideAgencyOf, type Participant } from '../matching.js';
 import type { Actor, AgreedAction, CaseEvent, EscalationReason, HandOverAuthority, HandOverPart, PromptKind, Side } from './events.js';
 import { stageOf, type CaseState } from './state.js';
 
@@ -59,7 +59,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       if (!holdsRole(c.actor, stage.raisedBy, 'primary')) {
         const approver = c.approver;
         if (!approver) return refuse('invalid', `Stage ${c.toStage} needs someone to approve raising it.`);
-        if (approver.agencyId !== state.escalatingAgency.id) return refuse('invalid', `Only ${state.escalatingAgency.name} can approve its own escalation.`);
+        if (sideAgencyOf(approver) !== state.escalatingAgency.id) return refuse('invalid', `Only ${state.escalatingAgency.name} can approve its own escalation.`);
         if (approver.personId === personId(c.actor) || approver.personId === state.practitioner.personId) {
           return refuse('invalid', 'Nobody approves an escalation they asked for themselves.');
         }
@@ -412,8 +412,9 @@ function openStage(
   now: Date,
   ev: EventFactory,
 ): Decision {
-  if (parties.raiser.agencyId !== state.escalatingAgency.id) return refuse('invalid', 'The raiser must be from the escalating agency.');
-  if (stage.receivedBy.scope === 'receiving-agency' && parties.receiver.agencyId !== state.receivingAgency.id) {
+  // An officer of the agency that serves one side acts for it (`forAgencyId`).
+  if (sideAgencyOf(parties.raiser) !== state.escalatingAgency.id) return refuse('invalid', 'The raiser must be from the escalating agency.');
+  if (stage.receivedBy.scope === 'receiving-agency' && sideAgencyOf(parties.receiver) !== state.receivingAgency.id) {
     return refuse('invalid', `At Stage ${stage.number} the concern goes to ${state.receivingAgency.name}.`);
   }
   if (parties.receiver.personId === parties.raiser.personId) return refuse('invalid', 'The raiser and the receiver must be different people.');
@@ -448,7 +449,8 @@ function openStage(
 }
 
 function mayApprove(state: CaseState, stage: Stage, pending: NonNullable<CaseState['pendingEscalation']>, actor: Actor): { ok: true } | Refusal {
-  if (actor.kind !== 'person' || actor.agencyId !== state.escalatingAgency.id) {
+  const asked = actor.kind === 'person' && pending.approver?.personId === actor.personId && sideAgencyOf(pending.approver) === state.escalatingAgency.id;
+  if (actor.kind !== 'person' || (!isEscalatingPerson(state, actor) && !asked)) {
     return notAllowed(`Only ${state.escalatingAgency.name} can approve its own escalation.`);
   }
   if (personId(pending.requestedBy) === actor.personId || state.practitioner.personId === actor.personId) {
@@ -519,7 +521,10 @@ function isActiveParticipant(state: CaseState, actor: Actor): boolean {
 }
 
 function isEscalatingPerson(state: CaseState, actor: Actor): boolean {
-  return actor.kind === 'person' && actor.agencyId === state.escalatingAgency.id;
+  if (actor.kind !== 'person') return false;
+  if (actor.agencyId === state.escalatingAgency.id) return true;
+  // An officer of the agency that serves the escalating agency, who raised a stage for it.
+  return state.history.some((h) => h.raiser.personId === actor.personId && h.raiser.forAgencyId === state.escalatingAgency.id);
 }
 
 /** The practitioner or anyone from their agency who has raised a stage of this case (and not handed it over). */
