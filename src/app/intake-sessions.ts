@@ -3,7 +3,7 @@
  * kept in the store (so a walk survives a restart), each answer is checked by the domain's walk,
  * and Submit opens the case through Cases. Channels only render the views this returns.
  */
-import { agencyById, type Directory, type Person } from '../domain/directory.js';
+import { agencyById, peopleOf, personById, type Directory, type Person } from '../domain/directory.js';
 import { answer, back, complete, intakeSteps, nextStep, STEP, type Draft, type IntakeContext, type IntakeStep } from '../domain/intake.js';
 import { participantOf } from '../domain/matching.js';
 import { directoryAllowList, type AllowList } from '../domain/personal-data.js';
@@ -41,7 +41,10 @@ export class IntakeSessions {
   /** Agencies a practitioner may escalate to: every agency but their own and the partnership. */
   private context(person: Person): IntakeContext {
     const otherAgencies = this.deps.directory.agencies.filter((a) => a.id !== person.agencyId && a.kind !== 'partnership').map((a) => ({ value: a.id, label: a.name }));
-    return { otherAgencies, guard: { allow: this.allow, today: this.deps.clock.now() } };
+    // A manager or lead the procedure names may record a colleague's concern for them.
+    const mayRaiseFor = this.deps.policy.raisedOnBehalf?.roles.some((r) => person.roles.includes(r));
+    const colleagues = mayRaiseFor ? peopleOf(this.deps.directory, person.agencyId).filter((p) => p.id !== person.id).map((p) => ({ value: p.id, label: p.jobTitle ? `${p.name} (${p.jobTitle})` : p.name })) : [];
+    return { otherAgencies, guard: { allow: this.allow, today: this.deps.clock.now() }, ...(colleagues.length ? { colleagues } : {}) };
   }
 
   private async draftOf(person: Person): Promise<Draft | null> {
@@ -141,10 +144,14 @@ export class IntakeSessions {
       // (the number it drew is left unused: a gap in the sequence, never a second case).
       if (!(await store.putDocument(DRAFTS, person.id, { ...draft, [REF]: ref }, stored.etag)).ok) return null;
     }
-    const practitioner = participantOf(directory, person, 'practitioner');
+    const colleague = done.onBehalfOf ? personById(directory, done.onBehalfOf) : undefined;
+    if (done.onBehalfOf && colleague?.agencyId !== own.id) return { kind: 'refused', message: 'That colleague is no longer in the directory at your agency; please start again.' };
+    const practitioner = participantOf(directory, colleague ?? person, 'practitioner');
+    // Recording it for a colleague, the person acts in the role the procedure names for that.
+    const role = colleague ? (person.roles.find((r) => policy.raisedOnBehalf?.roles.includes(r)) ?? 'practitioner') : 'practitioner';
     const outcome = await this.deps.cases.execute(ref, {
       type: 'open-case',
-      actor: { kind: 'person', personId: person.id, name: person.name, role: 'practitioner', agencyId: own.id, agencyName: own.name, agencyKind: own.kind },
+      actor: { kind: 'person', personId: person.id, name: person.name, role, agencyId: own.id, agencyName: own.name, agencyKind: own.kind },
       ref,
       policy,
       practitioner,
@@ -153,7 +160,7 @@ export class IntakeSessions {
       urgent: done.urgent,
       intake: done.intake,
     });
-    const already = !outcome.ok && outcome.code === 'already-exists' && (await this.deps.cases.load(ref))?.practitioner.personId === person.id;
+    const already = !outcome.ok && outcome.code === 'already-exists' && !!(await this.deps.cases.load(ref))?.participantIds.includes(person.id);
     if (!outcome.ok && !already) return { kind: 'refused', message: outcome.message };
     // Recorded before the draft goes, so a Submit arriving in between still finds the case.
     await store.putDocument(SUBMITTED, person.id, { ref, startStage: done.startStage });

@@ -30,6 +30,11 @@ export type IntakeContext = {
    * date of birth only beside "DOB" or "born", or in the case reference.
    */
   guard?: { allow: AllowList; today: Date };
+  /**
+   * Colleagues at the person's agency whose concern they may record (where the policy lets a
+   * manager or lead raise it on a practitioner's behalf and the person holds such a role).
+   */
+  colleagues?: Choice[];
 };
 
 export const STEP = {
@@ -42,7 +47,10 @@ export const STEP = {
   aim: 'aim',
   ref: 'child-record-ref',
   startStage: 'start-stage',
+  onBehalf: 'whose-concern',
 } as const;
+/** The answer to "whose concern is this?" for one's own. */
+export const OWN_CONCERN = 'own';
 
 const checkId = (id: string) => `check:${id}`;
 const reflectId = (i: number) => `reflect:${i}`;
@@ -67,6 +75,9 @@ export function intakeSteps(policy: Policy, ctx: IntakeContext, draft: Draft): I
     if (policy.informalAttempt) {
       steps.push({ id: STEP.discussed, kind: 'yes-no', prompt: 'Have you already discussed this with the professional in the other agency and tried to resolve it?', help: policy.informalAttempt.description });
     }
+  }
+  if (ctx.colleagues?.length) {
+    steps.push({ id: STEP.onBehalf, kind: 'choice', prompt: 'Whose concern is this?', help: 'You may record it for a practitioner of your agency who discussed it with you; it stays their concern and you both follow it.', choices: [{ value: OWN_CONCERN, label: 'My own' }, ...ctx.colleagues] });
   }
   steps.push(
     { id: STEP.agency, kind: 'choice', prompt: 'Which agency made the decision you disagree with?', choices: ctx.otherAgencies },
@@ -162,7 +173,8 @@ export type Completed =
   | { kind: 'urgent-guidance'; guidance: string; contacts: Policy['urgentRoute']['contacts'] }
   /** Not for this procedure: where it goes instead, in the procedure's words. Nothing is recorded. */
   | { kind: 'off-ramp'; guidance: string }
-  | { kind: 'case'; urgent: boolean; receivingAgencyId: string; startStage: number; intake: IntakeAnswers };
+  /** `onBehalfOf`: the colleague whose concern it is, where it is not the person's own. */
+  | { kind: 'case'; urgent: boolean; receivingAgencyId: string; startStage: number; intake: IntakeAnswers; onBehalfOf?: string };
 
 /** The walk's result once `nextStep` is null. */
 export function complete(policy: Policy, ctx: IntakeContext, draft: Draft): Completed | null {
@@ -183,6 +195,7 @@ export function complete(policy: Policy, ctx: IntakeContext, draft: Draft): Comp
     urgent,
     receivingAgencyId: text(STEP.agency),
     startStage: urgent && draft[STEP.startStage] ? Number(draft[STEP.startStage]) : 1,
+    ...(text(STEP.onBehalf) && text(STEP.onBehalf) !== OWN_CONCERN ? { onBehalfOf: text(STEP.onBehalf) } : {}),
     intake: {
       // An urgent walk skips the checks: nothing is recorded as answered that was not asked.
       checks: urgent ? {} : Object.fromEntries(policy.preEscalationChecks.map((c) => [c.id, draft[checkId(c.id)] === true])),

@@ -8,6 +8,7 @@ import { actorAs } from '../../src/app/escalations.js';
 import type { z } from 'zod';
 import { Directory, personById } from '../../src/domain/directory.js';
 import { matchParties, participantOf, type Match } from '../../src/domain/matching.js';
+import { answer, complete, nextStep, OWN_CONCERN, STEP, type Draft, type IntakeContext } from '../../src/domain/intake.js';
 import { Policy } from '../../src/domain/policy/schema.js';
 import { CaseDriver } from '../support/case-driver.js';
 
@@ -123,5 +124,52 @@ describe('an approver who is not the practitioner’s line manager', () => {
     expect(driver.s.pendingEscalation!.approver).toMatchObject({ personId: 'icb-named' });
     const partner = actorAs(d, personById(d, 'gp-partner')!, ['team-manager']);
     expect(driver.refuses({ type: 'approve-escalation', actor: partner, parties: { raiser: participantOf(d, personById(d, 'gp-partner')!, 'team-manager'), receiver: m.receiver.participant, informed: [] } }, 'not-allowed')).toBe('Dr Cara Moss was asked to approve this.');
+  });
+});
+
+describe('a concern recorded on a practitioner’s behalf', () => {
+  const onBehalf = Policy.parse({ ...policy, raisedOnBehalf: { roles: ['team-manager'], source: 'q' } });
+  const open = (d: Directory, by: string, p: Policy) => {
+    const driver = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+    const decision = driver.try({
+      type: 'open-case',
+      actor: actorAs(d, personById(d, by)!, ['team-manager', 'safeguarding-lead', 'practitioner']),
+      ref: 'RES-1',
+      policy: p,
+      practitioner: participantOf(d, personById(d, 'gp-doc')!, 'practitioner'),
+      escalatingAgency: { id: 'gp', name: 'Hill Street Surgery' },
+      receivingAgency: { id: 'police', name: 'County Police' },
+      urgent: false,
+      intake: { checks: {}, discussedWithOtherProfessional: true, decisionChallenged: 'No further action', areaId: 'risk', aim: 'A strategy discussion', childRecordRef: 'GP-1', reflections: {} },
+    });
+    return { driver, decision };
+  };
+
+  it('is opened by a manager the procedure names, at the practitioner’s agency; both follow it', () => {
+    const { driver, decision } = open(dir(), 'gp-partner', onBehalf);
+    expect(decision.ok).toBe(true);
+    expect(driver.s.practitioner.personId).toBe('gp-doc');
+    expect(driver.s.participantIds).toEqual(['gp-doc', 'gp-partner']);
+  });
+
+  it('is refused where the procedure does not say so, to other roles and to other agencies', () => {
+    const message = (r: ReturnType<typeof open>) => (r.decision.ok ? 'opened' : r.decision.message);
+    expect(message(open(dir(), 'gp-partner', policy))).toBe('A case is opened by the practitioner who raises the concern.');
+    expect(message(open(dir(), 'police-tm', onBehalf))).toBe('A case is opened by the practitioner who raises the concern, or for them by their supervisor / team manager / line manager.');
+    expect(message(open(dir(), 'icb-named', onBehalf))).toMatch(/^A case is opened by the practitioner/);
+  });
+
+  it('is asked in the walk only of someone who may, and names the colleague', () => {
+    const ctx: IntakeContext = { otherAgencies: [{ value: 'police', label: 'County Police' }], colleagues: [{ value: 'gp-doc', label: 'Dr Ann Hale' }] };
+    let draft: Draft = { [STEP.urgent]: false };
+    expect(nextStep(onBehalf, ctx, draft)).toMatchObject({ id: STEP.onBehalf, prompt: 'Whose concern is this?' });
+    expect(nextStep(onBehalf, { ...ctx, colleagues: [] }, draft)?.id).toBe(STEP.agency);
+    for (const [id, v] of [[STEP.onBehalf, 'gp-doc'], [STEP.agency, 'police'], [STEP.decision, 'No further action'], [STEP.area, 'risk'], [STEP.aim, 'A strategy discussion'], [STEP.ref, 'GP-1']] as const) {
+      const r = answer(onBehalf, ctx, draft, id, v);
+      if (!r.ok) throw new Error(r.message);
+      draft = r.draft;
+    }
+    expect(complete(onBehalf, ctx, draft)).toMatchObject({ kind: 'case', onBehalfOf: 'gp-doc' });
+    expect(complete(onBehalf, ctx, { ...draft, [STEP.onBehalf]: OWN_CONCERN })).not.toHaveProperty('onBehalfOf');
   });
 });

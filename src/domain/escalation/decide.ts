@@ -341,14 +341,17 @@ function promptRecipients(state: CaseState, prompt: PromptKind, due: string | nu
 
 function openCase(state: CaseState | null, c: Extract<Command, { type: 'open-case' }>, at: string): Decision {
   if (state) return refuse('already-exists', `Case ${c.ref} already exists.`);
-  if (c.actor.kind !== 'person' || c.actor.personId !== c.practitioner.personId) {
-    return notAllowed('A case is opened by the practitioner who raises the concern.');
+  const p = c.policy;
+  // The practitioner opens it, or a manager or lead of their agency the procedure names, for them.
+  const forThem = p.raisedOnBehalf && c.actor.kind === 'person' && c.actor.agencyId === c.practitioner.agencyId && p.raisedOnBehalf.roles.includes(c.actor.role);
+  if (c.actor.kind !== 'person' || (c.actor.personId !== c.practitioner.personId && !forThem)) {
+    const who = p.raisedOnBehalf ? `, or for them by their ${p.raisedOnBehalf.roles.map((r) => ROLES[r].toLowerCase()).join(' or ')}` : '';
+    return notAllowed(`A case is opened by the practitioner who raises the concern${who}.`);
   }
   if (c.escalatingAgency.id === c.receivingAgency.id) {
     return refuse('invalid', 'The other agency must be a different agency from your own; use your agency’s own procedures for disagreements inside it.');
   }
   if (c.practitioner.agencyId !== c.escalatingAgency.id) return refuse('invalid', 'The practitioner must belong to the escalating agency.');
-  const p = c.policy;
   const i = c.intake;
   if (c.urgent && !p.urgentRoute.opensCase) {
     return refuse('invalid', `${p.name} does not run urgent cases through escalation: ${p.urgentRoute.guidance}`);

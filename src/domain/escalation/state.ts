@@ -94,7 +94,8 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
       outcome: null,
       closedAt: null,
       debriefs: 0,
-      participantIds: [d.practitioner.personId],
+      // Whoever recorded it for the practitioner follows it too.
+      participantIds: [...new Set([d.practitioner.personId, ...(event.actor.kind === 'person' ? [event.actor.personId] : [])])],
       handedOverIds: [],
       version: 1,
     };

@@ -35,6 +35,7 @@ export function policyRules(p: Policy): Rule[] {
   for (const h of p.localHolidays) add('Working days', 'local holiday', `${h.date}, ${h.name}: not a working day`, h);
   for (const a of p.areasOfDisagreement) add('Areas of disagreement', 'area', a.label, a);
   for (const c of p.preEscalationChecks) add('Before escalating', 'check', c.question, c);
+  if (p.raisedOnBehalf) add('Before escalating', 'raised on behalf', `${p.raisedOnBehalf.roles.map((r) => ROLES[r]).join(' or ')} may record the concern for a practitioner of their agency`, p.raisedOnBehalf);
   for (const r of p.offRamps) add('Not this procedure', 'off-ramp', `${r.question} -> ${r.guidance}`, r);
   if (p.informalAttempt) add('Informal attempt', 'informal attempt', p.informalAttempt.description, p.informalAttempt);
   if (p.informalAttempt?.response) add('Informal attempt', 'response', timescale(p.informalAttempt.response), p.informalAttempt.response);

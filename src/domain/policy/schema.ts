@@ -310,6 +310,11 @@ export const Policy = z
     preEscalationChecks: z.array(Check).default([]),
     /** Matters that go to another procedure, not through these stages. */
     offRamps: z.array(OffRamp).default([]),
+    /**
+     * Who may record a concern for a practitioner of their own agency (the line manager or lead
+     * the practitioner discusses it with). It stays the practitioner's concern; both follow it.
+     */
+    raisedOnBehalf: z.object({ roles: z.array(Role).min(1), ...Sourced }).strict().optional(),
     /** The attempt between the two professionals before Stage 1, where the procedure has one. */
     informalAttempt: z
       .object({ description: text, response: Timescale.optional(), ...Sourced })
