@@ -25,7 +25,7 @@ import {
   responseView,
   type CardView,
 } from './case-views.js';
-import { caseStateLine, caseStatusText, helpText, londonTime, myCasesText } from './replies.js';
+import { adviserLines, caseStateLine, caseStatusText, helpText, londonTime, myCasesText } from './replies.js';
 
 /**
  * What a button answers with: the view to show in place of the card clicked, and whether the
@@ -94,7 +94,7 @@ export class CaseFlow implements Notifier {
     return (await this.deps.store.load(ref)).map((e) => e.event);
   }
   private async sendResponseCard(state: CaseState) {
-    return this.deliver(state.current!.receiver.personId, responseView(state, await this.events(state.ref)), state.ref);
+    return this.deliver(state.current!.receiver.personId, responseView(state, await this.events(state.ref), adviserLines(state, this.deps.directory)), state.ref);
   }
 
   /** Welcome, for a person who has just installed or greeted the app. */

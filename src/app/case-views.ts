@@ -25,7 +25,8 @@ const WHAT: Record<string, string> = {
 export type HistoryLine = { at: string; who: string; what: string };
 /** `earlierDue`: the procedure lets the approver set an earlier response date ("7 working days or less"). */
 export type ApprovalView = { caseRef: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; earlierDue: boolean; raisedBy: string; concern: string; history: HistoryLine[] };
-export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; concern: string; acknowledged: boolean; history: HistoryLine[] };
+/** `advisers`: people who can be contacted at any stage, in words (see replies' adviserLines). */
+export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; concern: string; acknowledged: boolean; history: HistoryLine[]; advisers?: string[] };
 export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; nextStage: number; nextWho: string };
 export type DecidedView = { caseRef: string; stageNumber: string; stageName: string; decision: string; decidedBy: string; decidedAt: string; comment?: string };
 export type BoardNoticeView = { caseRef: string; stageNumber: number; stageName: string; agencies: string[]; opened: string; areas: string[]; monitoring: { label: string; value: string }[] };
@@ -106,7 +107,7 @@ export function decidedView(state: CaseState, decision: string, by: Participant 
 }
 
 /** For the receiving counterpart of an open stage: Acknowledge, and Respond. */
-export function responseView(state: CaseState, events: CaseEvent[]): CardView {
+export function responseView(state: CaseState, events: CaseEvent[], advisers: string[] = []): CardView {
   const cur = state.current!;
   const stage = state.policy.stages.find((s) => s.number === cur.number)!;
   return {
@@ -122,6 +123,7 @@ export function responseView(state: CaseState, events: CaseEvent[]): CardView {
       concern: `${state.intake.decisionChallenged} We ask for: ${state.intake.aim}`,
       acknowledged: cur.acknowledged,
       history: historyOf(events),
+      advisers,
     },
   };
 }

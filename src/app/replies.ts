@@ -6,6 +6,7 @@ import type { CaseSummary } from './case-summary.js';
 import type { StoredEvent } from './store.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { agencyById, type Directory } from '../domain/directory.js';
+import { matchAdvisers, roleTitle } from '../domain/matching.js';
 import { routesFrom } from '../domain/policy/routes.js';
 
 const when = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -65,7 +66,17 @@ export function caseStatusText(summary: CaseSummary, events: StoredEvent[], dire
     return `- ${londonTime(e.at)}: ${e.type.replace(/-/g, ' ')}${e.stage !== null ? ` at Stage ${e.stage}` : ''}, by ${who}`;
   });
   const routes = state && (state.phase === 'ready' || state.phase === 'stage-open') ? otherRoutesText(state).trim() : '';
-  return [head, ...lines, ...(routes ? [routes] : [])].join('\n');
+  const advisers = state && state.phase !== 'closed' ? adviserLines(state, directory).map((a) => `At any stage: ${a}`) : [];
+  return [head, ...lines, ...(routes ? [routes] : []), ...advisers].join('\n');
+}
+
+/**
+ * The people the procedure says may be contacted at any stage (Worcestershire's Senior Liaison
+ * Officer), found for this case in the directory, with why; a gap in the directory is said.
+ */
+export function adviserLines(state: CaseState, directory: Directory): string[] {
+  const found = matchAdvisers({ directory, policy: state.policy, escalatingAgencyId: state.escalatingAgency.id, receivingAgencyId: state.receivingAgency.id, localAreaId: state.intake.localAreaId });
+  return found.map(({ match, why }) => (match.ok ? `${match.participant.name} (${roleTitle(directory, match.participant)}, ${match.participant.agencyName}). ${why}` : `${why} ${match.reason}`));
 }
 
 /** Where a case stands, in one sentence (for a card that is no longer the person's to act on). */
