@@ -6,7 +6,7 @@
  */
 import type { CaseState } from '../domain/escalation/state.js';
 import type { EscalationReason } from '../domain/escalation/events.js';
-import type { Directory, Person } from '../domain/directory.js';
+import { boardOf, type Directory, type Person } from '../domain/directory.js';
 import { betweenAgencies, roleTitle } from '../domain/matching.js';
 import type { Clock } from './clock.js';
 import { notPartOf, type Escalations, type StepResult } from './escalations.js';
@@ -146,8 +146,10 @@ export class CaseFlow implements Notifier {
     for (const p of cur.informed) {
       await this.tell(p.personId, `${state.ref}: Stage ${cur.number} has opened ${betweenAgencies(cur.raiser, cur.receiver)}; you are informed as ${roleTitle(this.deps.directory, p)}.`, state.ref);
     }
-    const board = this.deps.directory.agencies.find((a) => a.kind === 'partnership');
-    if (cur.informed.some((p) => p.agencyId === board?.id)) await this.deps.messenger.postToBoard(boardNoticeView(state, this.deps.clock.now()), state.ref);
+    // The Board of the child's local area (Derby City's or Derbyshire's), when the stage informs it or goes to it.
+    const board = boardOf(this.deps.directory, state.intake.localAreaId);
+    const several = this.deps.directory.agencies.filter((a) => a.kind === 'partnership').length > 1;
+    if (board && [...cur.informed, cur.receiver].some((p) => p.agencyId === board.id)) await this.deps.messenger.postToBoard(boardNoticeView(state, this.deps.clock.now(), several ? board.name : undefined), state.ref);
   }
 
   /** A button on a case card: the step runs, the people concerned hear of it, and this view replaces the card. */

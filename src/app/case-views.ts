@@ -147,7 +147,8 @@ export function lapseView(state: CaseState, nextStage: number): CardView {
 }
 
 /** For the Board's channel: the case at the stage the Board must hear of, with the monitoring-form fields. */
-export function boardNoticeView(state: CaseState, now: Date): CardView {
+/** `board`: which Board's notice it is, where several share the procedure (the child's local area's). */
+export function boardNoticeView(state: CaseState, now: Date, board?: string): CardView {
   const cur = state.current!;
   const stage = state.policy.stages.find((s) => s.number === cur.number)!;
   const area = state.policy.areasOfDisagreement.find((a) => a.id === state.intake.areaId)?.label ?? state.intake.areaId;
@@ -168,6 +169,7 @@ export function boardNoticeView(state: CaseState, now: Date): CardView {
         { label: 'Stage reached', value: String(stage.number) },
         { label: 'Days open', value: String(days) },
         { label: 'Urgent route used', value: state.urgent ? 'Yes' : 'No' },
+        ...(board ? [{ label: "Board (the child's local area)", value: board }] : []),
       ],
     },
   };

@@ -149,6 +149,11 @@ export function partnershipAgency(d: Directory, localAreaId?: string): Agency {
   return board;
 }
 
+/** The Board of the child's local area where there are several (Derby City's, Derbyshire's), else the one Board. */
+export function boardOf(d: Directory, localAreaId?: string): Agency | undefined {
+  return ofKindIn(d, 'partnership', localAreaId);
+}
+
 /** The local authority's children's social care (of the child's local area), where the directory has one. */
 export function childrensSocialCareAgency(d: Directory, localAreaId?: string): Agency | undefined {
   return ofKindIn(d, 'childrens-social-care', localAreaId);

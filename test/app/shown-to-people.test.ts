@@ -5,10 +5,10 @@
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { loadPolicyCatalog } from '../../src/app/policy-catalog.js';
-import { responseView } from '../../src/app/case-views.js';
+import { boardNoticeView, responseView } from '../../src/app/case-views.js';
 import { summarise } from '../../src/app/case-summary.js';
 import { adviserLines, caseStatusText } from '../../src/app/replies.js';
-import { Directory } from '../../src/domain/directory.js';
+import { boardOf, Directory } from '../../src/domain/directory.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
 import { messageOf } from '../../src/slack/blocks.js';
 import { CaseDriver } from '../support/case-driver.js';
@@ -61,5 +61,33 @@ describe('advisers who can be contacted at any stage', () => {
     const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
     d.do(openCaseCommand(bscb));
     expect(adviserLines(d.s, directory(true))).toEqual([]);
+  });
+});
+
+describe('the Board notice where two Boards share the procedure (Derby)', () => {
+  const derbyDirectory = Directory.parse({
+    partnership: { id: 'dd', name: 'Derby and Derbyshire Safeguarding Children Boards', policyId: 'derby' },
+    agencies: [
+      { id: 'city-board', name: 'Derby City Safeguarding Children Board', kind: 'partnership', localAreaId: 'derby-city' },
+      { id: 'shire-board', name: 'Derbyshire Safeguarding Children Board', kind: 'partnership', localAreaId: 'derbyshire' },
+      { id: 'health', name: 'Riverside Health Trust', kind: 'health' },
+      { id: 'police', name: 'County Police', kind: 'police' },
+    ],
+    people: [],
+  });
+
+  it('is for the Board of the child’s local area, which it names', async () => {
+    expect(boardOf(derbyDirectory, 'derbyshire')?.id).toBe('shire-board');
+    expect(boardOf(derbyDirectory, 'derby-city')?.id).toBe('city-board');
+    expect(boardOf(directory(true))?.id).toBe('board');
+    const derby = (await loadPolicyCatalog()).get('derby')!;
+    const d = new CaseDriver(new Date('2026-11-23T10:00:00Z'));
+    const open = openCaseCommand(derby);
+    d.do({ ...open, intake: { ...open.intake, localAreaId: 'derbyshire' } });
+    escalateTo(d, derby, 1);
+    const view = boardNoticeView(d.s, d.now, boardOf(derbyDirectory, d.s.intake.localAreaId)!.name);
+    expect(view.card === 'board-notice' && view.data.monitoring.at(-1)).toEqual({ label: "Board (the child's local area)", value: 'Derbyshire Safeguarding Children Board' });
+    const one = boardNoticeView(d.s, d.now);
+    expect(one.card === 'board-notice' && one.data.monitoring.map((m) => m.label)).not.toContain("Board (the child's local area)");
   });
 });
