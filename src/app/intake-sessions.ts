@@ -7,7 +7,7 @@ import { agencyById, peopleOf, personById, type Directory, type Person } from '.
 import { answer, back, complete, intakeSteps, nextStep, STEP, type Draft, type IntakeContext, type IntakeStep } from '../domain/intake.js';
 import { participantOf } from '../domain/matching.js';
 import { directoryAllowList, type AllowList } from '../domain/personal-data.js';
-import type { Policy } from '../domain/policy/schema.js';
+import { say, type Policy } from '../domain/policy/schema.js';
 import type { Cases } from './cases.js';
 import type { Clock } from './clock.js';
 import type { Store } from './store.js';
@@ -44,7 +44,7 @@ export class IntakeSessions {
     // A manager or lead the procedure names may record a colleague's concern for them.
     const mayRaiseFor = this.deps.policy.raisedOnBehalf?.roles.some((r) => person.roles.includes(r));
     const colleagues = mayRaiseFor ? peopleOf(this.deps.directory, person.agencyId).filter((p) => p.id !== person.id).map((p) => ({ value: p.id, label: p.jobTitle ? `${p.name} (${p.jobTitle})` : p.name })) : [];
-    return { otherAgencies, guard: { allow: this.allow, today: this.deps.clock.now() }, ...(colleagues.length ? { colleagues } : {}) };
+    return { otherAgencies, guard: { allow: this.allow, today: this.deps.clock.now() }, ...(colleagues.length ? { colleagues } : {}), ...(person.language ? { language: person.language } : {}) };
   }
 
   private async draftOf(person: Person): Promise<Draft | null> {
@@ -57,7 +57,7 @@ export class IntakeSessions {
     const step = (stepId && error ? steps.find((s) => s.id === stepId) : undefined) ?? nextStep(this.deps.policy, ctx, draft);
     if (!step) return { kind: 'summary', answers: steps.map((s) => ({ question: s.prompt, answer: shown(s, draft[s.id]) })) };
     // A child at immediate risk: the guidance stays in view for the rest of an urgent case's walk.
-    const alert = draft[STEP.urgent] === true ? `${this.deps.policy.urgentRoute.guidance}` : undefined;
+    const alert = draft[STEP.urgent] === true ? say(this.deps.policy.urgentRoute, 'guidance', person.language) : undefined;
     return {
       kind: 'step',
       step,

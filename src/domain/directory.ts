@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseDataFile, slug, text } from './data-file.js';
-import { AgencyKind, Role } from './policy/schema.js';
+import { AgencyKind, LANGUAGES, Role } from './policy/schema.js';
 
 
 export const Partnership = z.object({ id: slug, name: text, policyId: slug }).strict();
@@ -51,6 +51,8 @@ export const Person = z
     deputyId: slug.optional(),
     /** False while on leave or otherwise away: their deputy is matched instead. */
     available: z.boolean().default(true),
+    /** The language the procedure's words are shown in (`cy`: Welsh, where the policy has it); English by default. */
+    language: z.enum(LANGUAGES).optional(),
     identities: z
       .object({
         teams: z.object({ aadObjectId: text, userPrincipalName: text.optional() }).strict().optional(),

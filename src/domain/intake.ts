@@ -8,7 +8,7 @@
  * (Teams cards, Slack modals) render the steps; they hold no rules of their own.
  */
 import type { IntakeAnswers } from './escalation/events.js';
-import type { Policy } from './policy/schema.js';
+import { say, type Language, type Policy } from './policy/schema.js';
 import { EMPTY_ALLOW_LIST, findIdentifying, identifyingMessage, type AllowList } from './personal-data.js';
 
 export type Choice = { value: string; label: string };
@@ -35,6 +35,8 @@ export type IntakeContext = {
    * manager or lead raise it on a practitioner's behalf and the person holds such a role).
    */
   colleagues?: Choice[];
+  /** The person's language: the policy's words are shown in it where the policy has them (`cy`). */
+  language?: Language;
 };
 
 export const STEP = {
@@ -62,18 +64,19 @@ const subjectOf = (policy: Policy) => (policy.covers?.adults ? 'person at risk' 
 /** Every step the walk asks, given the answers so far (the urgent answer changes the walk). */
 export function intakeSteps(policy: Policy, ctx: IntakeContext, draft: Draft): IntakeStep[] {
   const subject = subjectOf(policy);
-  const steps: IntakeStep[] = [{ id: STEP.urgent, kind: 'yes-no', prompt: policy.urgentRoute.question }];
+  const lang = ctx.language;
+  const steps: IntakeStep[] = [{ id: STEP.urgent, kind: 'yes-no', prompt: say(policy.urgentRoute, 'question', lang) }];
   const urgent = draft[STEP.urgent] === true;
   if (urgent && !policy.urgentRoute.opensCase) return steps;
   if (!urgent) {
     // A matter another procedure is for (a complaint about the partnership's own decisions) ends the walk.
     for (const ramp of policy.offRamps) {
-      steps.push({ id: offRampId(ramp.id), kind: 'yes-no', prompt: ramp.question });
+      steps.push({ id: offRampId(ramp.id), kind: 'yes-no', prompt: say(ramp, 'question', lang) });
       if (draft[offRampId(ramp.id)] === true) return steps;
     }
-    for (const check of policy.preEscalationChecks) steps.push({ id: checkId(check.id), kind: 'yes-no', prompt: check.question });
+    for (const check of policy.preEscalationChecks) steps.push({ id: checkId(check.id), kind: 'yes-no', prompt: say(check, 'question', lang) });
     if (policy.informalAttempt) {
-      steps.push({ id: STEP.discussed, kind: 'yes-no', prompt: 'Have you already discussed this with the professional in the other agency and tried to resolve it?', help: policy.informalAttempt.description });
+      steps.push({ id: STEP.discussed, kind: 'yes-no', prompt: 'Have you already discussed this with the professional in the other agency and tried to resolve it?', help: say(policy.informalAttempt, 'description', lang) });
     }
   }
   if (ctx.colleagues?.length) {
@@ -83,14 +86,14 @@ export function intakeSteps(policy: Policy, ctx: IntakeContext, draft: Draft): I
     { id: STEP.agency, kind: 'choice', prompt: 'Which agency made the decision you disagree with?', choices: ctx.otherAgencies },
     // A procedure shared by several Boards (Derby City and Derbyshire): whose Board and Children's Social Care act.
     ...(policy.localAreas.length > 1
-      ? [{ id: STEP.localArea, kind: 'choice' as const, prompt: `Where does the ${subject} live?`, choices: policy.localAreas.map((a) => ({ value: a.id, label: a.name })) }]
+      ? [{ id: STEP.localArea, kind: 'choice' as const, prompt: `Where does the ${subject} live?`, choices: policy.localAreas.map((a) => ({ value: a.id, label: say(a, 'name', lang) })) }]
       : []),
     { id: STEP.decision, kind: 'text', prompt: 'What decision or action are you challenging?', optional: false, maxLength: 2000 },
     {
       id: STEP.area,
       kind: 'choice',
       prompt: 'What is the disagreement mainly about?',
-      choices: policy.areasOfDisagreement.map((a) => ({ value: a.id, label: a.label })),
+      choices: policy.areasOfDisagreement.map((a) => ({ value: a.id, label: say(a, 'label', lang) })),
     },
     { id: STEP.aim, kind: 'text', prompt: 'What do you aim to achieve?', optional: false, maxLength: 2000 },
     {
@@ -109,12 +112,12 @@ export function intakeSteps(policy: Policy, ctx: IntakeContext, draft: Draft): I
       prompt: `The ${subject} may be at risk of immediate harm, so the concern can go straight to a higher stage. Where should it start?`,
       choices: policy.stages
         .slice(0, policy.urgentRoute.maxStartStage)
-        .map((s) => ({ value: String(s.number), label: `Stage ${s.number}: ${s.name}` })),
+        .map((s) => ({ value: String(s.number), label: `Stage ${s.number}: ${say(s, 'name', lang)}` })),
     });
   }
   if (!urgent) {
     policy.reflectiveQuestions.forEach((group, i) =>
-      steps.push({ id: reflectId(i), kind: 'text', prompt: group.heading, help: group.questions.join(' '), optional: true, maxLength: 2000 }),
+      steps.push({ id: reflectId(i), kind: 'text', prompt: (lang === 'cy' && group.cy?.heading) || group.heading, help: ((lang === 'cy' && group.cy?.questions) || group.questions).join(' '), optional: true, maxLength: 2000 }),
     );
   }
   return steps;
@@ -181,10 +184,10 @@ export function complete(policy: Policy, ctx: IntakeContext, draft: Draft): Comp
   if (nextStep(policy, ctx, draft)) return null;
   const urgent = draft[STEP.urgent] === true;
   if (urgent && !policy.urgentRoute.opensCase) {
-    return { kind: 'urgent-guidance', guidance: policy.urgentRoute.guidance, contacts: policy.urgentRoute.contacts };
+    return { kind: 'urgent-guidance', guidance: say(policy.urgentRoute, 'guidance', ctx.language), contacts: policy.urgentRoute.contacts };
   }
   const ramp = urgent ? undefined : policy.offRamps.find((r) => draft[offRampId(r.id)] === true);
-  if (ramp) return { kind: 'off-ramp', guidance: ramp.guidance };
+  if (ramp) return { kind: 'off-ramp', guidance: say(ramp, 'guidance', ctx.language) };
   const text = (id: string) => (typeof draft[id] === 'string' ? (draft[id] as string) : '');
   const reflections: Record<string, string> = {};
   policy.reflectiveQuestions.forEach((g, i) => {

@@ -14,7 +14,7 @@ import { slug, text } from '../data-file.js';
  * without it is read as format 1 and migrated in memory (see ./migrate); `policies migrate`
  * rewrites the file.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 export const SourceRef = z.union([
   text,
@@ -24,6 +24,25 @@ export type SourceRef = z.infer<typeof SourceRef>;
 
 /** A sentence of guidance, a check or a step, with where it comes from. */
 const Sourced = { source: SourceRef, assumption: text.optional() };
+
+/** The languages a policy's words may be shown in; English is always there and is the fallback. */
+export const LANGUAGES = ['en', 'cy'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/**
+ * Welsh beside English: `cy` holds the Welsh for some of the object's own words (`{ cy: { label:
+ * "..." } }`), each optional, so a policy without Welsh is unchanged and a missing translation
+ * falls back to the English. `say` picks the words for a person's language.
+ */
+function welsh<const K extends string>(...fields: K[]) {
+  return { cy: z.object(Object.fromEntries(fields.map((f) => [f, text.optional()])) as Record<K, z.ZodOptional<typeof text>>).strict().optional() };
+}
+type Worded<K extends string> = { [F in K]?: string | undefined } & { cy?: { [F in K]?: string | undefined } | undefined };
+
+/** The object's words in the language asked, else in English. */
+export function say<K extends string, T extends Worded<K>>(o: T, field: K, lang: Language = 'en'): NonNullable<T[K]> {
+  return ((lang === 'cy' ? o.cy?.[field] : undefined) ?? o[field]) as NonNullable<T[K]>;
+}
 
 /**
  * Roles a person can hold in an agency or in the partnership. The procedures use several names for
@@ -115,7 +134,7 @@ export const Timescale = z.discriminatedUnion('kind', [
   /** Calendar days keep the London wall-clock time, across a change of the clocks. */
   z.object({ kind: z.literal('calendar-days'), days: z.number().int().min(1).max(90), ...Counted, ...Sourced }).strict(),
   z.object({ kind: z.literal('hours'), hours: z.number().int().min(1).max(24 * 60), ...Counted, ...Sourced }).strict(),
-  z.object({ kind: z.literal('none'), note: text, ...Sourced }).strict(),
+  z.object({ kind: z.literal('none'), note: text, ...Sourced, ...welsh('note') }).strict(),
 ]);
 export type Timescale = z.infer<typeof Timescale>;
 export type TimescaleInput = z.input<typeof Timescale>;
@@ -166,6 +185,7 @@ export const Outcome = z
       .strict()
       .optional(),
     ...Sourced,
+    ...welsh('label', 'condition'),
   })
   .strict()
   .superRefine((o, ctx) => {
@@ -186,19 +206,19 @@ export const Outcome = z
 export type Outcome = z.infer<typeof Outcome>;
 
 export const Form = z
-  .object({ id: slug, name: text, ...Sourced })
+  .object({ id: slug, name: text, ...Sourced, ...welsh('name') })
   .strict();
 export type Form = z.infer<typeof Form>;
 
-export const Guidance = z.object({ text, ...Sourced }).strict();
+export const Guidance = z.object({ text, ...Sourced, ...welsh('text') }).strict();
 export type Guidance = z.infer<typeof Guidance>;
 
 export const QuestionGroup = z
-  .object({ heading: text, questions: z.array(text).min(1), ...Sourced })
+  .object({ heading: text, questions: z.array(text).min(1), ...Sourced, cy: z.object({ heading: text.optional(), questions: z.array(text).optional() }).strict().optional() })
   .strict();
 export type QuestionGroup = z.infer<typeof QuestionGroup>;
 
-export const Inform = z.object({ role: Role, scope: Scope, why: text, ...Sourced }).strict();
+export const Inform = z.object({ role: Role, scope: Scope, why: text, ...Sourced, ...welsh('why') }).strict();
 export type Inform = z.infer<typeof Inform>;
 
 export const Stage = z
@@ -221,14 +241,15 @@ export const Stage = z
     onAgreement: z.array(Guidance).default([]),
     outcomes: z.array(Outcome).min(1),
     ...Sourced,
+    ...welsh('name', 'summary'),
   })
   .strict();
 export type Stage = z.infer<typeof Stage>;
 
-export const Check = z.object({ id: slug, question: text, ...Sourced }).strict();
+export const Check = z.object({ id: slug, question: text, ...Sourced, ...welsh('question') }).strict();
 export type Check = z.infer<typeof Check>;
 
-export const Area = z.object({ id: slug, label: text, ...Sourced }).strict();
+export const Area = z.object({ id: slug, label: text, ...Sourced, ...welsh('label') }).strict();
 export type Area = z.infer<typeof Area>;
 
 export const UrgentRoute = z
@@ -244,6 +265,7 @@ export const UrgentRoute = z
     /** A shorter response timescale for every stage of an urgent case, where the procedure sets one. */
     responseTimescale: Timescale.optional(),
     ...Sourced,
+    ...welsh('question', 'guidance'),
   })
   .strict();
 export type UrgentRoute = z.infer<typeof UrgentRoute>;
@@ -263,7 +285,7 @@ export type LocalHoliday = z.infer<typeof LocalHoliday>;
  * One of several Boards or local authorities sharing a procedure (Derby City and Derbyshire), each
  * with its own chair and Children's Social Care; the one where the child lives is used.
  */
-export const LocalArea = z.object({ id: slug, name: text, ...Sourced }).strict();
+export const LocalArea = z.object({ id: slug, name: text, ...Sourced, ...welsh('name') }).strict();
 export type LocalArea = z.infer<typeof LocalArea>;
 
 /**
@@ -271,11 +293,11 @@ export type LocalArea = z.infer<typeof LocalArea>;
  * partnership's own decisions goes to its Executive Group). Asked early in the walk; a yes ends
  * the walk with `guidance`, and nothing is recorded.
  */
-export const OffRamp = z.object({ id: slug, question: text, guidance: text, ...Sourced }).strict();
+export const OffRamp = z.object({ id: slug, question: text, guidance: text, ...Sourced, ...welsh('question', 'guidance') }).strict();
 export type OffRamp = z.infer<typeof OffRamp>;
 
 /** Someone the parties may ask for help at any stage (Worcestershire's Senior Liaison Officer). */
-export const Adviser = z.object({ role: Role, scope: Scope, why: text, ...Sourced }).strict();
+export const Adviser = z.object({ role: Role, scope: Scope, why: text, ...Sourced, ...welsh('why') }).strict();
 export type Adviser = z.infer<typeof Adviser>;
 
 export const Policy = z
@@ -317,7 +339,7 @@ export const Policy = z
     raisedOnBehalf: z.object({ roles: z.array(Role).min(1), ...Sourced }).strict().optional(),
     /** The attempt between the two professionals before Stage 1, where the procedure has one. */
     informalAttempt: z
-      .object({ description: text, response: Timescale.optional(), ...Sourced })
+      .object({ description: text, response: Timescale.optional(), ...Sourced, ...welsh('description') })
       .strict()
       .optional(),
     /** Questions for the practitioner to reflect on while raising the concern. */
@@ -330,6 +352,7 @@ export const Policy = z
     recording: z.array(Guidance).default([]),
     /** What is reported to the Board, and debrief and learning after resolution. */
     afterResolution: z.array(Guidance).default([]),
+    ...welsh('name'),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -375,6 +398,16 @@ export const Policy = z
       if (days.has(h.date)) ctx.addIssue({ code: 'custom', path: ['localHolidays', i, 'date'], message: `${h.date} is listed twice` });
       days.add(h.date);
     });
+    // Welsh reflective questions, where given, are one for one with the English.
+    const groups: { path: (string | number)[]; g: QuestionGroup }[] = [
+      ...p.reflectiveQuestions.map((g, i) => ({ path: ['reflectiveQuestions', i], g })),
+      ...p.stages.flatMap((st, i) => st.reflectiveQuestions.map((g, j) => ({ path: ['stages', i, 'reflectiveQuestions', j], g }))),
+    ];
+    for (const { path, g } of groups) {
+      if (g.cy?.questions && g.cy.questions.length !== g.questions.length) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'cy', 'questions'], message: `give the Welsh of each of the ${g.questions.length} questions, in the same order` });
+      }
+    }
     const rampIds = new Set<string>();
     p.offRamps.forEach((r, i) => {
       if (rampIds.has(r.id)) ctx.addIssue({ code: 'custom', path: ['offRamps', i, 'id'], message: `duplicate id "${r.id}"` });
