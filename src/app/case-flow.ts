@@ -7,6 +7,7 @@
 import type { CaseState } from '../domain/escalation/state.js';
 import type { EscalationReason } from '../domain/escalation/events.js';
 import { boardOf, type Directory, type Person } from '../domain/directory.js';
+import { OUTCOMES } from '../domain/policy/schema.js';
 import { betweenAgencies, roleTitle } from '../domain/matching.js';
 import type { Clock } from './clock.js';
 import { notPartOf, type Escalations, type StepResult } from './escalations.js';
@@ -377,6 +378,17 @@ export class CaseFlow implements Notifier {
     }
     if (word === 'my' && rest[0]?.toLowerCase() === 'cases') return { text: myCasesText(await store.findCases({ participantId: person.id })) };
     if (word === 'status') return { text: await this.status(person, rest[0]) };
+    if (word === 'step') {
+      // step <ref> <step> <what was decided>: a stage's step besides agreeing; one that ends the procedure closes the case.
+      const m = /^step\s+(\S+)\s+(\S+)\s*(.*)$/is.exec(text);
+      const outcome = OUTCOMES.find((o) => o === m?.[2]?.toLowerCase());
+      if (!m || !outcome) return { text: 'Say `step <case ref> <step> <what was decided>`; `status <case ref>` names the steps its stage offers.' };
+      const r = await escalations.recordStep(m[1]!.toUpperCase(), person, outcome, m[3]!);
+      if (!r.ok) return { text: r.message };
+      const said = r.state.phase === 'closed' ? `${r.state.ref} is closed: the procedure ended with this step.` : `Recorded on ${r.state.ref}.`;
+      await this.relay(r.state, person, `${r.state.ref}, ${person.name} (${this.agencyName(person)}) recorded ${outcome.replace(/-/g, ' ')}: ${m[3]!.trim()}`);
+      return { text: said };
+    }
     if (word === 'tried') {
       // tried <ref> resolved <summary> | tried <ref> not resolved <summary>
       const m = /^tried\s+(\S+)\s+(not\s+resolved|resolved)\s*(.*)$/is.exec(text);

@@ -39,6 +39,7 @@ export function helpText(directory: Directory): string {
     '- `status <case ref>`: the timeline of a case',
     '- `resolve <case ref>`: record the outcome both sides agreed, for the other side to confirm',
     '- `reply <case ref> <message>`: a message to everyone taking part in the case (it goes in the timeline)',
+    '- `step <case ref> <step> <what was decided>`: record a step the stage offers besides agreeing (a written reply, a case review group; `status` names them)',
     '- `withdraw <case ref> <reason>`: withdraw a concern your agency raised',
     '- `hand over <case ref> to <person>`: pass your part in a case to a colleague at your agency (their name or directory id); as their line manager, `hand over <case ref> from <person> to <person>`',
     '- `take over <case ref>`: take over the part of someone away whose deputy you are',
@@ -67,7 +68,19 @@ export function caseStatusText(summary: CaseSummary, events: StoredEvent[], dire
   });
   const routes = state && (state.phase === 'ready' || state.phase === 'stage-open') ? otherRoutesText(state).trim() : '';
   const advisers = state && state.phase !== 'closed' ? adviserLines(state, directory).map((a) => `At any stage: ${a}`) : [];
-  return [head, ...lines, ...(routes ? [routes] : []), ...advisers].join('\n');
+  const steps = state ? stepsText(state) : '';
+  return [head, ...lines, ...(steps ? [steps] : []), ...(routes ? [routes] : []), ...advisers].join('\n');
+}
+
+/** The steps the open stage offers besides agreeing (a written reply, a case review group), and how to record one. */
+export function stepsText(state: CaseState): string {
+  const cur = state.current;
+  if (state.phase !== 'stage-open' || !cur) return '';
+  const stage = state.policy.stages.find((s) => s.number === cur.number);
+  const steps = (stage?.outcomes ?? []).filter((o) => !['resolved', 'next-stage', 'mediation', 'resolution-panel'].includes(o.type));
+  return steps
+    .map((o) => `${o.label}${o.ends ? ' (ends the procedure)' : ''}${o.type === 'written-reply' ? `, given by ${cur.receiver.name}` : ''}: say \`step ${state.ref} ${o.type} <what was decided>\`.`)
+    .join('\n');
 }
 
 /**
