@@ -1,7 +1,8 @@
 /**
  * Branches and endings in the chat, on a small procedure written for the test: `status` names a
  * route offered on a condition in the procedure's words, `escalate <ref> stage <n>` takes it, and
- * the receiver's written reply (`step`) ends the procedure; nobody else can give it.
+ * the receiver's written reply (`step`) ends the procedure; nobody else can give it. The walk
+ * shows the procedure's words in Welsh to someone whose directory entry says so.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,13 @@ name: Branching test procedure
 partnership: Test partnership
 document: test.txt
 areasOfDisagreement: [{ id: thresholds, label: Thresholds, source: q }]
-urgentRoute: { question: Is the child at risk of immediate harm?, guidance: Call now., contacts: [police], opensCase: false, source: q }
+urgentRoute:
+  question: Is the child at risk of immediate harm?
+  guidance: Call now.
+  contacts: [police]
+  opensCase: false
+  source: q
+  cy: { question: A yw'r plentyn mewn perygl o niwed uniongyrchol? }
 stages:
   - number: 1
     name: Practitioners
@@ -63,10 +70,24 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'resolve-branches-'));
   writeFileSync(join(dir, 'branching-test.yaml'), POLICY);
   const directory = join(mkdtempSync(join(tmpdir(), 'resolve-branches-directory-')), 'directory.yaml');
-  writeFileSync(directory, readFileSync('demo/directory.yaml', 'utf8').replace(/policyId: bscb/, 'policyId: branching-test'));
+  // DC Penhale reads Welsh; everyone else is shown English.
+  const demo = readFileSync('demo/directory.yaml', 'utf8').replace(/policyId: bscb/, 'policyId: branching-test');
+  writeFileSync(directory, demo.replace(/( {4}name: DC Laura Penhale\n)/, '$1    language: cy\n'));
   h = await teamsHarness({ env: () => ({ POLICY_DIR: dir, DIRECTORY_FILE: directory }) });
 }, 60_000);
 afterAll(async () => h?.stop());
+
+describe('the walk in the person’s language', () => {
+  it('asks the policy’s questions in Welsh of someone whose directory entry says cy, in English of others', async () => {
+    const first = async (who: string) => {
+      const [reply] = await h.say('escalate', who);
+      await h.click('intake.cancel', {}, who);
+      return JSON.stringify(reply!.attachments![0]!.content);
+    };
+    expect(await first(LAURA)).toContain("A yw'r plentyn mewn perygl o niwed uniongyrchol?");
+    expect(await first(MARCUS)).toContain('Is the child at risk of immediate harm?');
+  });
+});
 
 describe('a route on a condition, and a written reply that ends the procedure', () => {
   it('is named in status, taken by asking for its stage, and ended by the receiver’s reply', async () => {
