@@ -503,7 +503,9 @@ export class CaseFlow implements Notifier {
     if (!ref) return 'Which case? Say `status` and its reference, e.g. `status RES-2026-0001`.';
     const summary = (await this.deps.store.findCases({ participantId: person.id })).find((c) => c.ref.toLowerCase() === ref.toLowerCase());
     if (!summary) return notPartOf(ref.toUpperCase());
-    return caseStatusText(summary, await this.deps.store.load(summary.ref), this.deps.directory, (await this.deps.escalations.load(summary.ref)) ?? undefined);
+    // The routes, steps and advisers are extras: the timeline is shown even where the events do not fold into a case.
+    const state = await this.deps.escalations.load(summary.ref).catch(() => null);
+    return caseStatusText(summary, await this.deps.store.load(summary.ref), this.deps.directory, state ?? undefined);
   }
 
   /** The scheduler's prompts: an overdue response reaches the escalating side as the card that can take the next step. */
