@@ -7,6 +7,7 @@
 import type { CaseState } from '../domain/escalation/state.js';
 import { awaitingResponse, confirmerOf, nextStageNumber, otherSideOf } from '../domain/escalation/queries.js';
 import type { Directory, Person } from '../domain/directory.js';
+import { OUTCOME_STEPS } from '../domain/policy/schema.js';
 import { CaseNews, unreachable } from './case-news.js';
 import type { Cases } from './cases.js';
 import type { Clock } from './clock.js';
@@ -15,7 +16,7 @@ import type { IntakeSessions, IntakeView } from './intake-sessions.js';
 import type { Messenger } from './messenger.js';
 import type { Notification, Notifier } from './notifier.js';
 import type { Store } from './store.js';
-import { approvalView, lapseView, notice, resolutionConfirmView, resolutionView, responseView, type CardView } from './case-views.js';
+import { approvalView, lapseView, notice, resolutionConfirmView, resolutionView, type CardView } from './case-views.js';
 import { caseStateLine, caseStatusText, helpText, myCasesText, statusPage, statusRange } from './replies.js';
 import { StepRunner } from './steps/run-step.js';
 import type { Acted, StepData } from './steps/step.js';
@@ -84,7 +85,7 @@ export class CaseFlow implements Notifier {
     const approverId = escalations.approverOf(state)?.personId;
     const cur = state.current;
     if (card === 'approval' && state.phase === 'awaiting-approval' && approverId === person.id) return approvalView(state, await this.news.events(ref), clock.now());
-    if (card === 'response' && state.phase === 'stage-open' && cur && awaitingResponse(cur) && cur.receiver.personId === person.id) return responseView(state, await this.news.events(ref));
+    if (card === 'response' && state.phase === 'stage-open' && cur && awaitingResponse(cur) && cur.receiver.personId === person.id) return this.news.responseCard(state, await this.news.events(ref));
     if (card === 'lapse' && state.phase === 'stage-open' && cur?.lapsed.response && awaitingResponse(cur) && cur.raiser.personId === person.id) return lapseView(state, nextStageNumber(state));
     return notice(`Case ${ref}`, caseStateLine(state));
   }
@@ -119,7 +120,10 @@ export class CaseFlow implements Notifier {
       const ref = rest[0].toUpperCase();
       const state = await escalations.loadFor(ref, person);
       if (!state) return { text: notPartOf(ref) };
-      return { text: `${ref}: ${await this.news.askForStage(state, person, nextStageNumber(state), rest.slice(1).join(' '))}` };
+      // `escalate <ref> stage <n>`: a route other than the default one (one the procedure offers on a condition).
+      const chosen = rest[1]?.toLowerCase() === 'stage' && /^\d+$/.test(rest[2] ?? '') ? Number(rest[2]) : null;
+      const note = rest.slice(chosen === null ? 1 : 3).join(' ');
+      return { text: `${ref}: ${await this.news.askForStage(state, person, chosen ?? nextStageNumber(state), note)}` };
     }
     if (word === 'escalate' || text.toLowerCase() === 'raise a concern') {
       // A walk already under way is picked up where it stands, not thrown away.
@@ -127,6 +131,17 @@ export class CaseFlow implements Notifier {
     }
     if (word === 'my' && rest[0]?.toLowerCase() === 'cases') return { text: myCasesText(await store.findCases({ participantId: person.id })) };
     if (word === 'status') return { text: await this.status(person, rest[0], rest.slice(1)) };
+    if (word === 'step') {
+      // step <ref> <step> <what was decided>: a stage's step besides agreeing; one that ends the procedure closes the case.
+      const m = /^step\s+(\S+)\s+(\S+)\s*(.*)$/is.exec(text);
+      const outcome = OUTCOME_STEPS.find((o) => o === m?.[2]?.toLowerCase());
+      if (!m || !outcome) return { text: 'Say `step <case ref> <step> <what was decided>`; `status <case ref>` names the steps its stage offers.' };
+      const r = await escalations.recordStep(m[1]!.toUpperCase(), person, outcome, m[3]!);
+      if (!r.ok) return { text: r.message };
+      const said = r.state.phase === 'closed' ? `${r.state.ref} is closed: the procedure ended with this step.` : `Recorded on ${r.state.ref}.`;
+      await this.relay(r.state, person, `${r.state.ref}, ${person.name} (${this.agencyName(person)}) recorded ${outcome.replace(/-/g, ' ')}: ${m[3]!.trim()}`);
+      return { text: said };
+    }
     if (word === 'tried') {
       // tried <ref> resolved <summary> | tried <ref> not resolved <summary>
       const m = /^tried\s+(\S+)\s+(not\s+resolved|resolved)\s*(.*)$/is.exec(text);
@@ -234,7 +249,9 @@ export class CaseFlow implements Notifier {
     if (page === null) return `Say \`status ${ref.toUpperCase()}\` for its latest steps, then \`status ${ref.toUpperCase()} more\` (or \`more 3\`, and so on) for earlier ones.`;
     const summary = (await this.deps.store.findCases({ participantId: person.id })).find((c) => c.ref.toLowerCase() === ref.toLowerCase());
     if (!summary) return notPartOf(ref.toUpperCase());
-    return caseStatusText(summary, await this.deps.store.load(summary.ref, statusRange(summary, page)), this.deps.directory, page);
+    // The routes, steps and advisers are extras: the timeline is shown even where the events do not fold into a case.
+    const state = page === 1 ? await this.deps.escalations.load(summary.ref).catch(() => null) : null;
+    return caseStatusText(summary, await this.deps.store.load(summary.ref, statusRange(summary, page)), this.deps.directory, page, state ?? undefined);
   }
 
   /**

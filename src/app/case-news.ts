@@ -8,14 +8,14 @@
 import type { EscalationReason } from '../domain/escalation/events.js';
 import type { CaseEvent } from '../domain/escalation/events.js';
 import type { CaseState } from '../domain/escalation/state.js';
-import type { Directory, Person } from '../domain/directory.js';
+import { boardOf, type Directory, type Person } from '../domain/directory.js';
 import { betweenAgencies, roleTitle } from '../domain/matching.js';
 import type { Clock } from './clock.js';
 import type { Escalations } from './escalations.js';
 import type { Messenger } from './messenger.js';
 import type { Store } from './store.js';
 import { approvalView, boardNoticeView, responseView, type CardView } from './case-views.js';
-import { STATUS_PAGE } from './replies.js';
+import { adviserLines, STATUS_PAGE } from './replies.js';
 
 export const unreachable = (name: string) => `I cannot reach ${name} in Teams or Slack yet`;
 
@@ -45,18 +45,27 @@ export class CaseNews {
   }
 
   /** The receiver's card for the open stage; `events` are the case's, for its history. */
-  sendResponseCard(state: CaseState, events: CaseEvent[]): Promise<boolean> {
-    return this.deliver(state.current!.receiver.personId, responseView(state, events), state.ref);
+  /** The receiver's card for the open stage, naming who the procedure says may be contacted at any stage. */
+  responseCard(state: CaseState, events: CaseEvent[]): CardView {
+    return responseView(state, events, adviserLines(state, this.deps.directory));
   }
 
-  /** A stage has opened: the people it informs hear of it, and the Board's channel when one of them is the Board's. */
+  sendResponseCard(state: CaseState, events: CaseEvent[]): Promise<boolean> {
+    return this.deliver(state.current!.receiver.personId, this.responseCard(state, events), state.ref);
+  }
+
+  /** A stage has opened: the people it informs hear of it, and the Board's channel when it informs the Board or goes to it. */
   async announceStage(state: CaseState): Promise<void> {
     const cur = state.current!;
     for (const p of cur.informed) {
       await this.tell(p.personId, `${state.ref}: Stage ${cur.number} has opened ${betweenAgencies(cur.raiser, cur.receiver)}; you are informed as ${roleTitle(this.deps.directory, p)}.`, state.ref);
     }
-    const board = this.deps.directory.agencies.find((a) => a.kind === 'partnership');
-    if (cur.informed.some((p) => p.agencyId === board?.id)) await this.deps.messenger.postToBoard(boardNoticeView(state, this.deps.clock.now()), state.ref);
+    // The Board of the child's local area (Derby City's or Derbyshire's), named where several share the procedure.
+    const board = boardOf(this.deps.directory, state.intake.localAreaId);
+    const several = this.deps.directory.agencies.filter((a) => a.kind === 'partnership').length > 1;
+    if (board && [...cur.informed, cur.receiver].some((p) => p.agencyId === board.id)) {
+      await this.deps.messenger.postToBoard(boardNoticeView(state, this.deps.clock.now(), several ? board.name : undefined), state.ref);
+    }
   }
 
   /** Asks for a stage of the case as loaded: the approver gets the approval card, or the stage opens at once. Says what happened. */

@@ -27,7 +27,8 @@ export type HistoryLine = { at: string; who: string; what: string };
 /** `earlierDue`: the procedure lets the approver set an earlier response date ("7 working days or less"). */
 /** `acknowledgeBy`: the acknowledgement deadline, where the procedure sets one (shown beside the response's). */
 export type ApprovalView = { caseRef: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; acknowledgeBy?: string; earlierDue: boolean; raisedBy: string; concern: string; history: HistoryLine[] };
-export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; acknowledgeBy?: string; concern: string; acknowledged: boolean; history: HistoryLine[] };
+/** `advisers`: people who can be contacted at any stage, in words (see replies' adviserLines). */
+export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; acknowledgeBy?: string; concern: string; acknowledged: boolean; history: HistoryLine[]; advisers?: string[] };
 export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; nextStage: number; nextWho: string };
 export type DecidedView = { caseRef: string; stageNumber: string; stageName: string; decision: string; decidedBy: string; decidedAt: string; comment?: string };
 export type BoardNoticeView = { caseRef: string; stageNumber: number; stageName: string; agencies: string[]; opened: string; areas: string[]; monitoring: { label: string; value: string }[] };
@@ -126,7 +127,7 @@ export function decidedView(state: CaseState, decision: string, by: Participant 
 }
 
 /** For the receiving counterpart of an open stage: Acknowledge, and Respond. */
-export function responseView(state: CaseState, events: CaseEvent[]): CardView {
+export function responseView(state: CaseState, events: CaseEvent[], advisers: string[] = []): CardView {
   const cur = state.current!;
   const stage = currentStageDef(state)!;
   return {
@@ -143,6 +144,7 @@ export function responseView(state: CaseState, events: CaseEvent[]): CardView {
       concern: `${state.intake.decisionChallenged} We ask for: ${state.intake.aim}`,
       acknowledged: cur.acknowledged,
       history: historyOf(events),
+      advisers,
     },
   };
 }
@@ -176,7 +178,8 @@ export function lapseView(state: CaseState, nextStage: number): CardView {
 }
 
 /** For the Board's channel: the case at the stage the Board must hear of, with the monitoring-form fields. */
-export function boardNoticeView(state: CaseState, now: Date): CardView {
+/** `board`: which Board's notice it is, where several share the procedure (the child's local area's). */
+export function boardNoticeView(state: CaseState, now: Date, board?: string): CardView {
   const stage = currentStageDef(state)!;
   const area = state.policy.areasOfDisagreement.find((a) => a.id === state.intake.areaId)?.label ?? state.intake.areaId;
   const days = Math.max(0, Math.floor((now.getTime() - new Date(state.openedAt).getTime()) / 86_400_000));
@@ -196,6 +199,7 @@ export function boardNoticeView(state: CaseState, now: Date): CardView {
         { label: 'Stage reached', value: String(stage.number) },
         { label: 'Days open', value: String(days) },
         { label: 'Urgent route used', value: state.urgent ? 'Yes' : 'No' },
+        ...(board ? [{ label: "Board (the child's local area)", value: board }] : []),
       ],
     },
   };

@@ -17,7 +17,7 @@ import { currentStageDef, stageOf } from '../domain/escalation/queries.js';
 import { endOfDay } from './steps/step.js';
 import { agencyById, personById, type Directory, type Person } from '../domain/directory.js';
 import { matchParties, participantOf, type Participant } from '../domain/matching.js';
-import { rolesFor, type Party, type Role } from '../domain/policy/schema.js';
+import { rolesFor, type OutcomeType, type Party, type Role } from '../domain/policy/schema.js';
 import type { Cases, Outcome } from './cases.js';
 
 /**
@@ -190,6 +190,18 @@ export class Escalations {
   /** A message in the case's thread, from someone taking part. */
   async post(ref: string, person: Person, text: string): Promise<StepResult> {
     return this.run(ref, person, () => ({ type: 'post-message', actor: actorAs(this.deps.directory, person), text }));
+  }
+
+  /**
+   * A step the stage offers besides agreeing (a reflective consultation, a case review group, a
+   * written reply), recorded by one side with what was decided; a step that ends the procedure
+   * closes the case.
+   */
+  async recordStep(ref: string, person: Person, outcome: OutcomeType, note: string): Promise<StepResult> {
+    const state = await this.loadFor(ref, person);
+    if (!state) return stranger(ref);
+    const role = partRole(state, person.id);
+    return result(await this.deps.cases.execute(ref, { type: 'record-outcome-step', actor: actorAs(this.deps.directory, person, role ? [role] : []), outcome, note }));
   }
 
   /** The escalating side withdraws its concern, with a reason; the case closes. */

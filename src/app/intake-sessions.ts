@@ -3,11 +3,11 @@
  * kept in the store (so a walk survives a restart), each answer is checked by the domain's walk,
  * and Submit opens the case through Cases. Channels only render the views this returns.
  */
-import { agencyById, type Directory, type Person } from '../domain/directory.js';
+import { agencyById, peopleOf, personById, type Directory, type Person } from '../domain/directory.js';
 import { answer, back, complete, intakeSteps, nextStep, STEP, type Draft, type IntakeContext, type IntakeStep } from '../domain/intake.js';
 import { participantOf } from '../domain/matching.js';
 import { directoryAllowList, type AllowList } from '../domain/personal-data.js';
-import type { Policy } from '../domain/policy/schema.js';
+import { say, type Policy } from '../domain/policy/schema.js';
 import type { Cases } from './cases.js';
 import type { Clock } from './clock.js';
 import type { Store } from './store.js';
@@ -23,6 +23,7 @@ export type IntakeView =
   | { kind: 'step'; step: IntakeStep; number: number; count: number; alert?: string; error?: string; value?: string | boolean }
   | { kind: 'summary'; answers: { question: string; answer: string }[] }
   | { kind: 'urgent-guidance'; guidance: string; contacts: Policy['urgentRoute']['contacts'] }
+  | { kind: 'off-ramp'; guidance: string }
   /** `already`: this walk was submitted before (a second click); nothing new was opened. */
   | { kind: 'opened'; ref: string; startStage: number; already?: boolean }
   | { kind: 'cancelled' }
@@ -40,7 +41,10 @@ export class IntakeSessions {
   /** Agencies a practitioner may escalate to: every agency but their own and the partnership. */
   private context(person: Person): IntakeContext {
     const otherAgencies = this.deps.directory.agencies.filter((a) => a.id !== person.agencyId && a.kind !== 'partnership').map((a) => ({ value: a.id, label: a.name }));
-    return { otherAgencies, guard: { allow: this.allow, today: this.deps.clock.now() } };
+    // A manager or lead the procedure names may record a colleague's concern for them.
+    const mayRaiseFor = this.deps.policy.raisedOnBehalf?.roles.some((r) => person.roles.includes(r));
+    const colleagues = mayRaiseFor ? peopleOf(this.deps.directory, person.agencyId).filter((p) => p.id !== person.id).map((p) => ({ value: p.id, label: p.jobTitle ? `${p.name} (${p.jobTitle})` : p.name })) : [];
+    return { otherAgencies, guard: { allow: this.allow, today: this.deps.clock.now() }, ...(colleagues.length ? { colleagues } : {}), ...(person.language ? { language: person.language } : {}) };
   }
 
   private async draftOf(person: Person): Promise<Draft | null> {
@@ -53,7 +57,7 @@ export class IntakeSessions {
     const step = (stepId && error ? steps.find((s) => s.id === stepId) : undefined) ?? nextStep(this.deps.policy, ctx, draft);
     if (!step) return { kind: 'summary', answers: steps.map((s) => ({ question: s.prompt, answer: shown(s, draft[s.id]) })) };
     // A child at immediate risk: the guidance stays in view for the rest of an urgent case's walk.
-    const alert = draft[STEP.urgent] === true ? `${this.deps.policy.urgentRoute.guidance}` : undefined;
+    const alert = draft[STEP.urgent] === true ? say(this.deps.policy.urgentRoute, 'guidance', person.language) : undefined;
     return {
       kind: 'step',
       step,
@@ -126,7 +130,7 @@ export class IntakeSessions {
     const draft = stored.value;
     const done = complete(policy, this.context(person), draft);
     if (!done) return this.view(person, draft);
-    if (done.kind === 'urgent-guidance') {
+    if (done.kind === 'urgent-guidance' || done.kind === 'off-ramp') {
       await store.deleteDocument(DRAFTS, person.id);
       return done;
     }
@@ -140,10 +144,14 @@ export class IntakeSessions {
       // (the number it drew is left unused: a gap in the sequence, never a second case).
       if (!(await store.putDocument(DRAFTS, person.id, { ...draft, [REF]: ref }, stored.etag)).ok) return null;
     }
-    const practitioner = participantOf(directory, person, 'practitioner');
+    const colleague = done.onBehalfOf ? personById(directory, done.onBehalfOf) : undefined;
+    if (done.onBehalfOf && colleague?.agencyId !== own.id) return { kind: 'refused', message: 'That colleague is no longer in the directory at your agency; please start again.' };
+    const practitioner = participantOf(directory, colleague ?? person, 'practitioner');
+    // Recording it for a colleague, the person acts in the role the procedure names for that.
+    const role = colleague ? (person.roles.find((r) => policy.raisedOnBehalf?.roles.includes(r)) ?? 'practitioner') : 'practitioner';
     const outcome = await this.deps.cases.execute(ref, {
       type: 'open-case',
-      actor: { kind: 'person', personId: person.id, name: person.name, role: 'practitioner', agencyId: own.id, agencyName: own.name, agencyKind: own.kind },
+      actor: { kind: 'person', personId: person.id, name: person.name, role, agencyId: own.id, agencyName: own.name, agencyKind: own.kind },
       ref,
       policy,
       practitioner,
@@ -152,7 +160,7 @@ export class IntakeSessions {
       urgent: done.urgent,
       intake: done.intake,
     });
-    const already = !outcome.ok && outcome.code === 'already-exists' && (await this.deps.cases.load(ref))?.practitioner.personId === person.id;
+    const already = !outcome.ok && outcome.code === 'already-exists' && !!(await this.deps.cases.load(ref))?.participantIds.includes(person.id);
     if (!outcome.ok && !already) return { kind: 'refused', message: outcome.message };
     // Recorded before the draft goes, so a Submit arriving in between still finds the case.
     await store.putDocument(SUBMITTED, person.id, { ref, startStage: done.startStage });

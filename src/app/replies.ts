@@ -5,8 +5,11 @@
 import type { CaseSummary } from './case-summary.js';
 import type { EventRange, StoredEvent } from './store.js';
 import type { CaseState } from '../domain/escalation/state.js';
-import { awaitingResponse } from '../domain/escalation/queries.js';
+import { awaitingResponse, currentStageDef } from '../domain/escalation/queries.js';
+import { isOutcomeStep } from '../domain/policy/schema.js';
 import { agencyById, type Directory } from '../domain/directory.js';
+import { matchAdvisers, roleTitle } from '../domain/matching.js';
+import { routesFrom } from '../domain/policy/routes.js';
 
 const when = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 export const londonTime = (iso: string) => when.format(new Date(iso));
@@ -33,11 +36,12 @@ export function helpText(directory: Directory): string {
     `I run ${directory.partnership.name}'s procedure for resolving professional disagreements about a child's safety. You can say:`,
     '- `escalate` (or `raise a concern`): start the walk that records a disagreement',
     '- `tried <case ref> resolved|not resolved <summary>`: how talking to the other professional went, where the procedure asks you to try first',
-    '- `escalate <case ref>`: ask for the next stage of a case (after a return, or when a stage did not resolve it)',
+    '- `escalate <case ref>`: ask for the next stage of a case (after a return, or when a stage did not resolve it); `escalate <case ref> stage <n>` for another route the procedure offers (`status` names them)',
     '- `my cases`: the cases you take part in, with their stage and what is due',
     '- `status <case ref>`: the latest steps of a case; `status <case ref> more` for earlier ones',
     '- `resolve <case ref>`: record the outcome both sides agreed, for the other side to confirm',
     '- `reply <case ref> <message>`: a message to everyone taking part in the case (it goes in the timeline)',
+    '- `step <case ref> <step> <what was decided>`: record a step the stage offers besides agreeing (a written reply, a case review group; `status` names them)',
     '- `withdraw <case ref> <reason>`: withdraw a concern your agency raised',
     '- `hand over <case ref> to <person>`: pass your part in a case to a colleague at your agency (their name or directory id); as their line manager, `hand over <case ref> from <person> to <person>`',
     '- `take over <case ref>`: take over the part of someone away whose deputy you are',
@@ -77,8 +81,12 @@ export function statusPage(words: string[]): number | null {
   return n >= 1 ? n : null;
 }
 
-/** A page of a case's timeline (the events of statusRange), saying how to see the earlier steps. */
-export function caseStatusText(summary: CaseSummary, events: StoredEvent[], directory: Directory, page = 1): string {
+/**
+ * A page of a case's timeline (the events of statusRange), saying how to see the earlier steps;
+ * `state`, where given, adds the steps and routes the procedure offers from where the case stands
+ * and the advisers who may be contacted at any stage.
+ */
+export function caseStatusText(summary: CaseSummary, events: StoredEvent[], directory: Directory, page = 1, state?: CaseState): string {
   const side = (id: string) => agencyById(directory, id)?.name ?? id;
   const ref = summary.ref;
   const head = `**${ref}**: ${side(summary.escalatingAgencyId)} and ${side(summary.receivingAgencyId)}; ${summary.stage === null ? 'before Stage 1' : `Stage ${summary.stage}`}, ${PHASES[summary.phase]}.`;
@@ -86,12 +94,35 @@ export function caseStatusText(summary: CaseSummary, events: StoredEvent[], dire
     const who = e.actor.kind === 'person' ? `${e.actor.name} (${e.actor.agencyName})` : e.actor.name;
     return `- ${londonTime(e.at)}: ${e.type.replace(/-/g, ' ')}${e.stage !== null ? ` at Stage ${e.stage}` : ''}, by ${who}`;
   });
+  const routes = state && (state.phase === 'ready' || state.phase === 'stage-open') ? otherRoutesText(state).trim() : '';
+  const advisers = state && state.phase !== 'closed' ? adviserLines(state, directory).map((a) => `At any stage: ${a}`) : [];
+  const steps = state ? stepsText(state) : '';
+  const extras = [...(steps ? [steps] : []), ...(routes ? [routes] : []), ...advisers];
   const first = events[0]?.seq;
   const last = events.at(-1)?.seq;
   if (first === undefined || last === undefined) return `${head}\n${ref} has ${summary.version} steps, fewer than page ${page} would show. Say \`status ${ref}\` for the latest.`;
-  if (first === 1 && page === 1) return [head, ...lines].join('\n');
+  if (first === 1 && page === 1) return [head, ...lines, ...extras].join('\n');
   const earlier = first > 1 ? ` For earlier steps, say \`status ${ref} more${page === 1 ? '' : ` ${page + 1}`}\`.` : ' These are the first.';
-  return [head, ...lines, `Steps ${first} to ${last} of ${summary.version}.${earlier}`].join('\n');
+  return [head, ...lines, `Steps ${first} to ${last} of ${summary.version}.${earlier}`, ...extras].join('\n');
+}
+
+/** The steps the open stage offers besides agreeing (a written reply, a case review group), and how to record one. */
+export function stepsText(state: CaseState): string {
+  const cur = state.current;
+  if (state.phase !== 'stage-open' || !cur) return '';
+  const steps = (currentStageDef(state)?.outcomes ?? []).filter((o) => isOutcomeStep(o.type));
+  return steps
+    .map((o) => `${o.label}${o.ends ? ' (ends the procedure)' : ''}${o.type === 'written-reply' ? `, given by ${cur.receiver.name}` : ''}: say \`step ${state.ref} ${o.type} <what was decided>\`.`)
+    .join('\n');
+}
+
+/**
+ * The people the procedure says may be contacted at any stage (Worcestershire's Senior Liaison
+ * Officer), found for this case in the directory, with why; a gap in the directory is said.
+ */
+export function adviserLines(state: CaseState, directory: Directory): string[] {
+  const found = matchAdvisers({ directory, policy: state.policy, escalatingAgencyId: state.escalatingAgency.id, receivingAgencyId: state.receivingAgency.id, localAreaId: state.intake.localAreaId });
+  return found.map(({ match, why }) => (match.ok ? `${match.participant.name} (${roleTitle(directory, match.participant)}, ${match.participant.agencyName}). ${why}` : `${why} ${match.reason}`));
 }
 
 /** Where a case stands, in one sentence (for a card that is no longer the person's to act on). */
@@ -103,7 +134,13 @@ export function caseStateLine(state: CaseState): string {
     const answered = !awaitingResponse(cur) ? `${cur.receiver.name} has responded` : cur.responseDue ? `a response is due by ${londonTime(cur.responseDue)}` : 'no response yet';
     // The acknowledgement deadline is shown wherever the response's is, while it is awaited.
     const ack = !cur.acknowledged && cur.acknowledgementDue ? `; receipt to be acknowledged by ${londonTime(cur.acknowledgementDue)}` : '';
-    return `${state.ref}: Stage ${cur.number} is open with ${cur.receiver.name} (${cur.receiver.agencyName}); ${answered}${ack}.`;
+    return `${state.ref}: Stage ${cur.number} is open with ${cur.receiver.name} (${cur.receiver.agencyName}); ${answered}${ack}.${otherRoutesText(state)}`;
   }
-  return `${state.ref} is ${PHASES[state.phase]}.`;
+  return `${state.ref} is ${PHASES[state.phase]}.${state.phase === 'ready' ? otherRoutesText(state) : ''}`;
+}
+
+/** The routes a procedure offers on a condition (besides the next stage), in its words, and how to take one. */
+export function otherRoutesText(state: CaseState): string {
+  const routes = routesFrom(state.policy, state.current?.number ?? 0, state.intake.areaId).filter((r) => r.condition);
+  return routes.map((r) => ` If ${r.condition!.charAt(0).toLowerCase()}${r.condition!.slice(1)}: ${r.label} (say \`escalate ${state.ref} stage ${r.to}\`).`).join('');
 }

@@ -7,10 +7,10 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { Directory, type Agency, type Partnership, type Person } from './directory.js';
-import { AGENCY_KINDS, ROLES } from './policy/schema.js';
+import { AGENCY_KINDS, LANGUAGES, ROLES, type Language } from './policy/schema.js';
 
-export const PEOPLE_COLUMNS = ['email', 'name', 'agency', 'roles', 'jobTitle', 'manager', 'deputy', 'available', 'id'] as const;
-export const AGENCY_COLUMNS = ['id', 'name', 'kind', 'localArea', 'strategicLead'] as const;
+export const PEOPLE_COLUMNS = ['email', 'name', 'agency', 'roles', 'jobTitle', 'manager', 'deputy', 'available', 'id', 'language'] as const;
+export const AGENCY_COLUMNS = ['id', 'name', 'kind', 'localArea', 'strategicLead', 'servedBy'] as const;
 const REQUIRED_PEOPLE = ['email', 'name', 'agency', 'roles'];
 const REQUIRED_AGENCIES = ['id', 'name', 'kind'];
 
@@ -92,7 +92,8 @@ export function directoryFromCsv(input: { people: CsvFile; agencies?: CsvFile; p
       if (!(AGENCY_KINDS as readonly string[]).includes(kind)) errors.push(`${at(af, r)}: kind "${kind}" is not one of ${AGENCY_KINDS.join(', ')}`);
       const lead = personRef(af, r, 'strategicLead');
       const area = r.cells.localArea;
-      agencies.push({ id, name, kind: kind as Agency['kind'], ...(area ? { localAreaId: area } : {}), ...(lead ? { strategicSafeguardingLeadId: lead } : {}) });
+      const servedBy = r.cells.servedBy;
+      agencies.push({ id, name, kind: kind as Agency['kind'], ...(area ? { localAreaId: area } : {}), ...(lead ? { strategicSafeguardingLeadId: lead } : {}), ...(servedBy ? { servedBy } : {}) });
     }
   }
   const agencyIds = new Set(agencies.map((a) => a.id));
@@ -108,6 +109,8 @@ export function directoryFromCsv(input: { people: CsvFile; agencies?: CsvFile; p
     if (badRoles.length) errors.push(`${at(pf, r)}: unknown role${badRoles.length > 1 ? 's' : ''} ${badRoles.map((x) => `"${x}"`).join(', ')} (known: ${Object.keys(ROLES).join(', ')})`);
     const available = (c.available ?? '').toLowerCase();
     if (!['', 'yes', 'no', 'true', 'false'].includes(available)) errors.push(`${at(pf, r)}: available must be yes or no (empty means yes), not "${c.available}"`);
+    const language = (c.language ?? '').toLowerCase();
+    if (!['', ...LANGUAGES].includes(language)) errors.push(`${at(pf, r)}: language must be ${LANGUAGES.join(' or ')} (empty means en), not "${c.language}"`);
     const manager = personRef(pf, r, 'manager');
     const deputy = personRef(pf, r, 'deputy');
     // Who they were before: by the id the file gives, else by email (never by a derived id alone).
@@ -118,6 +121,7 @@ export function directoryFromCsv(input: { people: CsvFile; agencies?: CsvFile; p
       ...(manager ? { lineManagerId: manager } : {}),
       ...(deputy ? { deputyId: deputy } : {}),
       available: available !== 'no' && available !== 'false',
+      ...(language ? { language: language as Language } : {}),
       identities: before?.identities ?? {},
     });
     lineOfPerson.push(r.line);

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseDataFile, slug, text } from './data-file.js';
-import { AgencyKind, Role } from './policy/schema.js';
+import { AgencyKind, LANGUAGES, Role } from './policy/schema.js';
 
 
 export const Partnership = z.object({ id: slug, name: text, policyId: slug }).strict();
@@ -29,6 +29,11 @@ export const Agency = z
     localAreaId: slug.optional(),
     /** Who manages a concern when nobody in the agency holds the role a stage names. */
     strategicSafeguardingLeadId: slug.optional(),
+    /**
+     * Another agency whose officers act for this one where nobody here can (a GP practice served
+     * by the health board's named GP, a small charity by the council's safeguarding team).
+     */
+    servedBy: slug.optional(),
   })
   .strict();
 export type Agency = z.infer<typeof Agency>;
@@ -46,6 +51,8 @@ export const Person = z
     deputyId: slug.optional(),
     /** False while on leave or otherwise away: their deputy is matched instead. */
     available: z.boolean().default(true),
+    /** The language the procedure's words are shown in (`cy`: Welsh, where the policy has it); English by default. */
+    language: z.enum(LANGUAGES).optional(),
     identities: z
       .object({
         teams: z.object({ aadObjectId: text, userPrincipalName: text.optional() }).strict().optional(),
@@ -86,6 +93,9 @@ export const Directory = z
     d.agencies.forEach((a, i) => {
       if (a.strategicSafeguardingLeadId && !people.has(a.strategicSafeguardingLeadId)) {
         ctx.addIssue({ code: 'custom', path: ['agencies', i, 'strategicSafeguardingLeadId'], message: `no person with id "${a.strategicSafeguardingLeadId}"` });
+      }
+      if (a.servedBy && (!agencies.has(a.servedBy) || a.servedBy === a.id)) {
+        ctx.addIssue({ code: 'custom', path: ['agencies', i, 'servedBy'], message: a.servedBy === a.id ? 'an agency cannot be served by itself' : `no agency with id "${a.servedBy}"` });
       }
     });
     const agencyOf = new Map(d.people.map((p) => [p.id, p.agencyId]));
@@ -139,6 +149,11 @@ export function partnershipAgency(d: Directory, localAreaId?: string): Agency {
   const board = ofKindIn(d, 'partnership', localAreaId);
   if (!board) throw new Error(localAreaId ? `the directory has no partnership agency for the local area "${localAreaId}"` : 'the directory has no partnership agency');
   return board;
+}
+
+/** The Board of the child's local area where there are several (Derby City's, Derbyshire's), else the one Board. */
+export function boardOf(d: Directory, localAreaId?: string): Agency | undefined {
+  return ofKindIn(d, 'partnership', localAreaId);
 }
 
 /** The local authority's children's social care (of the child's local area), where the directory has one. */

@@ -8,7 +8,7 @@
  * (Teams cards, Slack modals) render the steps; they hold no rules of their own.
  */
 import type { IntakeAnswers } from './escalation/events.js';
-import type { Policy } from './policy/schema.js';
+import { say, type Language, type Policy } from './policy/schema.js';
 import { EMPTY_ALLOW_LIST, findIdentifying, identifyingMessage, type AllowList } from './personal-data.js';
 
 export type Choice = { value: string; label: string };
@@ -30,6 +30,13 @@ export type IntakeContext = {
    * date of birth only beside "DOB" or "born", or in the case reference.
    */
   guard?: { allow: AllowList; today: Date };
+  /**
+   * Colleagues at the person's agency whose concern they may record (where the policy lets a
+   * manager or lead raise it on a practitioner's behalf and the person holds such a role).
+   */
+  colleagues?: Choice[];
+  /** The person's language: the policy's words are shown in it where the policy has them (`cy`). */
+  language?: Language;
 };
 
 export const STEP = {
@@ -42,10 +49,14 @@ export const STEP = {
   aim: 'aim',
   ref: 'child-record-ref',
   startStage: 'start-stage',
+  onBehalf: 'whose-concern',
 } as const;
+/** The answer to "whose concern is this?" for one's own. */
+export const OWN_CONCERN = 'own';
 
 const checkId = (id: string) => `check:${id}`;
 const reflectId = (i: number) => `reflect:${i}`;
+const offRampId = (id: string) => `off-ramp:${id}`;
 
 /** Whom the walk speaks of: a procedure that also covers adults is walked in neutral words. */
 const subjectOf = (policy: Policy) => (policy.covers?.adults ? 'person at risk' : 'child');
@@ -53,27 +64,36 @@ const subjectOf = (policy: Policy) => (policy.covers?.adults ? 'person at risk' 
 /** Every step the walk asks, given the answers so far (the urgent answer changes the walk). */
 export function intakeSteps(policy: Policy, ctx: IntakeContext, draft: Draft): IntakeStep[] {
   const subject = subjectOf(policy);
-  const steps: IntakeStep[] = [{ id: STEP.urgent, kind: 'yes-no', prompt: policy.urgentRoute.question }];
+  const lang = ctx.language;
+  const steps: IntakeStep[] = [{ id: STEP.urgent, kind: 'yes-no', prompt: say(policy.urgentRoute, 'question', lang) }];
   const urgent = draft[STEP.urgent] === true;
   if (urgent && !policy.urgentRoute.opensCase) return steps;
   if (!urgent) {
-    for (const check of policy.preEscalationChecks) steps.push({ id: checkId(check.id), kind: 'yes-no', prompt: check.question });
-    if (policy.informalAttempt) {
-      steps.push({ id: STEP.discussed, kind: 'yes-no', prompt: 'Have you already discussed this with the professional in the other agency and tried to resolve it?', help: policy.informalAttempt.description });
+    // A matter another procedure is for (a complaint about the partnership's own decisions) ends the walk.
+    for (const ramp of policy.offRamps) {
+      steps.push({ id: offRampId(ramp.id), kind: 'yes-no', prompt: say(ramp, 'question', lang) });
+      if (draft[offRampId(ramp.id)] === true) return steps;
     }
+    for (const check of policy.preEscalationChecks) steps.push({ id: checkId(check.id), kind: 'yes-no', prompt: say(check, 'question', lang) });
+    if (policy.informalAttempt) {
+      steps.push({ id: STEP.discussed, kind: 'yes-no', prompt: 'Have you already discussed this with the professional in the other agency and tried to resolve it?', help: say(policy.informalAttempt, 'description', lang) });
+    }
+  }
+  if (ctx.colleagues?.length) {
+    steps.push({ id: STEP.onBehalf, kind: 'choice', prompt: 'Whose concern is this?', help: 'You may record it for a practitioner of your agency who discussed it with you; it stays their concern and you both follow it.', choices: [{ value: OWN_CONCERN, label: 'My own' }, ...ctx.colleagues] });
   }
   steps.push(
     { id: STEP.agency, kind: 'choice', prompt: 'Which agency made the decision you disagree with?', choices: ctx.otherAgencies },
     // A procedure shared by several Boards (Derby City and Derbyshire): whose Board and Children's Social Care act.
     ...(policy.localAreas.length > 1
-      ? [{ id: STEP.localArea, kind: 'choice' as const, prompt: `Where does the ${subject} live?`, choices: policy.localAreas.map((a) => ({ value: a.id, label: a.name })) }]
+      ? [{ id: STEP.localArea, kind: 'choice' as const, prompt: `Where does the ${subject} live?`, choices: policy.localAreas.map((a) => ({ value: a.id, label: say(a, 'name', lang) })) }]
       : []),
     { id: STEP.decision, kind: 'text', prompt: 'What decision or action are you challenging?', optional: false, maxLength: 2000 },
     {
       id: STEP.area,
       kind: 'choice',
       prompt: 'What is the disagreement mainly about?',
-      choices: policy.areasOfDisagreement.map((a) => ({ value: a.id, label: a.label })),
+      choices: policy.areasOfDisagreement.map((a) => ({ value: a.id, label: say(a, 'label', lang) })),
     },
     { id: STEP.aim, kind: 'text', prompt: 'What do you aim to achieve?', optional: false, maxLength: 2000 },
     {
@@ -92,12 +112,12 @@ export function intakeSteps(policy: Policy, ctx: IntakeContext, draft: Draft): I
       prompt: `The ${subject} may be at risk of immediate harm, so the concern can go straight to a higher stage. Where should it start?`,
       choices: policy.stages
         .slice(0, policy.urgentRoute.maxStartStage)
-        .map((s) => ({ value: String(s.number), label: `Stage ${s.number}: ${s.name}` })),
+        .map((s) => ({ value: String(s.number), label: `Stage ${s.number}: ${say(s, 'name', lang)}` })),
     });
   }
   if (!urgent) {
     policy.reflectiveQuestions.forEach((group, i) =>
-      steps.push({ id: reflectId(i), kind: 'text', prompt: group.heading, help: group.questions.join(' '), optional: true, maxLength: 2000 }),
+      steps.push({ id: reflectId(i), kind: 'text', prompt: (lang === 'cy' && group.cy?.heading) || group.heading, help: ((lang === 'cy' && group.cy?.questions) || group.questions).join(' '), optional: true, maxLength: 2000 }),
     );
   }
   return steps;
@@ -154,15 +174,20 @@ export function back(policy: Policy, ctx: IntakeContext, draft: Draft): Draft {
 
 export type Completed =
   | { kind: 'urgent-guidance'; guidance: string; contacts: Policy['urgentRoute']['contacts'] }
-  | { kind: 'case'; urgent: boolean; receivingAgencyId: string; startStage: number; intake: IntakeAnswers };
+  /** Not for this procedure: where it goes instead, in the procedure's words. Nothing is recorded. */
+  | { kind: 'off-ramp'; guidance: string }
+  /** `onBehalfOf`: the colleague whose concern it is, where it is not the person's own. */
+  | { kind: 'case'; urgent: boolean; receivingAgencyId: string; startStage: number; intake: IntakeAnswers; onBehalfOf?: string };
 
 /** The walk's result once `nextStep` is null. */
 export function complete(policy: Policy, ctx: IntakeContext, draft: Draft): Completed | null {
   if (nextStep(policy, ctx, draft)) return null;
   const urgent = draft[STEP.urgent] === true;
   if (urgent && !policy.urgentRoute.opensCase) {
-    return { kind: 'urgent-guidance', guidance: policy.urgentRoute.guidance, contacts: policy.urgentRoute.contacts };
+    return { kind: 'urgent-guidance', guidance: say(policy.urgentRoute, 'guidance', ctx.language), contacts: policy.urgentRoute.contacts };
   }
+  const ramp = urgent ? undefined : policy.offRamps.find((r) => draft[offRampId(r.id)] === true);
+  if (ramp) return { kind: 'off-ramp', guidance: say(ramp, 'guidance', ctx.language) };
   const text = (id: string) => (typeof draft[id] === 'string' ? (draft[id] as string) : '');
   const reflections: Record<string, string> = {};
   policy.reflectiveQuestions.forEach((g, i) => {
@@ -173,6 +198,7 @@ export function complete(policy: Policy, ctx: IntakeContext, draft: Draft): Comp
     urgent,
     receivingAgencyId: text(STEP.agency),
     startStage: urgent && draft[STEP.startStage] ? Number(draft[STEP.startStage]) : 1,
+    ...(text(STEP.onBehalf) && text(STEP.onBehalf) !== OWN_CONCERN ? { onBehalfOf: text(STEP.onBehalf) } : {}),
     intake: {
       // An urgent walk skips the checks: nothing is recorded as answered that was not asked.
       checks: urgent ? {} : Object.fromEntries(policy.preEscalationChecks.map((c) => [c.id, draft[checkId(c.id)] === true])),

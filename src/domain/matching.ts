@@ -17,10 +17,17 @@
 import { agencyById, childrensSocialCareAgency, partnershipAgency, peopleOf, personById, type Agency, type Directory, type Person } from './directory.js';
 import { ROLES, rolesFor, type Party, type Policy, type Role, type Scope, type Stage } from './policy/schema.js';
 
-/** A person as recorded on a case: enough to show and reach them, with the role they act in. */
-export type Participant = { personId: string; name: string; agencyId: string; agencyName: string; role: Role };
+/**
+ * A person as recorded on a case: enough to show and reach them, with the role they act in.
+ * `forAgencyId`: the agency they act for when it is not their own (an officer of the agency that
+ * serves it, see `servedBy`); `agencyName` then says both.
+ */
+export type Participant = { personId: string; name: string; agencyId: string; agencyName: string; role: Role; forAgencyId?: string };
 
-export type MatchVia = 'role' | 'deputy' | 'fallback-role' | 'strategic-lead';
+/** The agency whose side a participant is on: the one they act for, else their own. */
+export const sideAgencyOf = (p: Pick<Participant, 'agencyId' | 'forAgencyId'>): string => p.forAgencyId ?? p.agencyId;
+
+export type MatchVia = 'role' | 'deputy' | 'fallback-role' | 'strategic-lead' | 'served-by';
 export type Side = 'raiser' | 'receiver' | 'informed';
 
 export type MatchFound = { ok: true; participant: Participant; via: MatchVia; note: string };
@@ -126,15 +133,20 @@ function matchParty(input: MatchInput, party: Omit<Party, 'via'>, side: Side, ex
         : `The directory has no ${party.scope.replace(/-/g, ' ')} agency${input.localAreaId ? ` for the local area "${input.localAreaId}"` : ''}.`,
     };
   }
-  return resolvePerson(input.directory, {
-    agencyId: agency.id,
-    roles: rolesFor(party, agency.kind),
-    fallbackRoles: party.fallbackRoles,
-    requesterId: input.requesterId,
-    excludePersonIds,
-    side,
-    scope: party.scope,
-  });
+  const request = { roles: rolesFor(party, agency.kind), fallbackRoles: party.fallbackRoles, requesterId: input.requesterId, excludePersonIds, side, scope: party.scope };
+  const own = resolvePerson(input.directory, { ...request, agencyId: agency.id });
+  const server = !own.ok && agency.servedBy ? agencyById(input.directory, agency.servedBy) : undefined;
+  if (own.ok || !server) return own;
+  // Nobody at the agency can act: the officers of the agency that serves it act for it.
+  const served = resolvePerson(input.directory, { ...request, agencyId: server.id });
+  if (!served.ok) return { ...own, reason: `${own.reason} ${server.name}, which serves it, has nobody either: ${served.reason}` };
+  const p = served.participant;
+  return {
+    ok: true,
+    via: 'served-by',
+    participant: { ...p, agencyName: `${server.name}, for ${agency.name}`, forAgencyId: agency.id },
+    note: `${own.reason.replace(/\.$/, '')}; ${p.name} (${server.name}) acts for it, as ${server.name} serves ${agency.name}.`,
+  };
 }
 
 export type ResolveRequest = {

@@ -171,6 +171,7 @@ function layout(view: CardView): Layout {
           ...facts([['Case', d.caseRef], ['Stage', `${d.stageNumber}: ${d.stageName}`], ['Due', d.due], ...ackFact(d.acknowledgeBy)]),
           ...sections(d.concern),
           history(d.history),
+          ...(d.advisers?.length ? sections(`**At any stage**\n${d.advisers.join('\n')}`) : []),
           actions(...(d.acknowledged ? [] : [act('Acknowledge', 'stage.acknowledge', d.caseRef)]), act('Respond…', 'stage.respond', d.caseRef, 'primary')),
         ],
       };

@@ -81,6 +81,8 @@ export function intakeModal(view: IntakeView): ModalView {
       );
     case 'urgent-guidance':
       return done('A child at immediate risk: act now', urgentText(view.guidance, view.contacts));
+    case 'off-ramp':
+      return done('This goes to another procedure', `${view.guidance}\n\nNothing was recorded.`);
     case 'opened':
       return done(`Case ${view.ref} is recorded`, `Your concern is recorded under **${view.ref}**. What happens next comes in your direct messages with Resolve.`);
     case 'cancelled':

@@ -31,6 +31,8 @@ export function intakeCard(view: IntakeView): AdaptiveCard {
         title: 'A child at immediate risk: act now',
         text: urgentText(view.guidance, view.contacts),
       });
+    case 'off-ramp':
+      return renderCard('notice', { title: 'This goes to another procedure', text: `${view.guidance}\n\nNothing was recorded.` });
     case 'opened':
       return renderCard('notice', {
         title: `Case ${view.ref} is recorded`,

@@ -52,13 +52,26 @@ describe('a people CSV', () => {
   });
 
   it('reports an unknown column, an unknown agency kind, and a rule across rows with its line', () => {
-    expect(build('email,name,agency,roles,shoeSize\n')).toEqual({ ok: false, errors: [expect.stringContaining('people.csv: no rows'), 'people.csv, line 1: unknown column "shoeSize" (known: email, name, agency, roles, jobTitle, manager, deputy, available, id)'] });
+    expect(build('email,name,agency,roles,shoeSize\n')).toEqual({ ok: false, errors: [expect.stringContaining('people.csv: no rows'), 'people.csv, line 1: unknown column "shoeSize" (known: email, name, agency, roles, jobTitle, manager, deputy, available, id, language)'] });
     const agencies = demoAgenciesCsv().replace('police,County Police,police', 'police,County Police,constabulary').replace(',"County Police",police,', ',"County Police",constabulary,');
     expect(build(demoPeopleCsv(), agencies)).toEqual({ ok: false, errors: [expect.stringMatching(/^agencies\.csv, line 3: kind "constabulary" is not one of /)] });
     // A deputy from another agency: the directory's own rule, placed on the person's line.
     const crossed = demoPeopleCsv().replace(/^(police-tm@demo\.example,.*?),police-tm-deputy@demo\.example,/m, '$1,csc-tm@demo.example,');
     const r = build(crossed, demoAgenciesCsv());
     expect(!r.ok && r.errors).toEqual([expect.stringMatching(/^people\.csv, line \d+: deputyId: "csc-tm" works at "csc", not "police"/)]);
+  });
+});
+
+describe('an agencies CSV', () => {
+  it('may say which agency serves another (its officers act for it where nobody there can)', () => {
+    const [header, ...rows] = demoAgenciesCsv().trim().split('\n');
+    const agencies = [`${header},servedBy`, ...rows.map((r) => (r.startsWith('school,') ? `${r},csc` : `${r},`))].join('\n') + '\n';
+    const r = build(demoPeopleCsv(), agencies);
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    expect(r.directory.agencies.find((a) => a.id === 'school')?.servedBy).toBe('csc');
+    expect(r.directory.agencies.find((a) => a.id === 'police')).not.toHaveProperty('servedBy');
+    const bad = build(demoPeopleCsv(), agencies.replace('school,"Oakfield Primary School",education,,school-head@demo.example,csc', 'school,"Oakfield Primary School",education,,school-head@demo.example,fire'));
+    expect(bad.ok ? [] : bad.errors).toEqual([expect.stringMatching(/servedBy: no agency with id "fire"/)]);
   });
 });
 

@@ -44,7 +44,9 @@ describe('opening a case', () => {
     const firstCheck = bscb.preEscalationChecks[0]!;
     expect(d.refuses({ ...base, intake: { ...base.intake, checks: { ...base.intake.checks, [firstCheck.id]: false } } }, 'invalid')).toContain(firstCheck.question);
     expect(d.refuses({ ...base, intake: { ...base.intake, childRecordRef: '  ' } }, 'invalid')).toMatch(/case reference/);
-    expect(d.refuses({ ...base, actor: actor('team-manager', 'health') }, 'not-allowed')).toMatch(/practitioner/);
+    // BSCB lets the supervisor/team manager record it for the professional; nobody else.
+    expect(d.refuses({ ...base, actor: actor('senior-manager', 'health') }, 'not-allowed')).toMatch(/practitioner who raises the concern, or for them by their supervisor/);
+    expect(d.refuses({ ...base, actor: actor('team-manager', 'police') }, 'not-allowed')).toMatch(/practitioner/);
     expect(d.state).toBeNull();
   });
 });

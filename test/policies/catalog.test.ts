@@ -20,7 +20,8 @@ describe('the built-in procedures', () => {
     expect(shape('croydon')).toEqual(Array(5).fill(['7wd', null]));
     expect(shape('worcestershire')).toEqual([['1wd', null], ['24h', null], ['none', null], ['none', null]]);
     expect(c.get('derby')!.stages).toHaveLength(6);
-    expect(c.get('sefton')!.stages).toHaveLength(4);
+    // Four steps, and the route to Children's Social Care for a significant-harm concern that remains.
+    expect(c.get('sefton')!.stages).toHaveLength(5);
     expect(c.get('croydon')!.stages.map((s) => s.forms.map((f) => f.id))).toEqual([[], [], ['escalation-notification-form'], [], ['escalation-notification-form']]);
     expect(c.get('croydon')!.stages.map((s) => s.formality)).toEqual(['informal', 'informal', 'formal', 'formal', 'formal']);
     expect(c.get('derby')!.stages[3]!.outcomes.map((o) => o.type)).toContain('child-protection-conference-considered');
@@ -60,13 +61,13 @@ describe('a partnership’s own policy', () => {
 
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   it.each([
-    ['a missing field', (p: Record<string, unknown>) => { delete p.name; }, 'name: is required', 'formatVersion: 2'],
+    ['a missing field', (p: Record<string, unknown>) => { delete p.name; }, 'name: is required', 'formatVersion: 3'],
     ['a wrong timescale kind', (p: any) => { p.stages[0].response = { kind: 'fortnights', days: 1, source: 'x' }; }, "stages[0].response.kind: Invalid discriminator value. Expected 'working-days' | 'calendar-days' | 'hours' | 'none'", 'kind: fortnights'],
     ['stages out of order', (p: any) => { p.stages[1].number = 3; }, 'stages[1].number: expected stage 2, found 3', 'number: 3'],
     ['an unknown key', (p: any) => { p.stages[0].deadline = 'soon'; }, 'stages[0]: unknown field(s) "deadline"', 'number: 1'],
     ['an unknown role', (p: any) => { p.stages[0].raisedBy.roles = ['wizard']; }, 'stages[0].raisedBy.roles[0]: ', 'wizard'],
     ['a panel without its composition', (p: any) => { delete p.stages[3].outcomes[1].panel; }, 'stages[3].outcomes[1].panel: a resolution panel needs its composition rule', 'type: resolution-panel'],
-    ['a format this version does not know', (p: any) => { p.formatVersion = 3; }, 'formatVersion: must be 2; run "npm run -s cli -- policies migrate <file>"', 'formatVersion: 3'],
+    ['a format this version does not know', (p: any) => { p.formatVersion = 4; }, 'formatVersion: must be 3; run "npm run -s cli -- policies migrate <file>"', 'formatVersion: 4'],
     ['an unknown agency kind for a role', (p: any) => { p.stages[0].raisedBy.rolesByAgencyKind = { school: ['safeguarding-lead'] }; }, 'stages[0].raisedBy.rolesByAgencyKind: unknown field(s) "school"', 'school:'],
     ['an unknown role to raise a stage via', (p: any) => { p.stages[3].raisedBy.via.roles = ['service-manager']; }, 'stages[3].raisedBy.via.roles[0]: ', 'service-manager'],
     ['a procedure for adults without Adult Social Care to call', (p: any) => { p.covers = { adults: true, source: 'individual at risk' }; }, 'urgentRoute.contacts: a procedure that covers adults lists adult-social-care', '- childrens-social-care'],

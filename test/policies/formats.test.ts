@@ -65,7 +65,7 @@ describe('a policy file in format 1', () => {
     const file = join(tmp(), 'future.yaml');
     writeFileSync(file, readFileSync(FORMAT_1, 'utf8').replace('id: croydon-format-1', `formatVersion: ${FORMAT_VERSION + 1}\nid: croydon-format-1`));
     const r = await validatePolicyFile(file);
-    expect(r.ok ? [] : r.errors).toEqual([expect.stringMatching(/\(line \d+, column \d+\): formatVersion: must be 2; run "npm run -s cli -- policies migrate <file>"/)]);
+    expect(r.ok ? [] : r.errors).toEqual([expect.stringMatching(/\(line \d+, column \d+\): formatVersion: must be 3; run "npm run -s cli -- policies migrate <file>"/)]);
     expect(await cli('policies', 'migrate', file)).toMatchObject({ code: 1 });
   });
 

@@ -218,7 +218,7 @@ describe('messages', () => {
       },
       {
         card: 'response',
-        data: { caseRef: REF, raisedBy: long(200), raisingAgency: long(200), receivingAgency: long(200), stageNumber: 1, stageName: 's', due: 'd', concern: long(7000), acknowledged: false, history },
+        data: { caseRef: REF, raisedBy: long(200), raisingAgency: long(200), receivingAgency: long(200), stageNumber: 1, stageName: 's', due: 'd', concern: long(7000), acknowledged: false, history, advisers: [long(3000), long(3000)] },
       },
       { card: 'lapse', data: { caseRef: REF, stage: 1, name: long(2000), agency: long(2000), due: 'd', nextStage: 2, nextWho: long(2000) } },
       {

@@ -32,6 +32,7 @@ export function openCase(d: CaseDriver, policy: Policy, opts: { urgent?: boolean
   for (let step = nextStep(policy, ctx, draft); step; step = nextStep(policy, ctx, draft)) {
     const value =
       step.id === STEP.discussed ? (opts.discussed ?? true)
+      : step.id.startsWith('off-ramp:') ? false
       : step.kind === 'yes-no' ? true
       : step.kind === 'choice' ? step.choices[step.choices.length - 1]!.value
       : step.id === STEP.ref ? 'HLT-104233'

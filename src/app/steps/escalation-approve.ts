@@ -21,7 +21,10 @@ export default commandStep({
     const found = app.escalations.parties(state, pending.toStage, pending.requestedBy.personId);
     if (!found.ok) return { refused: found.message };
     // Whoever approves raises the stage, even when it is a deputy rather than the matched raiser.
-    const raiser = participantOf(app.directory, person, actor.kind === 'person' ? actor.role : 'team-manager');
+    const own = participantOf(app.directory, person, actor.kind === 'person' ? actor.role : 'team-manager');
+    // An officer of the agency that serves the escalating one acts for it, as matched.
+    const matched = found.parties.raiser;
+    const raiser = matched.forAgencyId && person.agencyId === matched.agencyId ? { ...own, forAgencyId: matched.forAgencyId, agencyName: matched.agencyName } : own;
     const due = endOfDay(requestedDue || undefined);
     return { type: 'approve-escalation', actor, parties: { ...found.parties, raiser }, ...(due ? { requestedDue: due } : {}) };
   },

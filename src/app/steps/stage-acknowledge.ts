@@ -1,6 +1,5 @@
 /** The receiver acknowledges the open stage; the raiser hears of it. */
 import { z } from 'zod';
-import { responseView } from '../case-views.js';
 import { commandStep } from './step.js';
 import { noStageOpen } from './stage-open.js';
 
@@ -15,6 +14,6 @@ export default commandStep({
   after: async ({ ref, person, app }, _input, { state, events }) => {
     const cur = state.current!;
     await app.news.tell(cur.raiser.personId, `${ref}: ${person.name} (${cur.receiver.agencyName}) acknowledged Stage ${cur.number}.`, ref);
-    return responseView(state, events);
+    return app.news.responseCard(state, events);
   },
 });

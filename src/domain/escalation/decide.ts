@@ -8,9 +8,10 @@
  */
 import { formatHuman } from '../calendar.js';
 import { allowsEarlierDue, dueFor, responseTimescale } from '../deadlines.js';
+import { routesFrom } from '../policy/routes.js';
 import { ROLES, isOutcomeStep, panelSize, panelSizeFits, rolesFor, type AgencyKind, type Party, type Role, type Stage, type Timescale } from '../policy/schema.js';
 import type { Command, Decision, Parties, RefusalCode } from './commands.js';
-import type { Participant } from '../matching.js';
+import { sideAgencyOf, type Participant } from '../matching.js';
 import type { Actor, AgreedAction, CaseEvent, EscalationReason, HandOverAuthority, HandOverPart, PromptKind, Side } from './events.js';
 import type { CaseState } from './state.js';
 import { awaitingResponse, currentStageDef, furtherStage, isResolvedOutcome, stageOf } from './queries.js';
@@ -59,7 +60,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       if (!holdsRole(c.actor, stage.raisedBy, 'primary')) {
         const approver = c.approver;
         if (!approver) return refuse('invalid', `Stage ${c.toStage} needs someone to approve raising it.`);
-        if (approver.agencyId !== state.escalatingAgency.id) return refuse('invalid', `Only ${state.escalatingAgency.name} can approve its own escalation.`);
+        if (sideAgencyOf(approver) !== state.escalatingAgency.id) return refuse('invalid', `Only ${state.escalatingAgency.name} can approve its own escalation.`);
         if (approver.personId === personId(c.actor) || approver.personId === state.practitioner.personId) {
           return refuse('invalid', 'Nobody approves an escalation they asked for themselves.');
         }
@@ -197,10 +198,17 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       if (!def.outcomes.some((o) => o.type === c.outcome) || !isOutcomeStep(c.outcome)) {
         return refuse('invalid', `Stage ${def.number} of this procedure has no "${c.outcome}" step.`);
       }
-      if (!sideOf(state, c.actor)) return notAllowed('Only the two sides at the current stage can record this.');
+      const outcome = def.outcomes.find((o) => o.type === c.outcome)!;
+      // A written reply is the receiver's to give; a meeting's or discussion's conclusion either side records.
+      if (outcome.type === 'written-reply' ? !isReceiving(state, c.actor) : !sideOf(state, c.actor)) {
+        return notAllowed(outcome.type === 'written-reply' ? `Only ${cur.stage.receiver.name} gives the written reply.` : 'Only the two sides at the current stage can record this.');
+      }
       const note = c.note.trim();
       if (!note) return refuse('invalid', 'Say what was decided.');
-      return ok([ev('outcome-step-recorded', { outcome: c.outcome, note })]);
+      if (note.length > MAX_TEXT) return tooLong();
+      const step = ev('outcome-step-recorded', { outcome: c.outcome, note });
+      // An ending that is not a binding decision (a non-binding meeting, one side's written reply) closes the case.
+      return ok(outcome.ends ? [step, ev('case-closed', { outcome: 'procedure-ended', summary: `${outcome.label}: ${note}` })] : [step]);
     }
 
     case 'choose-binding-route': {
@@ -357,14 +365,17 @@ function promptRecipients(state: CaseState, prompt: PromptKind, due: string | nu
 
 function openCase(state: CaseState | null, c: Extract<Command, { type: 'open-case' }>, at: string): Decision {
   if (state) return refuse('already-exists', `Case ${c.ref} already exists.`);
-  if (c.actor.kind !== 'person' || c.actor.personId !== c.practitioner.personId) {
-    return notAllowed('A case is opened by the practitioner who raises the concern.');
+  const p = c.policy;
+  // The practitioner opens it, or a manager or lead of their agency the procedure names, for them.
+  const forThem = p.raisedOnBehalf && c.actor.kind === 'person' && c.actor.agencyId === c.practitioner.agencyId && p.raisedOnBehalf.roles.includes(c.actor.role);
+  if (c.actor.kind !== 'person' || (c.actor.personId !== c.practitioner.personId && !forThem)) {
+    const who = p.raisedOnBehalf ? `, or for them by their ${p.raisedOnBehalf.roles.map((r) => ROLES[r].toLowerCase()).join(' or ')}` : '';
+    return notAllowed(`A case is opened by the practitioner who raises the concern${who}.`);
   }
   if (c.escalatingAgency.id === c.receivingAgency.id) {
     return refuse('invalid', 'The other agency must be a different agency from your own; use your agency’s own procedures for disagreements inside it.');
   }
   if (c.practitioner.agencyId !== c.escalatingAgency.id) return refuse('invalid', 'The practitioner must belong to the escalating agency.');
-  const p = c.policy;
   const i = c.intake;
   if (c.urgent && !p.urgentRoute.opensCase) {
     return refuse('invalid', `${p.name} does not run urgent cases through escalation: ${p.urgentRoute.guidance}`);
@@ -391,13 +402,19 @@ function openCase(state: CaseState | null, c: Extract<Command, { type: 'open-cas
 
 /** Whether the escalating side may open `toStage` now. */
 function nextStageAllowed(state: CaseState, toStage: number, now: Date): { ok: true } | Refusal {
-  const last = state.policy.stages.length;
   const cur = state.current;
   const from = cur?.number ?? 0;
-  const maxJump = !cur && state.urgent ? state.policy.urgentRoute.maxStartStage : from + 1;
-  if (toStage > last) return refuse('invalid', `Stage ${from} is the last stage of ${state.policy.name}; the concern cannot go higher.`);
-  if (toStage <= from || toStage > maxJump) {
-    return refuse('invalid', maxJump === from + 1 ? `The next stage is Stage ${from + 1}.` : `An urgent case can open at Stage 1 to ${maxJump}.`);
+  if (!cur && state.urgent) {
+    const maxJump = state.policy.urgentRoute.maxStartStage;
+    if (toStage < 1 || toStage > maxJump) return refuse('invalid', maxJump === 1 ? 'The next stage is Stage 1.' : `An urgent case can open at Stage 1 to ${maxJump}.`);
+  } else {
+    // The stage's routes for this case's area of disagreement, and those offered on a condition.
+    const routes = routesFrom(state.policy, from, state.intake.areaId);
+    if (!routes.some((r) => r.to === toStage)) {
+      if (!routes.length) return refuse('invalid', `Stage ${from} is the last stage of ${state.policy.name}; the concern cannot go higher.`);
+      const only = routes.length === 1 && !routes[0]!.condition;
+      return refuse('invalid', only ? `The next stage is Stage ${routes[0]!.to}.` : `From Stage ${from} the concern goes to ${routes.map((r) => `Stage ${r.to}${r.condition ? ` (if ${lowerFirst(r.condition)})` : ''}`).join(' or ')}.`);
+    }
   }
   if (!cur || state.urgent) return { ok: true };
   // Delay is itself a reason to escalate, so a lapsed deadline always allows it; so does a
@@ -422,8 +439,9 @@ function openStage(
   now: Date,
   ev: EventFactory,
 ): Decision {
-  if (parties.raiser.agencyId !== state.escalatingAgency.id) return refuse('invalid', 'The raiser must be from the escalating agency.');
-  if (stage.receivedBy.scope === 'receiving-agency' && parties.receiver.agencyId !== state.receivingAgency.id) {
+  // An officer of the agency that serves one side acts for it (`forAgencyId`).
+  if (sideAgencyOf(parties.raiser) !== state.escalatingAgency.id) return refuse('invalid', 'The raiser must be from the escalating agency.');
+  if (stage.receivedBy.scope === 'receiving-agency' && sideAgencyOf(parties.receiver) !== state.receivingAgency.id) {
     return refuse('invalid', `At Stage ${stage.number} the concern goes to ${state.receivingAgency.name}.`);
   }
   if (parties.receiver.personId === parties.raiser.personId) return refuse('invalid', 'The raiser and the receiver must be different people.');
@@ -474,7 +492,8 @@ function closingOutcome(state: CaseState): 'binding-decision' | 'resolved' {
 }
 
 function mayApprove(state: CaseState, stage: Stage, pending: NonNullable<CaseState['pendingEscalation']>, actor: Actor): { ok: true } | Refusal {
-  if (actor.kind !== 'person' || actor.agencyId !== state.escalatingAgency.id) {
+  const asked = actor.kind === 'person' && pending.approver?.personId === actor.personId && sideAgencyOf(pending.approver) === state.escalatingAgency.id;
+  if (actor.kind !== 'person' || (!isEscalatingPerson(state, actor) && !asked)) {
     return notAllowed(`Only ${state.escalatingAgency.name} can approve its own escalation.`);
   }
   if (personId(pending.requestedBy) === actor.personId || state.practitioner.personId === actor.personId) {
@@ -545,7 +564,10 @@ function isActiveParticipant(state: CaseState, actor: Actor): boolean {
 }
 
 function isEscalatingPerson(state: CaseState, actor: Actor): boolean {
-  return actor.kind === 'person' && actor.agencyId === state.escalatingAgency.id;
+  if (actor.kind !== 'person') return false;
+  if (actor.agencyId === state.escalatingAgency.id) return true;
+  // An officer of the agency that serves the escalating agency, who raised a stage for it.
+  return state.history.some((h) => h.raiser.personId === actor.personId && h.raiser.forAgencyId === state.escalatingAgency.id);
 }
 
 /** The practitioner or anyone from their agency who has raised a stage of this case (and not handed it over). */
@@ -604,6 +626,9 @@ function parseInstant(s: string | undefined): Date | null {
   if (!s) return null;
   const d = new Date(s);
   return Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(s) ? null : d;
+}
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 function isIsoDate(s: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(new Date(`${s}T00:00:00Z`).getTime());

@@ -133,7 +133,8 @@ export type PromptKind = 'stage-reminder' | 'actions-review' | 'debrief-prompt';
 
 export type Side = 'escalating' | 'receiving';
 export type EscalationReason = 'not-resolved' | 'no-response' | 'urgent' | 'informal-attempt-failed' | 'already-discussed';
-export type CaseOutcome = 'resolved' | 'binding-decision' | 'resolved-within-agency' | 'resolved-informally' | 'withdrawn';
+/** `procedure-ended`: an ending step that is not a binding decision (a non-binding meeting, one side's written reply). */
+export type CaseOutcome = 'resolved' | 'binding-decision' | 'resolved-within-agency' | 'resolved-informally' | 'withdrawn' | 'procedure-ended';
 
 export type CaseEvent =
   | CaseOpened

@@ -3,6 +3,7 @@
  * steps, its views, the job plan and the replies all ask here rather than spelling the rule out.
  */
 import type { Participant } from '../matching.js';
+import { defaultRoute } from '../policy/routes.js';
 import type { Stage } from '../policy/schema.js';
 import type { CaseOutcome, Side } from './events.js';
 import type { CaseState, StageProgress } from './state.js';
@@ -25,12 +26,17 @@ export function awaitingResponse(stage: StageProgress): boolean {
   return stage.response === null || stage.response.position === 'more-time';
 }
 
-/** The stage a case would go to next: the one after the stage open (or last open), else the first. */
+/**
+ * The stage a case would go to next when nobody says otherwise: the procedure's default route from
+ * the stage open (or last open) for the case's area of disagreement (`defaultRoute`), else the
+ * first stage; past the last stage, the number after it (which no stage has).
+ */
 export function nextStageNumber(state: CaseState): number {
-  return state.current ? state.current.number + 1 : (state.policy.stages[0]?.number ?? 1);
+  const from = state.current?.number ?? 0;
+  return defaultRoute(state.policy, from, state.intake.areaId)?.to ?? from + 1;
 }
 
-/** The stage after the current one if the procedure has one; null at the last stage. */
+/** The stage the default route leads to if the procedure has one; null at the last stage. */
 export function furtherStage(state: CaseState): number | null {
   const next = nextStageNumber(state);
   return stageOf(state, next) ? next : null;

@@ -98,7 +98,8 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
       outcome: null,
       closedAt: null,
       debriefs: 0,
-      participantIds: [d.practitioner.personId],
+      // Whoever recorded it for the practitioner follows it too.
+      participantIds: [...new Set([d.practitioner.personId, ...(event.actor.kind === 'person' ? [event.actor.personId] : [])])],
       handedOverIds: [],
       version: 1,
     };
@@ -213,10 +214,12 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
 
 /** The new person takes each part the old one played; they join the case with its history. */
 function handOver(s: CaseState, from: Participant, to: Participant, parts: HandOverPart[]): CaseState {
-  const swap = (p: Participant) => (p.personId === from.personId ? to : p);
+  // A colleague taking over from an officer who acts for another agency acts for it too.
+  const swap = (p: Participant) => (p.personId === from.personId ? { ...to, ...(p.forAgencyId && !to.forAgencyId ? { forAgencyId: p.forAgencyId, agencyName: p.agencyName } : {}) } : p);
   let next: CaseState = { ...s };
   if (parts.includes('practitioner')) next = { ...next, practitioner: to };
-  if (parts.includes('approver') && next.pendingEscalation) next = { ...next, pendingEscalation: { ...next.pendingEscalation, approver: to } };
+  if (parts.includes('approver') && next.pendingEscalation?.approver) next = { ...next, pendingEscalation: { ...next.pendingEscalation, approver: swap(next.pendingEscalation.approver) } };
+  else if (parts.includes('approver') && next.pendingEscalation) next = { ...next, pendingEscalation: { ...next.pendingEscalation, approver: to } };
   if (next.current && (parts.includes('raiser') || parts.includes('receiver'))) {
     const c = next.current;
     const cur = { ...c, raiser: parts.includes('raiser') ? swap(c.raiser) : c.raiser, receiver: parts.includes('receiver') ? swap(c.receiver) : c.receiver };

@@ -7,6 +7,9 @@
  * Format 2: a stage's `forms` are issued at that stage only, so a form the document ties to
  * Stages 3 and 5 is not issued at 4. Migrating copies each form to every later stage, which keeps
  * what a format-1 file meant; correcting a procedure is then a change to its rules (bump `version`).
+ * Format 3: adds what format 2 could not say (routes chosen by area or offered on a condition,
+ * endings that are not binding, off-ramps, raising on a practitioner's behalf, Welsh beside
+ * English). None of it changes what a format-2 file says, so migrating only sets the version.
  */
 import { Document, isMap, isNode, isSeq } from 'yaml';
 import { FORMAT_VERSION, Policy } from './schema.js';
@@ -22,6 +25,7 @@ export function formatOf(doc: Document): number | undefined {
 export function migratePolicyDocument(doc: Document): number | undefined {
   const from = formatOf(doc);
   if (from === 1) fromFormat1(doc);
+  if (from === 1 || from === 2) doc.set('formatVersion', 3);
   return from;
 }
 
@@ -55,7 +59,7 @@ function fromFormat1(doc: Document): void {
       for (const f of ownForms) if (!carried.some((c) => formId(c) === formId(f))) carried.push(f);
     });
   }
-  if (isMap(doc.contents)) doc.contents.items.unshift(doc.createPair('formatVersion', FORMAT_VERSION));
+  if (isMap(doc.contents)) doc.contents.items.unshift(doc.createPair('formatVersion', 2));
 }
 
 const formId = (f: unknown) => (f && typeof f === 'object' && 'id' in f ? String((f as { id: unknown }).id) : JSON.stringify(f));

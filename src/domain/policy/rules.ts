@@ -3,7 +3,7 @@
  * comes from, and any assumption the pack makes. `policies show`, `policies trace` and the
  * generated docs/procedures pages are all written from this one list.
  */
-import { ROLES, panelSize, type AgencyKind, type Party, type Policy, type SourceRef, type Timescale, type Via } from './schema.js';
+import { ROLES, panelSize, type AgencyKind, type Outcome, type Party, type Policy, type SourceRef, type Timescale, type Via } from './schema.js';
 
 export type Rule = {
   /** Where in the procedure: "Urgent route", "Stage 3: Board members"... */
@@ -35,6 +35,8 @@ export function policyRules(p: Policy): Rule[] {
   for (const h of p.localHolidays) add('Working days', 'local holiday', `${h.date}, ${h.name}: not a working day`, h);
   for (const a of p.areasOfDisagreement) add('Areas of disagreement', 'area', a.label, a);
   for (const c of p.preEscalationChecks) add('Before escalating', 'check', c.question, c);
+  if (p.raisedOnBehalf) add('Before escalating', 'raised on behalf', `${p.raisedOnBehalf.roles.map((r) => ROLES[r]).join(' or ')} may record the concern for a practitioner of their agency`, p.raisedOnBehalf);
+  for (const r of p.offRamps) add('Not this procedure', 'off-ramp', `${r.question} -> ${r.guidance}`, r);
   if (p.informalAttempt) add('Informal attempt', 'informal attempt', p.informalAttempt.description, p.informalAttempt);
   if (p.informalAttempt?.response) add('Informal attempt', 'response', timescale(p.informalAttempt.response), p.informalAttempt.response);
   for (const q of p.reflectiveQuestions) add('Reflective questions', 'reflect', `${q.heading} ${q.questions.join(' ')}`, q);
@@ -56,7 +58,8 @@ export function policyRules(p: Policy): Rule[] {
       const panel = o.panel ? `; a panel of ${panelSize(o.panel)} agencies${o.panel.mustIncludeDisputingAgencies ? ', including those in dispute' : ''}` : '';
       // The label is the document's words; "binding" is added only where the label does not say so.
       const binding = o.binding && !/binding/i.test(o.label) ? ' (binding)' : '';
-      add(section, 'outcome', `${o.label}${binding}${panel}`, o);
+      const branch = route(p, s.number, o);
+      add(section, branch ? 'route' : 'outcome', `${o.label}${binding}${panel}${branch}${o.ends ? ' (ends the procedure)' : ''}`, o);
     }
     for (const g of s.guidance) add(section, 'guidance', g.text, g);
     for (const g of s.onAgreement) add(section, 'on agreement', g.text, g);
@@ -65,6 +68,14 @@ export function policyRules(p: Policy): Rule[] {
   for (const g of p.recording) add('Recording', 'recording', g.text, g);
   for (const g of p.afterResolution) add('After resolution', 'after resolution', g.text, g);
   return rules;
+}
+
+/** Where a route other than on to the next stage leads, and when: "-> Stage 5, when the area of disagreement is Resources". */
+function route(p: Policy, from: number, o: Outcome): string {
+  if (o.type !== 'next-stage' || (o.toStage === undefined && !o.areas && !o.condition)) return '';
+  const areas = o.areas?.map((id) => p.areasOfDisagreement.find((a) => a.id === id)?.label ?? id);
+  const when = areas ? `, when the area of disagreement is ${areas.join(' or ')}` : o.condition ? `, offered if: ${o.condition}` : '';
+  return ` -> Stage ${o.toStage ?? from + 1}${when}`;
 }
 
 export function party(x: Party | Via): string {

@@ -14,7 +14,7 @@ import { slug, text } from '../data-file.js';
  * without it is read as format 1 and migrated in memory (see ./migrate); `policies migrate`
  * rewrites the file.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 export const SourceRef = z.union([
   text,
@@ -24,6 +24,25 @@ export type SourceRef = z.infer<typeof SourceRef>;
 
 /** A sentence of guidance, a check or a step, with where it comes from. */
 const Sourced = { source: SourceRef, assumption: text.optional() };
+
+/** The languages a policy's words may be shown in; English is always there and is the fallback. */
+export const LANGUAGES = ['en', 'cy'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/**
+ * Welsh beside English: `cy` holds the Welsh for some of the object's own words (`{ cy: { label:
+ * "..." } }`), each optional, so a policy without Welsh is unchanged and a missing translation
+ * falls back to the English. `say` picks the words for a person's language.
+ */
+function welsh<const K extends string>(...fields: K[]) {
+  return { cy: z.object(Object.fromEntries(fields.map((f) => [f, text.optional()])) as Record<K, z.ZodOptional<typeof text>>).strict().optional() };
+}
+type Worded<K extends string> = { [F in K]?: string | undefined } & { cy?: { [F in K]?: string | undefined } | undefined };
+
+/** The object's words in the language asked, else in English. */
+export function say<K extends string, T extends Worded<K>>(o: T, field: K, lang: Language = 'en'): NonNullable<T[K]> {
+  return ((lang === 'cy' ? o.cy?.[field] : undefined) ?? o[field]) as NonNullable<T[K]>;
+}
 
 /**
  * Roles a person can hold in an agency or in the partnership. The procedures use several names for
@@ -115,7 +134,7 @@ export const Timescale = z.discriminatedUnion('kind', [
   /** Calendar days keep the London wall-clock time, across a change of the clocks. */
   z.object({ kind: z.literal('calendar-days'), days: z.number().int().min(1).max(90), ...Counted, ...Sourced }).strict(),
   z.object({ kind: z.literal('hours'), hours: z.number().int().min(1).max(24 * 60), ...Counted, ...Sourced }).strict(),
-  z.object({ kind: z.literal('none'), note: text, ...Sourced }).strict(),
+  z.object({ kind: z.literal('none'), note: text, ...Sourced, ...welsh('note') }).strict(),
 ]);
 export type Timescale = z.infer<typeof Timescale>;
 export type TimescaleInput = z.input<typeof Timescale>;
@@ -128,13 +147,18 @@ export const OUTCOMES = [
   'child-protection-conference-considered',
   'reflective-consultation',
   'case-review-group',
+  'non-binding-meeting',
+  'written-reply',
 ] as const;
 export const OutcomeType = z.enum(OUTCOMES);
 export type OutcomeType = z.infer<typeof OutcomeType>;
 /** The routes to a binding decision the Chair chooses between (BSCB Stage 4). */
 export const BINDING_ROUTES = ['mediation', 'resolution-panel'] as const satisfies readonly OutcomeType[];
-/** Outcomes recorded as a step taken at the stage, without settling it (a conference considered, a consultation, a review group). */
-export const OUTCOME_STEPS = ['child-protection-conference-considered', 'reflective-consultation', 'case-review-group'] as const satisfies readonly OutcomeType[];
+/**
+ * Outcomes recorded as a step taken at the stage (a conference considered, a consultation, a review
+ * group, a non-binding meeting, one side's written reply); one marked `ends` closes the case.
+ */
+export const OUTCOME_STEPS = ['child-protection-conference-considered', 'reflective-consultation', 'case-review-group', 'non-binding-meeting', 'written-reply'] as const satisfies readonly OutcomeType[];
 export const isOutcomeStep = (t: OutcomeType): boolean => (OUTCOME_STEPS as readonly OutcomeType[]).includes(t);
 export const isBindingRoute = (t: OutcomeType): t is (typeof BINDING_ROUTES)[number] => (BINDING_ROUTES as readonly OutcomeType[]).includes(t);
 
@@ -144,6 +168,23 @@ export const Outcome = z
     label: text,
     /** The decision reached this way binds the agencies (BSCB mediation and Resolution Panel). */
     binding: z.boolean().default(false),
+    /**
+     * Recording this step ends the procedure without a binding decision and without both sides
+     * confirming an agreement: a non-binding meeting or reflective discussion whose conclusion
+     * either side records, or one side's written reply (a `written-reply` is the receiver's).
+     */
+    ends: z.boolean().default(false),
+    /**
+     * A next-stage outcome is a route. `toStage`: where it leads (by default the stage after this
+     * one). `areas`: taken when the case's area of disagreement is one of these (Derby: risk to the
+     * Child Protection Manager, resources to management); a stage's routes naming the case's area
+     * replace its routes naming none. `condition`: offered besides the others, to the person who
+     * says this is so (Sefton: a significant-harm concern that remains goes to Children's Social
+     * Care), shown in the document's words.
+     */
+    toStage: z.number().int().min(1).optional(),
+    areas: z.array(slug).min(1).optional(),
+    condition: text.optional(),
     /** Resolution panel composition. */
     panel: z
       .object({
@@ -156,12 +197,23 @@ export const Outcome = z
       .refine((p) => p.maxAgencies === undefined || p.maxAgencies >= p.minAgencies, { message: 'maxAgencies must be at least minAgencies', path: ['maxAgencies'] })
       .optional(),
     ...Sourced,
+    ...welsh('label', 'condition'),
   })
   .strict()
   .superRefine((o, ctx) => {
     if (o.type === 'resolution-panel' && !o.panel) {
       ctx.addIssue({ code: 'custom', path: ['panel'], message: 'a resolution panel needs its composition rule' });
     }
+    if (o.type !== 'next-stage') {
+      for (const key of ['toStage', 'areas', 'condition'] as const) {
+        if (o[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `only a next-stage outcome has "${key}"` });
+      }
+    }
+    if (o.areas && o.condition) ctx.addIssue({ code: 'custom', path: ['condition'], message: 'a route is chosen by the area or by a condition, not both' });
+    if (o.ends && (o.binding || ['resolved', 'next-stage', 'mediation', 'resolution-panel'].includes(o.type))) {
+      ctx.addIssue({ code: 'custom', path: ['ends'], message: `a ${o.type}${o.binding ? ' (binding)' : ''} outcome cannot be marked "ends"; "ends" is for a step that ends the procedure without a binding decision` });
+    }
+    if (o.type === 'written-reply' && !o.ends) ctx.addIssue({ code: 'custom', path: ['ends'], message: 'a written reply ends the procedure: add "ends: true"' });
   });
 export type Outcome = z.infer<typeof Outcome>;
 export type PanelRule = NonNullable<Outcome['panel']>;
@@ -178,19 +230,19 @@ export function panelSizeFits(p: PanelRule, count: number): boolean {
 }
 
 export const Form = z
-  .object({ id: slug, name: text, ...Sourced })
+  .object({ id: slug, name: text, ...Sourced, ...welsh('name') })
   .strict();
 export type Form = z.infer<typeof Form>;
 
-export const Guidance = z.object({ text, ...Sourced }).strict();
+export const Guidance = z.object({ text, ...Sourced, ...welsh('text') }).strict();
 export type Guidance = z.infer<typeof Guidance>;
 
 export const QuestionGroup = z
-  .object({ heading: text, questions: z.array(text).min(1), ...Sourced })
+  .object({ heading: text, questions: z.array(text).min(1), ...Sourced, cy: z.object({ heading: text.optional(), questions: z.array(text).optional() }).strict().optional() })
   .strict();
 export type QuestionGroup = z.infer<typeof QuestionGroup>;
 
-export const Inform = z.object({ role: Role, scope: Scope, why: text, ...Sourced }).strict();
+export const Inform = z.object({ role: Role, scope: Scope, why: text, ...Sourced, ...welsh('why') }).strict();
 export type Inform = z.infer<typeof Inform>;
 
 export const Stage = z
@@ -213,14 +265,15 @@ export const Stage = z
     onAgreement: z.array(Guidance).default([]),
     outcomes: z.array(Outcome).min(1),
     ...Sourced,
+    ...welsh('name', 'summary'),
   })
   .strict();
 export type Stage = z.infer<typeof Stage>;
 
-export const Check = z.object({ id: slug, question: text, ...Sourced }).strict();
+export const Check = z.object({ id: slug, question: text, ...Sourced, ...welsh('question') }).strict();
 export type Check = z.infer<typeof Check>;
 
-export const Area = z.object({ id: slug, label: text, ...Sourced }).strict();
+export const Area = z.object({ id: slug, label: text, ...Sourced, ...welsh('label') }).strict();
 export type Area = z.infer<typeof Area>;
 
 export const UrgentRoute = z
@@ -236,6 +289,7 @@ export const UrgentRoute = z
     /** A shorter response timescale for every stage of an urgent case, where the procedure sets one. */
     responseTimescale: Timescale.optional(),
     ...Sourced,
+    ...welsh('question', 'guidance'),
   })
   .strict();
 export type UrgentRoute = z.infer<typeof UrgentRoute>;
@@ -255,11 +309,19 @@ export type LocalHoliday = z.infer<typeof LocalHoliday>;
  * One of several Boards or local authorities sharing a procedure (Derby City and Derbyshire), each
  * with its own chair and Children's Social Care; the one where the child lives is used.
  */
-export const LocalArea = z.object({ id: slug, name: text, ...Sourced }).strict();
+export const LocalArea = z.object({ id: slug, name: text, ...Sourced, ...welsh('name') }).strict();
 export type LocalArea = z.infer<typeof LocalArea>;
 
+/**
+ * A matter this procedure is not for, and where it goes instead (Croydon: a complaint about the
+ * partnership's own decisions goes to its Executive Group). Asked early in the walk; a yes ends
+ * the walk with `guidance`, and nothing is recorded.
+ */
+export const OffRamp = z.object({ id: slug, question: text, guidance: text, ...Sourced, ...welsh('question', 'guidance') }).strict();
+export type OffRamp = z.infer<typeof OffRamp>;
+
 /** Someone the parties may ask for help at any stage (Worcestershire's Senior Liaison Officer). */
-export const Adviser = z.object({ role: Role, scope: Scope, why: text, ...Sourced }).strict();
+export const Adviser = z.object({ role: Role, scope: Scope, why: text, ...Sourced, ...welsh('why') }).strict();
 export type Adviser = z.infer<typeof Adviser>;
 
 export const Policy = z
@@ -292,9 +354,16 @@ export const Policy = z
     localAreas: z.array(LocalArea).default([]),
     areasOfDisagreement: z.array(Area).min(1),
     preEscalationChecks: z.array(Check).default([]),
+    /** Matters that go to another procedure, not through these stages. */
+    offRamps: z.array(OffRamp).default([]),
+    /**
+     * Who may record a concern for a practitioner of their own agency (the line manager or lead
+     * the practitioner discusses it with). It stays the practitioner's concern; both follow it.
+     */
+    raisedOnBehalf: z.object({ roles: z.array(Role).min(1), ...Sourced }).strict().optional(),
     /** The attempt between the two professionals before Stage 1, where the procedure has one. */
     informalAttempt: z
-      .object({ description: text, response: Timescale.optional(), ...Sourced })
+      .object({ description: text, response: Timescale.optional(), ...Sourced, ...welsh('description') })
       .strict()
       .optional(),
     /** Questions for the practitioner to reflect on while raising the concern. */
@@ -307,6 +376,7 @@ export const Policy = z
     recording: z.array(Guidance).default([]),
     /** What is reported to the Board, and debrief and learning after resolution. */
     afterResolution: z.array(Guidance).default([]),
+    ...welsh('name'),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -314,19 +384,25 @@ export const Policy = z
       if (s.number !== i + 1) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'number'], message: `expected stage ${i + 1}, found ${s.number}: stages are numbered 1, 2, 3... in order` });
       }
-      const last = i === p.stages.length - 1;
-      const hasNext = s.outcomes.some((o) => o.type === 'next-stage');
-      if (last && hasNext) {
-        ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes'], message: 'the last stage cannot have a next-stage outcome' });
-      }
+      s.outcomes.forEach((o, j) => {
+        if (o.type !== 'next-stage') return;
+        const to = o.toStage ?? s.number + 1;
+        if (to <= s.number || to > p.stages.length) {
+          const where = s.number === p.stages.length && o.toStage === undefined ? 'the last stage cannot have a next-stage outcome' : `Stage ${s.number} cannot lead to Stage ${to}: a route leads to a later stage of this procedure`;
+          ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes', j, ...(o.toStage === undefined ? [] : ['toStage'])], message: where });
+        }
+        o.areas?.forEach((a, k) => {
+          if (!p.areasOfDisagreement.some((x) => x.id === a)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes', j, 'areas', k], message: `"${a}" is not one of the areas of disagreement` });
+        });
+      });
       for (const [key, t] of [['response', s.response], ['acknowledgement', s.acknowledgement]] as const) {
         const from = t && 'countsFrom' in t && typeof t.countsFrom === 'object' ? t.countsFrom.stage : undefined;
         if (from !== undefined && from > s.number) {
           ctx.addIssue({ code: 'custom', path: ['stages', i, key, 'countsFrom', 'stage'], message: `Stage ${s.number} cannot count from Stage ${from}, which comes after it` });
         }
       }
-      if (!s.outcomes.some((o) => o.type === 'resolved' || o.binding)) {
-        ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes'], message: 'every stage needs a way to resolve (a resolved or binding outcome)' });
+      if (!s.outcomes.some((o) => o.type === 'resolved' || o.binding || o.ends)) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'outcomes'], message: 'every stage needs a way to end (a resolved, binding or ending outcome)' });
       }
     });
     if (p.urgentRoute.maxStartStage > p.stages.length) {
@@ -345,6 +421,21 @@ export const Policy = z
     p.localHolidays.forEach((h, i) => {
       if (days.has(h.date)) ctx.addIssue({ code: 'custom', path: ['localHolidays', i, 'date'], message: `${h.date} is listed twice` });
       days.add(h.date);
+    });
+    // Welsh reflective questions, where given, are one for one with the English.
+    const groups: { path: (string | number)[]; g: QuestionGroup }[] = [
+      ...p.reflectiveQuestions.map((g, i) => ({ path: ['reflectiveQuestions', i], g })),
+      ...p.stages.flatMap((st, i) => st.reflectiveQuestions.map((g, j) => ({ path: ['stages', i, 'reflectiveQuestions', j], g }))),
+    ];
+    for (const { path, g } of groups) {
+      if (g.cy?.questions && g.cy.questions.length !== g.questions.length) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'cy', 'questions'], message: `give the Welsh of each of the ${g.questions.length} questions, in the same order` });
+      }
+    }
+    const rampIds = new Set<string>();
+    p.offRamps.forEach((r, i) => {
+      if (rampIds.has(r.id)) ctx.addIssue({ code: 'custom', path: ['offRamps', i, 'id'], message: `duplicate id "${r.id}"` });
+      rampIds.add(r.id);
     });
     const ids = new Set<string>();
     p.areasOfDisagreement.forEach((a, i) => {
