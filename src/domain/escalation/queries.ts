@@ -27,19 +27,20 @@ export function awaitingResponse(stage: StageProgress): boolean {
 }
 
 /**
- * The stage a case would go to next when nobody says otherwise: the procedure's default route from
- * the stage open (or last open) for the case's area of disagreement (`defaultRoute`), else the
- * first stage; past the last stage, the number after it (which no stage has).
+ * The stage the procedure's default route leads to from the stage open (or last open) for the
+ * case's area of disagreement (`defaultRoute`; before any stage, the first); null where no route
+ * goes on without a condition (the last stage, or Sefton's route to Children's Social Care).
  */
-export function nextStageNumber(state: CaseState): number {
-  const from = state.current?.number ?? 0;
-  return defaultRoute(state.policy, from, state.intake.areaId)?.to ?? from + 1;
+export function furtherStage(state: CaseState): number | null {
+  return defaultRoute(state.policy, state.current?.number ?? 0, state.intake.areaId)?.to ?? null;
 }
 
-/** The stage the default route leads to if the procedure has one; null at the last stage. */
-export function furtherStage(state: CaseState): number | null {
-  const next = nextStageNumber(state);
-  return stageOf(state, next) ? next : null;
+/**
+ * The stage a case would go to next when nobody says otherwise: `furtherStage`, else a stage past
+ * the last, which `decide` refuses naming the routes there are.
+ */
+export function nextStageNumber(state: CaseState): number {
+  return furtherStage(state) ?? state.policy.stages.length + 1;
 }
 
 /** The person on one side of the current stage: the raiser escalates, the receiver receives. */
