@@ -37,6 +37,7 @@ export function helpText(directory: Directory): string {
     '- `my cases`: the cases you take part in, with their stage and what is due',
     '- `status <case ref>`: the timeline of a case',
     '- `resolve <case ref>`: record the outcome both sides agreed, for the other side to confirm',
+    '- `review <case ref>`: check back that the agreed actions of a resolved case were done (all done closes it)',
     '- `reply <case ref> <message>`: a message to everyone taking part in the case (it goes in the timeline)',
     '- `withdraw <case ref> <reason>`: withdraw a concern your agency raised',
     '- `hand over <case ref> to <person>`: pass your part in a case to a colleague at your agency (their name or directory id); as their line manager, `hand over <case ref> from <person> to <person>`',

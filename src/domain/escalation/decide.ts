@@ -198,6 +198,8 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
         return refuse('invalid', `Stage ${def.number} of this procedure has no "${c.outcome}" step.`);
       }
       if (!sideOf(state, c.actor)) return notAllowed('Only the two sides at the current stage can record this.');
+      // Each step happens once at a stage: a second click records nothing more.
+      if (cur.stage.outcomeSteps.includes(c.outcome)) return refuse('already-done', `That step is already recorded at Stage ${def.number}.`);
       const note = c.note.trim();
       if (!note) return refuse('invalid', 'Say what was decided.');
       return ok([ev('outcome-step-recorded', { outcome: c.outcome, note })]);
@@ -209,7 +211,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       const outcome = currentStageDef(state)!.outcomes.find((o) => o.type === c.route);
       if (!outcome) return refuse('invalid', `Stage ${cur.stage.number} of this procedure offers no ${c.route}.`);
       if (!isReceiving(state, c.actor)) return notAllowed(`Only ${cur.stage.receiver.name} can decide on ${c.route === 'mediation' ? 'mediation' : 'a resolution panel'}.`);
-      if (cur.stage.bindingRoute) return refuse('wrong-phase', `${cur.stage.bindingRoute.route} has already been chosen.`);
+      if (cur.stage.bindingRoute) return refuse('already-done', `${cur.stage.bindingRoute.route === 'mediation' ? 'Mediation' : 'A resolution panel'} has already been chosen.`);
       // One seat per agency: an agency chosen twice is one representative.
       const panelAgencies = [...new Map((c.panelAgencies ?? []).map((a) => [a.id, a])).values()];
       if (outcome.panel) {
@@ -281,6 +283,9 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
     case 'record-debrief': {
       if (state.phase !== 'resolved' && state.phase !== 'closed') return refuse('wrong-phase', 'A debrief follows the resolution of the disagreement.');
       if (!isParticipant(state, c.actor)) return notAllowed('Only people who took part in this case can record a debrief.');
+      // Each person's debrief once: a second click (or form) records nothing more.
+      const by = personId(c.actor);
+      if (by && state.debriefedBy.includes(by)) return refuse('already-done', 'Your debrief is already recorded.');
       const notes = c.notes.trim();
       if (!notes) return refuse('invalid', 'The debrief notes are empty.');
       return ok([ev('debrief-recorded', { notes, learning: c.learning.trim() })]);
