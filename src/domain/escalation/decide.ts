@@ -141,6 +141,8 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       const timescale = responseTimescale(state, cur.stage.number) ?? stageOf(state, cur.stage.number)!.response;
       const earlier = earlierDue(state, cur.stage.number, timescale, c.due, { due: cur.stage.responseDue ? new Date(cur.stage.responseDue) : null, by: 'stage' }, now);
       if (!earlier.ok) return earlier;
+      // The same date again (a second click) changes nothing.
+      if (earlier.due.toISOString() === cur.stage.responseDue) return refuse('already-done', `The response is already due by ${formatHuman(earlier.due)}.`);
       return ok([ev('response-due-brought-forward', { previousDue: cur.stage.responseDue!, newDue: earlier.due.toISOString() })]);
     }
 
