@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { FakeClock } from '../../src/app/clock.js';
 import type { CaseState } from '../../src/domain/escalation/state.js';
-import { cardText, teamsHarness, verbs, walkToSummary, type Card } from '../teams/support.js';
+import type { teamsHarness} from '../teams/support.js';
+import { cardText, verbs, walkToSummary, type Card } from '../teams/support.js';
 
 export type Harness = Awaited<ReturnType<typeof teamsHarness>>;
 
