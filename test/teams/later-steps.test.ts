@@ -6,6 +6,10 @@
  * (Whole procedures are driven in test/flows; this holds each step to those four rules.)
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { FakeClock } from '../../src/app/clock.js';
 import { cardText, teamsHarness, verbs, walkToSummary, type Card } from './support.js';
 
@@ -152,6 +156,10 @@ describe('the later steps on Teams (BSCB)', () => {
   }, 120_000);
 
   it('on the review date the check-back card goes out; all done closes the case and everyone hears', async () => {
+    // Before the date, `review <ref>` offers the same card to someone taking part, and nothing to anyone else.
+    const [early] = await h.say(`review ${ref}`, aad(SAM_ID));
+    expect(verbs(early!.attachments![0]!.content)).toEqual(['review.record']);
+    expect((await h.say(`review ${ref}`, aad(STRANGER)))[0]!.text).toBe(notPartOf());
     clock.set('2026-12-04T12:00:00Z');
     const from = mark();
     await runDueJobs();
@@ -185,3 +193,84 @@ describe('the later steps on Teams (BSCB)', () => {
   }, 60_000);
 });
 
+
+/** The demo directory with the partnership running another procedure (a DIRECTORY_FILE). */
+function directoryFor(policyId: string): string {
+  const directory = parse(readFileSync('demo/directory.yaml', 'utf8')) as { partnership: { policyId: string } };
+  directory.partnership.policyId = policyId;
+  const file = join(mkdtempSync(join(tmpdir(), `resolve-later-${policyId}-`)), 'directory.yaml');
+  writeFileSync(file, stringify(directory));
+  return file;
+}
+
+describe('an outcome step, and a check back that finds an action not done (Croydon)', () => {
+  const clock = new FakeClock(new Date('2026-11-23T10:00:00Z'));
+  let h: Awaited<ReturnType<typeof teamsHarness>>;
+  let ref = '';
+  beforeAll(async () => {
+    h = await teamsHarness({ clock, env: () => ({ DIRECTORY_FILE: directoryFor('croydon') }) });
+    for (const p of h.app.directory.people) if (p.identities.teams) await h.say('hello', p.identities.teams.aadObjectId);
+  }, 60_000);
+  afterAll(async () => h?.stop());
+
+  const aad = (personId: string) => h.app.directory.people.find((p) => p.id === personId)!.identities.teams!.aadObjectId;
+  const state = async () => (await h.app.cases.load(ref))!;
+  const count = async (type: string) => (await h.app.store.load(ref)).filter((e) => e.event.type === type).length;
+  const click = (verb: string, data: Record<string, unknown>, personId: string) => h.click(verb, { caseRef: ref, ...data }, aad(personId));
+  const said = (card: Card) => cardText(card)[1];
+  const cardsTo = (personId: string, from: number) =>
+    h.sent.slice(from).filter((s) => s.path.includes(`personal-${aad(personId)}`)).flatMap((s) => (s.body.attachments ?? []).map((a) => a.content));
+  const textsTo = (personId: string, from: number) => h.sent.slice(from).filter((s) => s.path.includes(`personal-${aad(personId)}`) && s.body.text).map((s) => s.body.text!);
+  const approveUntilOpen = async () => {
+    for (let i = 0; i < 3 && (await state()).phase === 'awaiting-approval'; i++) await click('escalation.approve', {}, (await state()).pendingEscalation!.approver!.personId);
+    expect((await state()).phase).toBe('stage-open');
+  };
+
+  it('either side gets the outcome-step card as Stage 3 opens; it is recorded once, and everyone hears', async () => {
+    await walkToSummary(h);
+    ref = /^Case (RES-\d{4}-\d{4}) is recorded$/.exec(cardText(await h.click('intake.submit', {}))[0]!)![1]!;
+    let from = h.sent.length;
+    await approveUntilOpen();
+    while ((await state()).current!.number < 3) {
+      const s = await state();
+      const cur = s.current!;
+      if (s.policy.stages[cur.number - 1]!.acknowledgement && !cur.acknowledged) await click('stage.acknowledge', {}, cur.receiver.personId);
+      await click('stage.respond', { position: 'disagree', rationale: 'Not agreed.' }, cur.receiver.personId);
+      from = h.sent.length;
+      await h.say(`escalate ${ref} Still not resolved.`, aad(cur.raiser.personId));
+      await approveUntilOpen();
+    }
+    const { raiser, receiver } = (await state()).current!;
+    for (const id of [raiser.personId, receiver.personId]) expect(cardsTo(id, from).map(verbs)).toContainEqual(['outcome.record']);
+
+    expect(said(await click('outcome.record', { outcome: 'reflective-consultation', note: 'Held.' }, STRANGER))).toBe(`There is no case ${ref} that you are part of.`);
+    expect(said(await click('outcome.record', { outcome: 'case-review-group', note: 'Held.' }, raiser.personId))).toBe('Stage 3 of this procedure has no "case-review-group" step.');
+    expect(said(await click('outcome.record', { outcome: 'reflective-consultation', note: '' }, raiser.personId))).toBe('Say what was decided.');
+    expect(await count('outcome-step-recorded')).toBe(0);
+
+    from = h.sent.length;
+    expect(said(await click('outcome.record', { outcome: 'reflective-consultation', note: 'A consultation is booked.' }, raiser.personId))).toBe('Recorded: Multi-agency group reflective consultation');
+    expect(textsTo(receiver.personId, from)).toEqual([expect.stringContaining('recorded "Multi-agency group reflective consultation": "A consultation is booked."')]);
+    // The other side's click, after: recorded once; its card now says where the case stands.
+    expect(said(await click('outcome.record', { outcome: 'reflective-consultation', note: 'Again.' }, receiver.personId))).toMatch(/Stage 3 is open/);
+    expect(await count('outcome-step-recorded')).toBe(1);
+  }, 120_000);
+
+  it('an action not done opens the stage again, and everyone taking part is told', async () => {
+    const { raiser, receiver } = (await state()).current!;
+    await click('resolution.propose', { summary: 'A joint plan.', action1: 'Share the plan', owner1: 'Team manager', due1: '2026-12-01', reviewDate: '2026-12-02' }, raiser.personId);
+    await click('resolution.confirm', {}, receiver.personId);
+    expect((await state()).phase).toBe('resolved');
+    clock.set('2026-12-02T12:00:00Z');
+    const from = h.sent.length;
+    for (const job of (await h.app.queue.jobsOf(ref)).filter((j) => j.state === 'scheduled' && j.runAt <= clock.now().toISOString())) await h.app.jobs.run(job);
+    expect(cardsTo(raiser.personId, from).map(verbs)).toContainEqual(['review.record']);
+
+    const told = h.sent.length;
+    expect(said(await click('review.record', { done1: 'not-done', notes: 'The plan was not shared; chasing.' }, raiser.personId))).toBe('Checked: not every agreed action was done; Stage 3 is open again');
+    expect((await state())).toMatchObject({ phase: 'stage-open', agreed: null });
+    expect(textsTo(receiver.personId, told)).toEqual([expect.stringContaining('not every agreed action was done ("The plan was not shared; chasing."). Stage 3 is open again')]);
+    expect(said(await click('review.record', { done1: 'done' }, raiser.personId))).toMatch(/Stage 3 is open/);
+    expect(await count('actions-reviewed')).toBe(1);
+  }, 60_000);
+});
