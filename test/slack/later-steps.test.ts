@@ -18,9 +18,10 @@ import { walkToSummary } from './walk.js';
 
 jest.setTimeout(60_000);
 
-/** The demo directory with everyone on Slack (those only on Teams get a Slack id too). */
-function everyoneOnSlack(): string {
-  const directory = parse(readFileSync('demo/directory.yaml', 'utf8')) as { people: { id: string; identities?: Record<string, unknown> }[] };
+/** The demo directory with everyone on Slack (those only on Teams get a Slack id too), running `policyId`. */
+function everyoneOnSlack(policyId = 'bscb'): string {
+  const directory = parse(readFileSync('demo/directory.yaml', 'utf8')) as { partnership: { policyId: string }; people: { id: string; identities?: Record<string, unknown> }[] };
+  directory.partnership.policyId = policyId;
   directory.people.forEach((p, i) => {
     if (!p.identities?.slack) p.identities = { ...p.identities, slack: { teamId: 'T0DEMO', userId: `U0LATER${i}` } };
   });
@@ -186,5 +187,61 @@ describe('the later steps on Slack (BSCB)', () => {
     expect(await count('debrief-recorded')).toBe(1);
     // The debrief's button once recorded: the window says where the case stands.
     expect(JSON.stringify(await press('debrief.record', PRACTITIONER))).toContain('is closed');
+  });
+});
+
+describe('an outcome step on Slack (Croydon Stage 3)', () => {
+  const clock = new FakeClock(new Date('2026-11-23T10:00:00Z'));
+  let h: Awaited<ReturnType<typeof slackHarness>>;
+  let ref = '';
+  beforeAll(async () => {
+    h = await slackHarness({ clock, env: { DIRECTORY_FILE: everyoneOnSlack('croydon') } });
+  });
+  afterAll(async () => h?.stop());
+
+  const person = (id: string) => h.teams.app.directory.people.find((p) => p.id === id)!;
+  const user = (id: string) => (person(id).identities.slack as { userId: string }).userId;
+  const state = async () => (await h.teams.app.cases.load(ref))!;
+  const act = (verb: string, data: Record<string, unknown>, id: string) => h.teams.app.flow.act(person(id), verb, { caseRef: ref, ...data });
+  const answered = (who: string) => (since: SlackApiCall[]) =>
+    since.some((c) => c.method === 'chat.update' || (c.method === 'chat.postMessage' && (c.params as { channel?: string }).channel === `D${user(who)}`));
+
+  it('either side’s message opens a form offering the stage’s steps; a stranger, a blank note and a repeat change nothing', async () => {
+    await walkToSummary(h, user(PRACTITIONER), 'police');
+    await h.submit(user(PRACTITIONER), 'intake.submit', '', {}, h.has('views.update'));
+    ref = /RES-\d{4}-\d{4}/.exec(JSON.stringify(h.api.callsOf('views.update').at(-1)!.view))![0];
+    const approve = async () => {
+      for (let i = 0; i < 3 && (await state()).phase === 'awaiting-approval'; i++) await act('escalation.approve', {}, (await state()).pendingEscalation!.approver!.personId);
+    };
+    await approve();
+    while ((await state()).current!.number < 3) {
+      const s = await state();
+      const cur = s.current!;
+      if (s.policy.stages[cur.number - 1]!.acknowledgement && !cur.acknowledged) await act('stage.acknowledge', {}, cur.receiver.personId);
+      await act('stage.respond', { position: 'disagree', rationale: 'Not agreed.' }, cur.receiver.personId);
+      await h.teams.app.flow.command(person(cur.raiser.personId), `escalate ${ref} Still not resolved.`);
+      await approve();
+    }
+    const { raiser, receiver } = (await state()).current!;
+    const m = h.messageWith(user(receiver.personId), 'outcome.record');
+    expect(h.messageWith(user(raiser.personId), 'outcome.record')).toBeDefined();
+
+    await h.click(user(STRANGER), 'outcome.record', m, ref, h.has('views.open'));
+    expect(JSON.stringify(h.api.callsOf('views.open').at(-1)!.view)).toContain(`There is no case ${ref} that you are part of.`);
+    await h.click(user(receiver.personId), 'outcome.record', m, ref, h.has('views.open'));
+    const form = h.api.callsOf('views.open').at(-1)!.view as View;
+    expect(form.callback_id).toBe('outcome.record');
+    expect(JSON.stringify(form)).toContain('"value":"reflective-consultation"');
+    const submit = (values: StateValues) => h.submit(user(receiver.personId), form.callback_id!, form.private_metadata!, values, answered(receiver.personId));
+    await submit(radioState('outcome', 'outcome', 'reflective-consultation'));
+    expect(h.messagesTo(user(receiver.personId)).at(-1)!.text).toContain('Say what was decided.');
+    const count = async () => (await h.teams.app.store.load(ref)).filter((e) => e.event.type === 'outcome-step-recorded').length;
+    expect(await count()).toBe(0);
+    const filled = mergeStates(radioState('outcome', 'outcome', 'reflective-consultation'), textState('note', 'note', 'A consultation is booked.'));
+    await submit(filled);
+    expect(String(h.api.callsOf('chat.update').at(-1)!.text)).toContain('Recorded: Multi-agency group reflective consultation');
+    expect(h.messagesTo(user(raiser.personId)).at(-1)!.text).toContain('A consultation is booked.');
+    await submit(filled);
+    expect(await count()).toBe(1);
   });
 });
