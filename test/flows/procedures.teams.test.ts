@@ -223,6 +223,8 @@ describe.each(Object.keys(QUICKER_AT))('the %s procedure, driven whole on Teams'
     expect(await d.runDueJobs()).toContain('debrief-prompt');
     const debrief = d.cardWith(SAM, 'debrief.record', from);
     expect(verbs(debrief)).toEqual(['debrief.record']);
+    // Both sides of the last stage are asked too (the Chair included, for BSCB).
+    for (const who of [raiser, s.current!.receiver.personId]) d.cardWith(who, 'debrief.record', from);
     const recorded = await d.click('debrief.record', { wentWell: 'Quick answers at each stage.', learning: 'Share the log earlier.' }, SAM);
     expect(cardText(recorded)[0]).toBe(`Case ${d.ref}: debrief recorded`);
     const events = await d.events();
