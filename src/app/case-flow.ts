@@ -17,6 +17,7 @@ import type { Messenger } from './messenger.js';
 import type { Notification, Notifier } from './notifier.js';
 import type { Store } from './store.js';
 import { approvalView, lapseView, notice, resolutionConfirmView, resolutionView, type CardView } from './case-views.js';
+import { bindingDecisionView, bindingRouteView, debriefView, extensionView, outcomeStepView, quickerDueView, reviewView } from './outcome-views.js';
 import { caseStateLine, caseStatusText, helpText, myCasesText, statusPage, statusRange } from './replies.js';
 import { StepRunner } from './steps/run-step.js';
 import type { Acted, StepData } from './steps/step.js';
@@ -87,7 +88,32 @@ export class CaseFlow implements Notifier {
     if (card === 'approval' && state.phase === 'awaiting-approval' && approverId === person.id) return approvalView(state, await this.news.events(ref), clock.now());
     if (card === 'response' && state.phase === 'stage-open' && cur && awaitingResponse(cur) && cur.receiver.personId === person.id) return this.news.responseCard(state, await this.news.events(ref));
     if (card === 'lapse' && state.phase === 'stage-open' && cur?.lapsed.response && awaitingResponse(cur) && cur.raiser.personId === person.id) return lapseView(state, nextStageNumber(state));
-    return notice(`Case ${ref}`, caseStateLine(state));
+    return this.laterCard(state, person, card) ?? notice(`Case ${ref}`, caseStateLine(state));
+  }
+
+  /** The cards at the ends of the procedures, while the step is still this person's (each view is null once it is not). */
+  private laterCard(state: CaseState, person: Person, card: string): CardView | null {
+    const cur = state.current;
+    const raiser = cur?.raiser.personId === person.id;
+    const receiver = cur?.receiver.personId === person.id;
+    switch (card) {
+      case 'extension':
+        return raiser ? extensionView(state) : null;
+      case 'quicker-due':
+        return raiser ? quickerDueView(state) : null;
+      case 'binding-route':
+        return receiver ? bindingRouteView(state, this.news.agencies()) : null;
+      case 'binding-decision':
+        return receiver ? bindingDecisionView(state) : null;
+      case 'outcome-step':
+        return raiser || receiver ? outcomeStepView(state) : null;
+      case 'review':
+        return reviewView(state);
+      case 'debrief':
+        return state.debriefedBy.includes(person.id) ? null : debriefView(state);
+      default:
+        return null;
+    }
   }
 
   /** A message in a case's thread: recorded, then relayed to everyone else taking part. */
@@ -163,6 +189,15 @@ export class CaseFlow implements Notifier {
       // The card is for the two sides of the stage; anyone else part of the case is told whose step it is.
       if (person.id !== cur.raiser.personId && person.id !== cur.receiver.personId) return { text: `The outcome of ${ref} is recorded by ${cur.raiser.name} or ${cur.receiver.name}.` };
       return { view: resolutionView(state, otherSideOf(cur, person.id)) };
+    }
+    if (word === 'review') {
+      // The check back on the agreed actions, before its date or when the case has none to wait for.
+      if (!rest[0]) return { text: 'Say `review <case ref>` for a resolved case.' };
+      const ref = rest[0].toUpperCase();
+      const state = await escalations.loadFor(ref, person);
+      if (!state) return { text: notPartOf(ref) };
+      const view = reviewView(state);
+      return view ? { view } : { text: `${caseStateLine(state)} There are no agreed actions waiting to be checked.` };
     }
     if (word === 'hand' && rest[0]?.toLowerCase() === 'over') return { text: await this.handOverTyped(person, text) };
     if (word === 'take' && rest[0]?.toLowerCase() === 'over') {
@@ -263,6 +298,9 @@ export class CaseFlow implements Notifier {
     if (n.kind === 'response-overdue' && n.suggestedStage && n.caseRef && state?.ref === n.caseRef && state.current) {
       return this.news.deliver(n.to.personId, lapseView(state, n.suggestedStage), n.caseRef);
     }
+    // The check back on the review date, and the debrief after closure: the card to record it.
+    const card = n.caseRef && state?.ref === n.caseRef ? (n.kind === 'actions-review' ? reviewView(state) : n.kind === 'debrief-prompt' ? debriefView(state) : null) : null;
+    if (card) return this.news.deliver(n.to.personId, card, n.caseRef!);
     const sent = await this.news.tell(n.to.personId, n.text, n.caseRef ?? undefined);
     if (n.caseRef && n.kind !== 'undeliverable-prompt') await this.news.offerCover(n.to.personId, n.caseRef);
     return sent;

@@ -5,8 +5,7 @@
  * and asking for a stage (the approver's card, or the stage opened at once). The steps, the
  * typed commands and the scheduler's prompts all tell people through here.
  */
-import type { EscalationReason } from '../domain/escalation/events.js';
-import type { CaseEvent } from '../domain/escalation/events.js';
+import type { AgencyRef, CaseEvent, EscalationReason } from '../domain/escalation/events.js';
 import type { CaseState } from '../domain/escalation/state.js';
 import { boardOf, type Directory, type Person } from '../domain/directory.js';
 import { betweenAgencies, roleTitle } from '../domain/matching.js';
@@ -16,6 +15,7 @@ import type { Messenger } from './messenger.js';
 import type { Store } from './store.js';
 import { approvalView, boardNoticeView, responseView, type CardView } from './case-views.js';
 import { adviserLines, STATUS_PAGE } from './replies.js';
+import { bindingRouteView, outcomeStepView, quickerDueView } from './outcome-views.js';
 
 export const unreachable = (name: string) => `I cannot reach ${name} in Teams or Slack yet`;
 
@@ -39,19 +39,60 @@ export class CaseNews {
     return sent;
   }
 
+  /** A card that only tells (no step waits on it), so nobody's deputy is offered the case for it. */
+  show(personId: string, view: CardView, caseRef: string): Promise<boolean> {
+    return this.deps.messenger.send(personId, { view, caseRef });
+  }
+
+  /** A line of news to everyone taking part but `exceptId` (who took the step and sees its answer). */
+  async everyone(state: CaseState, exceptId: string, text: string): Promise<void> {
+    for (const id of state.participantIds.filter((id) => id !== exceptId && !state.handedOverIds.includes(id))) await this.tell(id, text, state.ref);
+  }
+
+  /** The directory's agencies, from which the Chair picks a resolution panel. */
+  agencies(): AgencyRef[] {
+    return this.deps.directory.agencies.map((a) => ({ id: a.id, name: a.name }));
+  }
+
   /** The latest events of a case (a page of `status`), for a card's history when the caller does not hold them already. */
   async events(ref: string): Promise<CaseEvent[]> {
     return (await this.deps.store.load(ref, { last: STATUS_PAGE })).map((e) => e.event);
   }
 
-  /** The receiver's card for the open stage; `events` are the case's, for its history. */
-  /** The receiver's card for the open stage, naming who the procedure says may be contacted at any stage. */
+  /** The receiver's card for the open stage, naming who the procedure says may be contacted at any stage; `events` for its history. */
   responseCard(state: CaseState, events: CaseEvent[]): CardView {
     return responseView(state, events, adviserLines(state, this.deps.directory));
   }
 
   sendResponseCard(state: CaseState, events: CaseEvent[]): Promise<boolean> {
     return this.deliver(state.current!.receiver.personId, this.responseCard(state, events), state.ref);
+  }
+
+  /**
+   * A stage has opened, however it was raised: its informed people hear of it, the receiver gets
+   * the response card, and the stage's own cards go out (see `sendStageCards`). True when the
+   * receiver was reached.
+   */
+  async stageOpened(state: CaseState, events: CaseEvent[]): Promise<boolean> {
+    await this.announceStage(state);
+    const reached = await this.sendResponseCard(state, events);
+    await this.sendStageCards(state);
+    return reached;
+  }
+
+  /**
+   * The cards a stage offers as it opens, where its procedure has them: the raiser may set a
+   * quicker response date; the Chair (the receiver at a stage offering mediation or a panel)
+   * chooses the route; either side records the stage's other outcome steps.
+   */
+  async sendStageCards(state: CaseState): Promise<void> {
+    const cur = state.current!;
+    const quicker = quickerDueView(state);
+    if (quicker) await this.deliver(cur.raiser.personId, quicker, state.ref);
+    const route = bindingRouteView(state, this.agencies());
+    if (route) await this.deliver(cur.receiver.personId, route, state.ref);
+    const steps = outcomeStepView(state);
+    if (steps) for (const id of new Set([cur.raiser.personId, cur.receiver.personId])) await this.deliver(id, steps, state.ref);
   }
 
   /** A stage has opened: the people it informs hear of it, and the Board's channel when it informs the Board or goes to it. */
@@ -76,8 +117,7 @@ export class CaseNews {
     if (!requested.ok) return `Stage ${stage} could not be asked for: ${requested.message}`;
     const after = requested.state;
     if (after.phase === 'stage-open' && after.current?.number === stage) {
-      await this.announceStage(after);
-      const reached = await this.sendResponseCard(after, await this.events(ref));
+      const reached = await this.stageOpened(after, await this.events(ref));
       return `Stage ${stage} is open with ${after.current.receiver.name} (${after.current.receiver.agencyName}).${reached ? '' : ` ${unreachable('them')}; please contact them and ask them to open Resolve.`}`;
     }
     const approver = escalations.approverOf(after);

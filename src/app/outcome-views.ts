@@ -132,7 +132,8 @@ export function outcomeStepView(state: CaseState): CardView | null {
   const cur = state.current;
   if (state.phase !== 'stage-open' || !cur) return null;
   const stage = stageDef(state, cur.number);
-  const outcomes = stage.outcomes.filter((o) => isOutcomeStep(o.type));
+  // Each step is recorded once at a stage: those already recorded are no longer offered.
+  const outcomes = stage.outcomes.filter((o) => isOutcomeStep(o.type) && !cur.outcomeSteps.includes(o.type));
   if (outcomes.length === 0) return null;
   return { card: 'outcome-step', data: { caseRef: state.ref, stageNumber: cur.number, stageName: stage.name, outcomes: outcomes.map((o) => ({ title: o.label, value: o.type })) } };
 }

@@ -40,6 +40,7 @@ export function helpText(directory: Directory): string {
     '- `my cases`: the cases you take part in, with their stage and what is due',
     '- `status <case ref>`: the latest steps of a case; `status <case ref> more` for earlier ones',
     '- `resolve <case ref>`: record the outcome both sides agreed, for the other side to confirm',
+    '- `review <case ref>`: check back that the agreed actions of a resolved case were done (all done closes it)',
     '- `reply <case ref> <message>`: a message to everyone taking part in the case (it goes in the timeline)',
     '- `step <case ref> <step> <what was decided>`: record a step the stage offers besides agreeing (a written reply, a case review group; `status` names them)',
     '- `withdraw <case ref> <reason>`: withdraw a concern your agency raised',

@@ -17,14 +17,6 @@ import { isRequired, type Field } from '../app/steps/step.js';
  */
 export const MESSAGE_INPUTS: readonly string[] = STEPS.flatMap((s) => s.fields.filter((f) => f.onCard).map((f) => f.name));
 
-/**
- * The ends of the procedures, not yet wired to the doors (the step table does): the one that acts
- * at once, and those whose modal `stepModal` builds from the step's view.
- */
-export const STEP_DIRECT_VERBS = ['extension.accept'] as const;
-export const STEP_MODAL_VERBS = ['extension.decline', 'stage.quicker-due', 'binding.route', 'binding.decide', 'outcome.record', 'review.record', 'debrief.record'] as const;
-export type StepModalVerb = (typeof STEP_MODAL_VERBS)[number];
-export type StepVerb = (typeof STEP_DIRECT_VERBS)[number] | StepModalVerb;
 export type SlackMessage = { text: string; blocks: KnownBlock[] };
 export type Origin = { channel: string; ts: string } | null;
 
@@ -127,7 +119,6 @@ function history(lines: HistoryLine[]): ContextBlock | undefined {
 // ---------------------------------------------------------------------------------------------
 
 const act = (label: string, verb: string, caseRef: string, style?: 'primary' | 'danger') => button(label, verb, caseRef, style);
-const step = (label: string, verb: StepVerb, caseRef: string, style?: 'primary' | 'danger') => button(label, verb, caseRef, style);
 const ackFact = (acknowledgeBy: string | undefined): [string, string][] => (acknowledgeBy ? [['Acknowledge by', acknowledgeBy]] : []);
 
 /** The message for one view; `text` is the one-line notification fallback, as the cards' fallbackText. */
@@ -253,7 +244,7 @@ function layout(view: CardView): Layout {
           header(`${d.receiver} asks for more time to respond`),
           ...facts([['Due now', d.currentDue], ['Proposed', d.proposedDue]]),
           ...sections(d.rationale),
-          actions(step('Accept the new date', 'extension.accept', d.caseRef, 'primary'), step('Decline…', 'extension.decline', d.caseRef)),
+          actions(act('Accept the new date', 'extension.accept', d.caseRef, 'primary'), act('Decline…', 'extension.decline', d.caseRef)),
         ],
       };
     }
@@ -266,7 +257,7 @@ function layout(view: CardView): Layout {
           header(`You raised this with ${d.receiver}`),
           ...facts([['Response due', `${d.due} (${d.timescale})`], ...ackFact(d.acknowledgeBy)]),
           ...sections("The procedure lets you set a quicker timescale if the child's safety needs one: an earlier date, never a later one."),
-          actions(step('Set a quicker date…', 'stage.quicker-due', d.caseRef)),
+          actions(act('Set a quicker date…', 'stage.quicker-due', d.caseRef)),
         ],
       };
     }
@@ -279,7 +270,7 @@ function layout(view: CardView): Layout {
           header(`A disagreement between ${d.disputing} is referred to you`),
           ...sections(d.routes.map((r) => `- ${r.title}`).join('\n')),
           d.panelRule && context(`For a panel: ${d.panelRule}${d.panelSource ? ` "${d.panelSource}"` : ''}`),
-          actions(step('Choose the route…', 'binding.route', d.caseRef, 'primary')),
+          actions(act('Choose the route…', 'binding.route', d.caseRef, 'primary')),
         ],
       };
     }
@@ -292,7 +283,7 @@ function layout(view: CardView): Layout {
           header(`Record the decision: ${d.route}`),
           d.panel && context(`Panel: ${d.panel}`),
           d.binding && sections('**The procedure makes this decision final and binding on the agencies concerned; everyone taking part is told.**')[0],
-          actions(step('Record the decision…', 'binding.decide', d.caseRef, 'primary')),
+          actions(act('Record the decision…', 'binding.decide', d.caseRef, 'primary')),
         ],
       };
     }
@@ -304,7 +295,7 @@ function layout(view: CardView): Layout {
           context(`Case ${d.caseRef}, Stage ${d.stageNumber}: ${d.stageName}`),
           header('Record a step the procedure provides for at this stage'),
           ...sections(d.outcomes.map((o) => `- ${o.title}`).join('\n')),
-          actions(step('Record…', 'outcome.record', d.caseRef)),
+          actions(act('Record…', 'outcome.record', d.caseRef)),
         ],
       };
     }
@@ -318,7 +309,7 @@ function layout(view: CardView): Layout {
           ...sections(d.summary),
           ...facts(d.actions.map((a) => [`${a.n}. ${a.owner}, by ${a.due}`, a.description])),
           context('All done closes the case. If any was not done, the stage opens again: agree what happens next, or escalate.'),
-          actions(step('Record the check…', 'review.record', d.caseRef, 'primary')),
+          actions(act('Record the check…', 'review.record', d.caseRef, 'primary')),
         ],
       };
     }
@@ -330,7 +321,7 @@ function layout(view: CardView): Layout {
           context(`Case ${d.caseRef}: closed (${d.outcome}) on ${d.closedAt}`),
           header('A short debrief'),
           ...sections(d.learningNote),
-          actions(step('Record the debrief…', 'debrief.record', d.caseRef, 'primary')),
+          actions(act('Record the debrief…', 'debrief.record', d.caseRef, 'primary')),
         ],
       };
     }
@@ -436,6 +427,8 @@ function inputOf(field: Field, optional: boolean): InputBlock {
       return choiceInput(field.name, field.label, field.choices ?? [], { optional });
     case 'date':
       return dateInput(field.name, field.label, { optional });
+    case 'time':
+      return timeInput(field.name, field.label, { optional });
   }
 }
 
@@ -460,13 +453,16 @@ export function inputModal(verb: string, caseRef: string, origin: Origin, extra:
 }
 
 /**
- * The modal for a later step, built from the view of its card (the choices it offers: routes,
- * agencies, outcomes, the agreed actions to check). Field ids are the card's input ids, so the
- * step reads Teams' data and Slack's `inputsOf` alike. Null when the view is not that step's.
+ * The modal of a step whose form offers what the case holds (its form is `fromCard` in the step
+ * table), built from its card's view as it now stands (the routes, agencies, outcome steps, the
+ * agreed actions to check). Field ids are the card's input ids, so the step reads Teams' data and
+ * Slack's `inputsOf` alike. Null when the view is not that step's card (the step is no longer the
+ * person's to take: the door shows the view instead).
  */
-export function stepModal(verb: StepModalVerb, view: CardView, origin: Origin): ModalView | null {
-  const form = stepForm(verb, view);
-  if (!form) return null;
+export function stepModal(verb: string, view: CardView, origin: Origin): ModalView | null {
+  const form = stepOf(verb)?.form;
+  const blocks = form?.fromCard ? stepForm(verb, view) : null;
+  if (!form || !blocks) return null;
   const caseRef = 'caseRef' in view.data ? view.data.caseRef : '';
   return {
     type: 'modal',
@@ -475,7 +471,7 @@ export function stepModal(verb: StepModalVerb, view: CardView, origin: Origin): 
     title: plainText(form.title, LIMITS.title),
     submit: plainText(form.submit, LIMITS.title),
     close: plainText('Cancel', LIMITS.title),
-    blocks: capped([context(`Case **${caseRef}**`), ...form.blocks, context(NO_NAMES)], LIMITS.viewBlocks),
+    blocks: capped([context(`Case **${caseRef}**`), ...blocks, context(NO_NAMES)], LIMITS.viewBlocks),
   };
 }
 
@@ -486,78 +482,57 @@ const actionRows = (): KnownBlock[] =>
     dateInput(`due${n}`, `Action ${n}: by when`),
   ]);
 
-function stepForm(verb: StepModalVerb, view: CardView): { title: string; submit: string; blocks: KnownBlock[] } | null {
+/** The inputs of a `fromCard` step's modal from its card's view; null when the view is not that step's card. */
+function stepForm(verb: string, view: CardView): KnownBlock[] | null {
   const choices = (cs: { title: string; value: string }[]) => cs.map((c) => ({ value: c.value, label: c.title }));
   switch (verb) {
     case 'extension.decline':
-      return view.card !== 'extension' ? null : { title: 'Decline more time', submit: 'Decline', blocks: [...facts([['Proposed', view.data.proposedDue]]), textInput('comment', 'Why can it not wait?', { multiline: true, maxLength: 2000 })] };
+      return view.card !== 'extension' ? null : [...facts([['Proposed', view.data.proposedDue]]), textInput('comment', 'Why can it not wait?', { multiline: true, maxLength: 2000 })];
     case 'stage.quicker-due':
       return view.card !== 'quicker-due'
         ? null
-        : {
-            title: 'A quicker date',
-            submit: 'Set the date',
-            blocks: [
-              ...facts([['Response due', view.data.due]]),
-              dateInput('due', 'Response now due on', { optional: false }),
-              timeInput('dueTime', 'At (17:00 if left empty)'),
-            ],
-          };
+        : [...facts([['Response due', view.data.due]]), dateInput('due', 'Response now due on', { optional: false }), timeInput('dueTime', 'At (17:00 if left empty)')];
     case 'binding.route': {
       if (view.card !== 'binding-route') return null;
       const d = view.data;
-      return {
-        title: 'Mediation or panel',
-        submit: 'Record',
-        blocks: [
-          choiceInput('route', 'How will it be resolved?', choices(d.routes)),
-          ...(d.panelRule
-            ? [multiChoiceInput('panelAgencies', "The panel's agencies (for a panel only)", choices(d.agencies), { optional: true, initial: d.preselected.split(',').filter(Boolean), hint: d.panelRule })]
-            : []),
-        ],
-      };
+      return [
+        choiceInput('route', 'How will it be resolved?', choices(d.routes)),
+        ...(d.panelRule
+          ? [multiChoiceInput('panelAgencies', "The panel's agencies (for a panel only)", choices(d.agencies), { optional: true, initial: d.preselected.split(',').filter(Boolean), hint: d.panelRule })]
+          : []),
+      ];
     }
     case 'binding.decide':
       return view.card !== 'binding-decision'
         ? null
-        : {
-            title: 'Record the decision',
-            submit: 'Record',
-            blocks: [
-              ...(view.data.binding ? [context('**This decision is final and binding on the agencies concerned.**')] : []),
-              textInput('decision', 'The decision', { multiline: true, maxLength: 2000 }),
-              ...actionRows(),
-              dateInput('reviewDate', 'Date to check back that the actions were done'),
-            ],
-          };
+        : [
+            ...(view.data.binding ? [context('**This decision is final and binding on the agencies concerned.**')] : []),
+            textInput('decision', 'The decision', { multiline: true, maxLength: 2000 }),
+            ...actionRows(),
+            dateInput('reviewDate', 'Date to check back that the actions were done'),
+          ];
     case 'outcome.record':
       return view.card !== 'outcome-step'
         ? null
-        : { title: 'Record a step', submit: 'Record', blocks: [choiceInput('outcome', 'What was done', choices(view.data.outcomes)), textInput('note', 'What was decided', { multiline: true, maxLength: 2000 })] };
+        : [choiceInput('outcome', 'What was done', choices(view.data.outcomes)), textInput('note', 'What was decided', { multiline: true, maxLength: 2000 })];
     case 'review.record':
       return view.card !== 'review'
         ? null
-        : {
-            title: 'Check back',
-            submit: 'Record',
-            blocks: [
-              ...view.data.actions.map((a) =>
-                choiceInput(`done${a.n}`, clip(`${a.n}. ${a.description} (${a.owner}, by ${a.due})`, LIMITS.label), [
-                  { value: 'done', label: 'Done' },
-                  { value: 'not-done', label: 'Not done' },
-                ]),
-              ),
-              textInput('notes', 'Notes (needed if an action was not done)', { multiline: true, optional: true, maxLength: 2000 }),
-            ],
-          };
+        : [
+            ...view.data.actions.map((a) =>
+              choiceInput(`done${a.n}`, clip(`${a.n}. ${a.description} (${a.owner}, by ${a.due})`, LIMITS.label), [
+                { value: 'done', label: 'Done' },
+                { value: 'not-done', label: 'Not done' },
+              ]),
+            ),
+            textInput('notes', 'Notes (needed if an action was not done)', { multiline: true, optional: true, maxLength: 2000 }),
+          ];
     case 'debrief.record':
       return view.card !== 'debrief'
         ? null
-        : {
-            title: 'Debrief',
-            submit: 'Record',
-            blocks: [textInput('wentWell', 'What went well', { multiline: true, maxLength: 2000 }), textInput('learning', "What to learn (for the Board's learning report)", { multiline: true, optional: true, maxLength: 2000 })],
-          };
+        : [textInput('wentWell', 'What went well', { multiline: true, maxLength: 2000 }), textInput('learning', "What to learn (for the Board's learning report)", { multiline: true, optional: true, maxLength: 2000 })];
+    default:
+      return null;
   }
 }
 

@@ -25,7 +25,7 @@ import type { LiveDirectory } from '../app/live-directory.js';
 import type { Messenger } from '../app/messenger.js';
 import type { Store } from '../app/store.js';
 import { findPersonBySlackId, type Directory, type Person } from '../domain/directory.js';
-import { actions, button, inputModal, inputsOf, MESSAGE_INPUTS, messageOf, sections, type Origin } from './blocks.js';
+import { actions, button, inputModal, inputsOf, MESSAGE_INPUTS, messageOf, sections, stepModal, type Origin } from './blocks.js';
 import { STEPS } from '../app/steps/index.js';
 import { asksInForm } from '../app/steps/step.js';
 import { answerMention, NOT_A_CHANNEL } from './board-choice.js';
@@ -240,7 +240,13 @@ function register(app: BoltApp, client: WebClient, registered: Registered, chann
       });
       continue;
     }
-    action(verb, (_person, body, ref) => client.views.open({ trigger_id: body.trigger_id, view: inputModal(verb, ref, originOf(body)) }));
+    action(verb, async (person, body, ref) => {
+      if (!step.form?.fromCard) return client.views.open({ trigger_id: body.trigger_id, view: inputModal(verb, ref, originOf(body)) });
+      // The form offers what the case holds: built from the step's card as it now stands for this
+      // person; when the step is not (or no longer) theirs, that card says where the case stands.
+      const card = await flow.currentCard(person, ref.toUpperCase(), step.card ?? '');
+      return client.views.open({ trigger_id: body.trigger_id, view: stepModal(verb, card, originOf(body)) ?? windowOf(card) });
+    });
     registered.views.push(verb);
     app.view(verb, async ({ ack, body, view }) => {
       await ack();

@@ -21,7 +21,10 @@ describe.each(['chosen', 'configured'] as const)('a lapsed response in Teams (Bo
   const clock = new FakeClock(new Date('2026-11-23T10:00:00Z'));
   let h: Awaited<ReturnType<typeof teamsHarness>>;
   beforeAll(async () => {
-    h = await teamsHarness({ clock, ...(how === 'configured' ? { env: (serviceUrl: string) => ({ BOARD_CHANNEL_ID: CONFIGURED, BOARD_SERVICE_URL: serviceUrl }) } : {}) });
+    // The job queue (Agenda) polls on the wall clock, which is past these fake dates: polled once a
+    // minute, it leaves the deadline jobs to the test, which runs them itself.
+    const quiet = { JOBS_POLL_MS: '60000' };
+    h = await teamsHarness({ clock, env: (serviceUrl: string) => (how === 'configured' ? { ...quiet, BOARD_CHANNEL_ID: CONFIGURED, BOARD_SERVICE_URL: serviceUrl } : quiet) });
   }, 60_000);
   afterAll(async () => h?.stop());
 

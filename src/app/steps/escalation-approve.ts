@@ -31,8 +31,7 @@ export default commandStep({
   after: async ({ ref, person, app }, _input, { state, events }) => {
     const stage = state.current!;
     const due = stage.responseDue ? ` A response is due by ${londonTime(stage.responseDue)}.` : '';
-    await app.news.announceStage(state);
-    const reached = await app.news.sendResponseCard(state, events);
+    const reached = await app.news.stageOpened(state, events);
     const missed = reached ? '' : ` ${unreachable(stage.receiver.name)}; please contact them and ask them to open Resolve.`;
     await app.news.tell(state.practitioner.personId, `${ref}: ${person.name} approved Stage ${stage.number}; it is raised with ${stage.receiver.name} (${stage.receiver.agencyName}).${due}${missed}`, ref);
     return decidedView(state, `Approved: Stage ${stage.number} raised with ${stage.receiver.name}, ${stage.receiver.agencyName}`, stage.raiser, stage.openedAt);

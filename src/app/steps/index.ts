@@ -16,11 +16,42 @@ import reject from './resolution-reject.js';
 import lapseEscalate from './lapse-escalate.js';
 import lapseChase from './lapse-chase.js';
 import lapseExtend from './lapse-extend.js';
+import extensionAccept from './extension-accept.js';
+import extensionDecline from './extension-decline.js';
+import quickerDue from './stage-quicker-due.js';
+import bindingRoute from './binding-route.js';
+import bindingDecide from './binding-decide.js';
+import outcomeRecord from './outcome-record.js';
+import reviewRecord from './review-record.js';
+import debriefRecord from './debrief-record.js';
 import timeline from './case-timeline.js';
 import mine from './cases-mine.js';
 import help from './help.js';
 
-export const STEPS: readonly Step[] = [approve, returnIt, resolveWithin, acknowledge, respond, propose, confirm, reject, lapseEscalate, lapseChase, lapseExtend, timeline, mine, help];
+export const STEPS: readonly Step[] = [
+  approve,
+  returnIt,
+  resolveWithin,
+  acknowledge,
+  respond,
+  extensionAccept,
+  extensionDecline,
+  quickerDue,
+  propose,
+  confirm,
+  reject,
+  lapseEscalate,
+  lapseChase,
+  lapseExtend,
+  bindingRoute,
+  bindingDecide,
+  outcomeRecord,
+  reviewRecord,
+  debriefRecord,
+  timeline,
+  mine,
+  help,
+];
 
 export const STEP_VERBS: readonly string[] = STEPS.map((s) => s.verb);
 
@@ -38,17 +69,13 @@ export const TYPED_OR_WALK: readonly CommandType[] = ['open-case', 'request-esca
 export const SCHEDULER_ONLY: readonly CommandType[] = ['mark-deadline-lapsed', 'record-prompt'];
 
 /**
- * Domain commands a person may take that no card or typed command reaches yet: their views and
- * cards are being built, and each becomes a step (a module here and a line in STEPS).
+ * Domain commands a person may take that no card or typed command reaches, and why.
+ *
+ * `close`: a case closes as its procedure ends, each way by its own step: the check back on the
+ * agreed actions (`review.record`: all done closes it; a resolved case with no actions closes on
+ * that check too, and `review <ref>` offers the check at any time, so no resolved case is left
+ * open), informal resolution (`tried`), resolution within the agency, and withdrawal. A bare
+ * "close" would let a case be closed without the check back the procedures ask for, so it has no
+ * button or typed command; it stays a domain command for records made before the check back.
  */
-export const NOT_YET_FROM_CHAT: readonly CommandType[] = [
-  'accept-extension',
-  'set-quicker-due',
-  'decline-extension',
-  'choose-binding-route',
-  'record-binding-decision',
-  'record-outcome-step',
-  'review-actions',
-  'close',
-  'record-debrief',
-];
+export const NOT_YET_FROM_CHAT: readonly CommandType[] = ['close'];

@@ -1,10 +1,12 @@
 /**
  * The receiver responds: agree, disagree (with reasons) or more time (with a date, or a day,
  * which means 17:00 London on it). The raiser and the practitioner hear; on agreement the raiser
- * gets the card to record the outcome, for this side to confirm.
+ * gets the card to record the outcome, for this side to confirm; on more time, the card to accept
+ * or decline the new date.
  */
 import { z } from 'zod';
 import { decidedView, resolutionView } from '../case-views.js';
+import { extensionView } from '../outcome-views.js';
 import { choice, commandStep, endOfDay, optionalText } from './step.js';
 import { noStageOpen } from './stage-open.js';
 
@@ -33,6 +35,9 @@ export default commandStep({
     for (const id of new Set([stage.raiser.personId, state.practitioner.personId])) await app.news.tell(id, news, ref);
     // Agreement: the side that raised the stage records the outcome, for this side to confirm.
     if (position === 'agree') await app.news.deliver(stage.raiser.personId, resolutionView(state, { name: person.name, agencyName: stage.receiver.agencyName }), ref);
+    // More time: the side that raised the stage accepts the new date or declines it.
+    const extension = position === 'more-time' ? extensionView(state) : null;
+    if (extension) await app.news.deliver(stage.raiser.personId, extension, ref);
     return decidedView(state, `Responded: ${said}`, { name: person.name, agencyName: stage.receiver.agencyName }, app.now().toISOString(), rationale || undefined);
   },
 });

@@ -34,7 +34,7 @@ export type StepData = Record<string, unknown>;
 export type Field = {
   name: string;
   label: string;
-  kind: 'text' | 'long-text' | 'choice' | 'date';
+  kind: 'text' | 'long-text' | 'choice' | 'date' | 'time';
   maxLength?: number;
   choices?: { value: string; label: string }[];
   /** Picked on the card itself and sent with the button (the approval's earlier date), not asked in a form. */
@@ -42,7 +42,17 @@ export type Field = {
 };
 
 /** A form's words; a step that asks for any input not on the card opens one (a Slack modal). */
-export type FormText = { title: string; submit: string; intro?: (other: { otherSide?: string }) => string | undefined };
+export type FormText = {
+  title: string;
+  submit: string;
+  intro?: (other: { otherSide?: string }) => string | undefined;
+  /**
+   * The form offers what the case holds (the routes, the directory's agencies, the stage's outcome
+   * steps, the agreed actions to check): Slack builds it from the step's card as it now stands
+   * (`stepModal`), not from `fields` alone.
+   */
+  fromCard?: true;
+};
 
 /** The card names a step can sit on (those with buttons). */
 export type CardName = CardView['card'];

@@ -142,6 +142,8 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       const timescale = responseTimescale(state, cur.stage.number) ?? stageOf(state, cur.stage.number)!.response;
       const earlier = earlierDue(state, cur.stage.number, timescale, c.due, { due: cur.stage.responseDue ? new Date(cur.stage.responseDue) : null, by: 'stage' }, now);
       if (!earlier.ok) return earlier;
+      // The same date again (a second click) changes nothing.
+      if (earlier.due.toISOString() === cur.stage.responseDue) return refuse('already-done', `The response is already due by ${formatHuman(earlier.due)}.`);
       return ok([ev('response-due-brought-forward', { previousDue: cur.stage.responseDue!, newDue: earlier.due.toISOString() })]);
     }
 
@@ -203,6 +205,8 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       if (outcome.type === 'written-reply' ? !isReceiving(state, c.actor) : !sideOf(state, c.actor)) {
         return notAllowed(outcome.type === 'written-reply' ? `Only ${cur.stage.receiver.name} gives the written reply.` : 'Only the two sides at the current stage can record this.');
       }
+      // Each step happens once at a stage: a second click records nothing more.
+      if (cur.stage.outcomeSteps.includes(c.outcome)) return refuse('already-done', `That step is already recorded at Stage ${def.number}.`);
       const note = c.note.trim();
       if (!note) return refuse('invalid', 'Say what was decided.');
       if (note.length > MAX_TEXT) return tooLong();
@@ -217,7 +221,7 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
       const outcome = currentStageDef(state)!.outcomes.find((o) => o.type === c.route);
       if (!outcome) return refuse('invalid', `Stage ${cur.stage.number} of this procedure offers no ${c.route}.`);
       if (!isReceiving(state, c.actor)) return notAllowed(`Only ${cur.stage.receiver.name} can decide on ${c.route === 'mediation' ? 'mediation' : 'a resolution panel'}.`);
-      if (cur.stage.bindingRoute) return refuse('wrong-phase', `${cur.stage.bindingRoute.route} has already been chosen.`);
+      if (cur.stage.bindingRoute) return refuse('already-done', `${cur.stage.bindingRoute.route === 'mediation' ? 'Mediation' : 'A resolution panel'} has already been chosen.`);
       // One seat per agency: an agency chosen twice is one representative.
       const panelAgencies = [...new Map((c.panelAgencies ?? []).map((a) => [a.id, a])).values()];
       if (outcome.panel) {
@@ -289,6 +293,9 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
     case 'record-debrief': {
       if (state.phase !== 'resolved' && state.phase !== 'closed') return refuse('wrong-phase', 'A debrief follows the resolution of the disagreement.');
       if (!isParticipant(state, c.actor)) return notAllowed('Only people who took part in this case can record a debrief.');
+      // Each person's debrief once: a second click (or form) records nothing more.
+      const by = personId(c.actor);
+      if (by && state.debriefedBy.includes(by)) return refuse('already-done', 'Your debrief is already recorded.');
       const notes = c.notes.trim();
       if (!notes) return refuse('invalid', 'The debrief notes are empty.');
       return ok([ev('debrief-recorded', { notes, learning: c.learning.trim() })]);

@@ -15,6 +15,7 @@ import type {
   HandOverPart,
   Side,
 } from './events.js';
+import type { OutcomeType } from '../policy/schema.js';
 
 export type Phase =
   /** Opened before the professionals have talked: they try first, then record the outcome. */
@@ -44,6 +45,8 @@ export type StageProgress = {
   /** Due instants that have lapsed (so a job that fires twice records one lapse). */
   lapsed: { response: string | null; acknowledgement: string | null };
   bindingRoute: { route: 'mediation' | 'resolution-panel'; panelAgencies: AgencyRef[] } | null;
+  /** The procedure's other outcome steps recorded at this stage (each is recorded once). */
+  outcomeSteps: OutcomeType[];
 };
 
 export type ResolutionProposal = { side: Side; summary: string; actions: AgreedAction[]; reviewDate: string | null };
@@ -63,6 +66,8 @@ export type CaseState = CaseFacts & {
   outcome: CaseOutcome | null;
   closedAt: string | null;
   debriefs: number;
+  /** Who has recorded a debrief (each person records theirs once). */
+  debriefedBy: string[];
   /** Everyone who has taken part, by person id: they may read and post to the case. */
   participantIds: string[];
   /** People who handed every part they played to someone else: they still read, but no longer act. */
@@ -78,7 +83,7 @@ export type CaseState = CaseFacts & {
  * would fold the same events differently (test/domain/fold-version.test.ts notices most such
  * changes: it fingerprints the fold of a set of recorded cases).
  */
-export const FOLD_VERSION = 1;
+export const FOLD_VERSION = 2;
 
 export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
   if (event.type === 'case-opened') {
@@ -98,6 +103,7 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
       outcome: null,
       closedAt: null,
       debriefs: 0,
+      debriefedBy: [],
       // Whoever recorded it for the practitioner follows it too.
       participantIds: [...new Set([d.practitioner.personId, ...(event.actor.kind === 'person' ? [event.actor.personId] : [])])],
       handedOverIds: [],
@@ -135,6 +141,7 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
         extensionProposed: null,
         lapsed: { response: null, acknowledgement: null },
         bindingRoute: null,
+        outcomeSteps: [],
       };
       const ids = new Set(s.participantIds);
       const people = [d.raiser, d.receiver, ...d.informed].map((p) => p.personId);
@@ -179,7 +186,7 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
     case 'resolution-rejected':
       return { ...s, proposal: null };
     case 'outcome-step-recorded':
-      return s;
+      return cur ? withCurrent({ ...cur, outcomeSteps: [...cur.outcomeSteps, event.data.outcome] }) : s;
     case 'binding-route-chosen':
       return cur ? withCurrent({ ...cur, bindingRoute: event.data }) : s;
     case 'binding-decision-recorded':
@@ -204,7 +211,7 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
     case 'case-closed':
       return { ...s, phase: 'closed', outcome: event.data.outcome, closedAt: event.at, pendingEscalation: null, proposal: null };
     case 'debrief-recorded':
-      return { ...s, debriefs: s.debriefs + 1 };
+      return { ...s, debriefs: s.debriefs + 1, debriefedBy: [...s.debriefedBy, ...(event.actor.kind === 'person' ? [event.actor.personId] : [])] };
     case 'prompt-sent':
       return s;
     case 'case-handed-over':
