@@ -33,15 +33,13 @@ function everyoneOnSlack(policyId = 'bscb'): string {
 type View = { id?: string; callback_id?: string; private_metadata?: string; blocks?: { type: string; block_id?: string }[] };
 const PRACTITIONER = 'csc-sw';
 const STRANGER = 'health-hv';
-/** The job queue (Agenda) polls on the wall clock, past these fake dates: once a minute, it leaves the jobs to the test. */
-const QUIET_QUEUE = { JOBS_POLL_MS: '60000' };
 
 describe('the later steps on Slack (BSCB)', () => {
   const clock = new FakeClock(new Date('2026-11-23T10:00:00Z'));
   let h: Awaited<ReturnType<typeof slackHarness>>;
   let ref = '';
   beforeAll(async () => {
-    h = await slackHarness({ clock, env: { ...QUIET_QUEUE, DIRECTORY_FILE: everyoneOnSlack() } });
+    h = await slackHarness({ clock, env: { DIRECTORY_FILE: everyoneOnSlack() } });
   });
   afterAll(async () => h?.stop());
 
@@ -197,7 +195,7 @@ describe('an outcome step on Slack (Croydon Stage 3)', () => {
   let h: Awaited<ReturnType<typeof slackHarness>>;
   let ref = '';
   beforeAll(async () => {
-    h = await slackHarness({ clock, env: { ...QUIET_QUEUE, DIRECTORY_FILE: everyoneOnSlack('croydon') } });
+    h = await slackHarness({ clock, env: { DIRECTORY_FILE: everyoneOnSlack('croydon') } });
   });
   afterAll(async () => h?.stop());
 

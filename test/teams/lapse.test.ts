@@ -21,10 +21,8 @@ describe.each(['chosen', 'configured'] as const)('a lapsed response in Teams (Bo
   const clock = new FakeClock(new Date('2026-11-23T10:00:00Z'));
   let h: Awaited<ReturnType<typeof teamsHarness>>;
   beforeAll(async () => {
-    // The job queue (Agenda) polls on the wall clock, which is past these fake dates: polled once a
-    // minute, it leaves the deadline jobs to the test, which runs them itself.
-    const quiet = { JOBS_POLL_MS: '60000' };
-    h = await teamsHarness({ clock, env: (serviceUrl: string) => (how === 'configured' ? { ...quiet, BOARD_CHANNEL_ID: CONFIGURED, BOARD_SERVICE_URL: serviceUrl } : quiet) });
+    // On the fake clock the harness leaves the deadline jobs to the test, which runs them itself.
+    h = await teamsHarness({ clock, env: (serviceUrl: string) => (how === 'configured' ? { BOARD_CHANNEL_ID: CONFIGURED, BOARD_SERVICE_URL: serviceUrl } : ({} as Record<string, string>)) });
   }, 60_000);
   afterAll(async () => h?.stop());
 

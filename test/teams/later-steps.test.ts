@@ -16,11 +16,6 @@ import { cardText, teamsHarness, verbs, walkToSummary, type Card } from './suppo
 /** The practitioner (Sam, who walks the intake), and someone in the directory who takes no part. */
 const SAM_ID = 'csc-sw';
 const STRANGER = 'health-hv';
-/**
- * The job queue (Agenda) polls on the wall clock, and the fake dates here are in the past of it:
- * a poll would run jobs the test means to run itself. Polled once a minute, it stays out of the way.
- */
-const QUIET_QUEUE = { JOBS_POLL_MS: '60000' };
 
 describe('the later steps on Teams (BSCB)', () => {
   // Monday 23 November 2026, 10:00.
@@ -28,7 +23,7 @@ describe('the later steps on Teams (BSCB)', () => {
   let h: Awaited<ReturnType<typeof teamsHarness>>;
   let ref = '';
   beforeAll(async () => {
-    h = await teamsHarness({ clock, env: () => QUIET_QUEUE });
+    h = await teamsHarness({ clock });
     for (const p of h.app.directory.people) if (p.identities.teams) await h.say('hello', p.identities.teams.aadObjectId);
   }, 60_000);
   afterAll(async () => h?.stop());
@@ -213,7 +208,7 @@ describe('an outcome step, and a check back that finds an action not done (Croyd
   let h: Awaited<ReturnType<typeof teamsHarness>>;
   let ref = '';
   beforeAll(async () => {
-    h = await teamsHarness({ clock, env: () => ({ ...QUIET_QUEUE, DIRECTORY_FILE: directoryFor('croydon') }) });
+    h = await teamsHarness({ clock, env: () => ({ DIRECTORY_FILE: directoryFor('croydon') }) });
     for (const p of h.app.directory.people) if (p.identities.teams) await h.say('hello', p.identities.teams.aadObjectId);
   }, 60_000);
   afterAll(async () => h?.stop());

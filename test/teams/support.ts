@@ -46,7 +46,11 @@ export async function teamsHarness(options: { clock?: Clock; env?: (serviceUrl: 
   const address = connector.address();
   const serviceUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
   const log = capturedLog();
-  const loaded = loadConfig({ PORT: '0', LOG_LEVEL: 'info', DATA_DIR: join(mkdtempSync(join(tmpdir(), 'resolve-teams-')), 'data'), ...options.env?.(serviceUrl) });
+  // On a fake clock the test runs due jobs itself. The queue compares due times with the real
+  // clock, so a job due at a fake instant already past in real time would also fire on its own,
+  // mid-test: the queue is only polled once a minute there (a test's own env can say otherwise).
+  const quiet = options.clock ? { JOBS_POLL_MS: '60000' } : {};
+  const loaded = loadConfig({ PORT: '0', LOG_LEVEL: 'info', DATA_DIR: join(mkdtempSync(join(tmpdir(), 'resolve-teams-')), 'data'), ...quiet, ...options.env?.(serviceUrl) });
   if (!loaded.ok) throw new Error(loaded.message);
   const config = loaded.config;
   let app: RunningApp = await startApp(config, { log: log.log, ...(options.clock ? { clock: options.clock } : {}) });
