@@ -4,10 +4,10 @@ import type { slackHarness } from './support.js';
 
 type View = { id?: string; callback_id?: string; private_metadata?: string; blocks?: { type: string; block_id?: string; element?: { type: string; options?: { value: string }[] } }[] };
 
-/** What a practitioner answers: no to the urgent question, yes to the checks, the given agency. */
+/** What a practitioner answers: no to the urgent question and to another procedure's off-ramps, yes to the checks, the given agency. */
 function answerFor(stepId: string, element: NonNullable<NonNullable<View['blocks']>[number]['element']>, agency: string): StateValues {
   const options = element.options?.map((o) => o.value) ?? [];
-  const value = stepId === 'immediate-risk' ? 'no' : options.includes('yes') ? 'yes' : stepId === 'other-agency' ? agency : options[0] ?? (stepId === 'child-record-ref' ? 'SCH-88' : `About ${stepId}`);
+  const value = stepId === 'immediate-risk' || stepId.startsWith('off-ramp:') ? 'no' : options.includes('yes') ? 'yes' : stepId === 'other-agency' ? agency : options[0] ?? (stepId === 'child-record-ref' ? 'SCH-88' : `About ${stepId}`);
   if (element.type === 'radio_buttons') return radioState('answer', 'answer', value);
   if (element.type === 'static_select') return selectState('answer', 'answer', value);
   return textState('answer', 'answer', value);

@@ -152,9 +152,9 @@ export function stepOf(card: Card): { stepId: string; input: Input } {
   return { stepId: next.data.stepId, input };
 }
 
-/** What a practitioner would answer: no to the urgent question, yes to the checks, the police. */
+/** What a practitioner would answer: no to the urgent question and to another procedure's off-ramps, yes to the checks, the police. */
 export function answerFor(stepId: string, input: Input): string {
-  if (stepId === 'immediate-risk') return 'no';
+  if (stepId === 'immediate-risk' || stepId.startsWith('off-ramp:')) return 'no';
   if (input.choices?.some((c) => c.value === 'yes')) return 'yes';
   if (stepId === 'other-agency') return 'police';
   if (input.choices) return input.choices[0]!.value;
