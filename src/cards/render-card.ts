@@ -61,7 +61,16 @@ function template(name: CardName): ACDataType.Template {
   return t;
 }
 
+/**
+ * A notice's text as its lines, one TextBlock each: a TextBlock's markdown does not break lines
+ * at a single newline, so a list or a timeline would run together.
+ */
+const withLines = (name: CardName, data: object): object => {
+  const text = (data as { text?: unknown }).text;
+  return name === 'notice' && typeof text === 'string' ? { ...data, lines: text.split('\n').filter((l) => l.trim()) } : data;
+};
+
 /** Expands `cards/<name>.json` with `data` as `$root`; returns a fresh card object each call. */
 export function renderCard(name: CardName, data: object): AdaptiveCard {
-  return template(name).expand({ $root: data }) as AdaptiveCard;
+  return template(name).expand({ $root: withLines(name, data) }) as AdaptiveCard;
 }
