@@ -9,7 +9,7 @@ import { currentStageDef, proposerOf, stageOf } from '../domain/escalation/queri
 import { formatHuman } from '../domain/calendar.js';
 import { allowsEarlierDue, dueFor, responseTimescale } from '../domain/deadlines.js';
 import type { Participant } from '../domain/matching.js';
-import type { Stage, Timescale } from '../domain/policy/schema.js';
+import { isBindingRoute, type Stage, type Timescale } from '../domain/policy/schema.js';
 import { londonTime } from './replies.js';
 
 const WHAT: Record<string, string> = {
@@ -28,7 +28,8 @@ export type HistoryLine = { at: string; who: string; what: string };
 /** `acknowledgeBy`: the acknowledgement deadline, where the procedure sets one (shown beside the response's). */
 export type ApprovalView = { caseRef: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; acknowledgeBy?: string; earlierDue: boolean; raisedBy: string; concern: string; history: HistoryLine[] };
 /** `advisers`: people who can be contacted at any stage, in words (see replies' adviserLines). */
-export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; acknowledgeBy?: string; concern: string; acknowledged: boolean; history: HistoryLine[]; advisers?: string[] };
+/** `byRoute`: the receiver (the Chair) settles this stage by mediation or a panel (the route card), not by a response. */
+export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; acknowledgeBy?: string; concern: string; acknowledged: boolean; history: HistoryLine[]; advisers?: string[]; byRoute?: boolean };
 export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; nextStage: number; nextWho: string };
 export type DecidedView = { caseRef: string; stageNumber: string; stageName: string; decision: string; decidedBy: string; decidedAt: string; comment?: string };
 export type BoardNoticeView = { caseRef: string; stageNumber: number; stageName: string; agencies: string[]; opened: string; areas: string[]; monitoring: { label: string; value: string }[] };
@@ -145,6 +146,7 @@ export function responseView(state: CaseState, events: CaseEvent[], advisers: st
       acknowledged: cur.acknowledged,
       history: historyOf(events),
       advisers,
+      byRoute: stage.outcomes.some((o) => isBindingRoute(o.type)),
     },
   };
 }

@@ -163,7 +163,9 @@ function layout(view: CardView): Layout {
           ...sections(d.concern),
           history(d.history),
           ...(d.advisers?.length ? sections(`**At any stage**\n${d.advisers.join('\n')}`) : []),
-          actions(...(d.acknowledged ? [] : [act('Acknowledge', 'stage.acknowledge', d.caseRef)]), act('Respond…', 'stage.respond', d.caseRef, 'primary')),
+          ...(d.byRoute ? sections('You settle this stage by mediation or a resolution panel: choose on the route card.') : []),
+          // A Chair who settles the stage by route only acknowledges here (Slack refuses an empty actions block).
+          ...[[...(d.acknowledged ? [] : [act('Acknowledge', 'stage.acknowledge', d.caseRef)]), ...(d.byRoute ? [] : [act('Respond…', 'stage.respond', d.caseRef, 'primary')])]].filter((b) => b.length).map((b) => actions(...b)),
         ],
       };
     }

@@ -15,6 +15,7 @@ import { CaseDriver } from '../support/case-driver.js';
 import { actor, actorOf } from '../support/people.js';
 import { escalateTo, openCase, practitioner, reachStage, respondDisagree } from '../support/walk.js';
 import { nodes, type Node } from '../support/nodes.js';
+import { messageOf } from '../../src/slack/blocks.js';
 
 let bscb: Policy;
 let derby: Policy;
@@ -157,6 +158,17 @@ describe('the Chair’s referral (BSCB Stage 4)', () => {
     expect(bindingRouteView(stage1().s, AGENCIES)).toBeNull();
     d.do({ type: 'choose-binding-route', actor: actorOf(d.s.current!.receiver), route: 'mediation' });
     expect(bindingRouteView(d.s, AGENCIES)).toBeNull();
+  });
+
+  it('gives the Chair a response card to acknowledge on, without the agree or disagree of the earlier stages', () => {
+    const chair = card(responseView(atStage4().s, []));
+    expect(chair.actions.map((a) => a.verb)).toEqual(['card.refresh', 'stage.acknowledge']);
+    expect(chair.inputs).toEqual([]);
+    expect(chair.text).toContain('choose on the route card');
+    const slack = messageOf(responseView(atStage4().s, []));
+    expect(JSON.stringify(slack.blocks)).not.toContain('stage.respond');
+    // Earlier stages are settled by a response, as before.
+    expect(card(responseView(stage1().s, [])).actions.map((a) => a.verb)).toEqual(['card.refresh', 'stage.acknowledge', 'stage.respond']);
   });
 
   it('reads the chosen agencies from the directory, refusing one it does not list', () => {

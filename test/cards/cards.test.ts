@@ -68,6 +68,11 @@ const VERBS: Record<CardName, string[]> = {
   debrief: ['debrief.record'],
 };
 
+/** Samples of a card whose buttons differ: the Chair settles BSCB Stage 4 by route, not by a response. */
+const VERBS_OF_SAMPLE: Record<string, string[]> = {
+  'response.by-route.json': ['card.refresh', 'stage.acknowledge'],
+};
+
 const cases = CARD_NAMES.flatMap((name) => samplesFor(name).map((file) => [name, file] as const));
 
 describe('card templates', () => {
@@ -94,7 +99,7 @@ describe('card templates', () => {
       expect(typeof action.verb === 'string' && action.verb.length > 0).toBe(true);
       expect(action.data).toEqual(expect.any(Object));
     }
-    expect(verbs(card)).toEqual(VERBS[name]);
+    expect(verbs(card)).toEqual(VERBS_OF_SAMPLE[file] ?? VERBS[name]);
   });
 
   it('refreshing cards name their users (Universal Actions)', () => {
