@@ -15,7 +15,7 @@ import { SCHEDULER } from '../support/people.js';
 import { CaseDriver } from '../support/case-driver.js';
 import { escalateTo, openCase } from '../support/walk.js';
 
-let catalog: Map<string, Policy>;
+let catalog: Awaited<ReturnType<typeof loadPolicyCatalog>>;
 beforeAll(async () => {
   catalog = await loadPolicyCatalog();
 });
