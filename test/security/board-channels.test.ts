@@ -2,12 +2,18 @@
  * A Board channel per Board, where several Boards share the procedure (Derby City and Derbyshire
  * share Derby's): someone of a Board chooses the channel for their own Board, configuration can
  * set one per Board (and wins), and a case's Board notice goes to the channel of the child's
- * Board, else to the partnership's single channel. Driven over Slack's Web API (a recording server).
+ * Board, else to the partnership's single channel. Driven over Slack's Web API and Teams' Bot
+ * Connector (recording servers).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
 import { CaseNews } from '../../src/app/case-news.js';
+import { notice } from '../../src/app/case-views.js';
+import { loadConfig } from '../../src/config.js';
+import { teamsAdapter } from '../../src/teams/teams-bot.js';
+import { teamsChannel } from '../../src/teams/teams-channel.js';
+import { teamsHarness } from '../teams/support.js';
 import { FakeClock } from '../../src/app/clock.js';
 import type { Escalations } from '../../src/app/escalations.js';
 import { routeMessages } from '../../src/app/messenger.js';
@@ -113,5 +119,40 @@ describe('a Board channel per Board (Derby City and Derbyshire)', () => {
       ['CCITY', 'RES-2026-0001'],
       ['CSHIRE', 'RES-2026-0002'],
     ]);
+  });
+});
+
+describe('Board channels per Board in the configuration', () => {
+  it('reads "board-agency-id=channel" pairs, and refuses anything else with a plain message', () => {
+    const ok = loadConfig({ SLACK_BOARD_CHANNELS: 'city-board=CCITY, shire-board=CSHIRE', BOARD_CHANNEL_IDS: 'city-board=19:city@thread.tacv2' });
+    expect(ok.ok && [ok.config.SLACK_BOARD_CHANNELS, ok.config.BOARD_CHANNEL_IDS]).toEqual([{ 'city-board': 'CCITY', 'shire-board': 'CSHIRE' }, { 'city-board': '19:city@thread.tacv2' }]);
+    expect(loadConfig({ SLACK_BOARD_CHANNELS: 'CCITY' })).toEqual({ ok: false, message: 'Setting SLACK_BOARD_CHANNELS is not valid: must be "board-agency-id=channel" pairs separated by commas' });
+  });
+});
+
+describe('a Board channel per Board in Teams', () => {
+  let h: Awaited<ReturnType<typeof teamsHarness>>;
+  beforeAll(async () => {
+    h = await teamsHarness();
+  }, 60_000);
+  afterAll(async () => h?.stop());
+
+  it('posts to the Board’s configured channel, else the one chosen for it, else the partnership’s', async () => {
+    const log = pino({ level: 'silent' });
+    const { adapter } = teamsAdapter({}, log);
+    const { store } = h.app;
+    const boardChannel = { channelId: '19:partner@thread.tacv2', channelIds: { 'shire-board': '19:shire@thread.tacv2' }, serviceUrl: h.serviceUrl };
+    const channel = teamsChannel({ adapter, store, clientId: undefined, boardChannel, log });
+    const reference = { channelId: 'msteams', serviceUrl: h.serviceUrl, agent: { id: '28:resolve-bot', name: 'Resolve' }, conversation: { id: '19:city@thread.tacv2', conversationType: 'channel', isGroup: true } };
+    await store.putDocument('teams-channel', 'board/city-board', { reference, setBy: 'city-chair', at: '2026-11-23T10:00:00.000Z' });
+    const postedTo = async (boardId?: string) => {
+      const before = h.sent.length;
+      expect(await channel.postToBoard(notice('Stage 6: RES-2026-0001', 'The Board must be informed.'), boardId)).toBe('posted');
+      return h.sent.slice(before).map((s) => /\/v3\/conversations\/([^/]+)\//.exec(s.path)?.[1]);
+    };
+    expect(await postedTo('shire-board')).toEqual(['19:shire@thread.tacv2']);
+    expect(await postedTo('city-board')).toEqual(['19:city@thread.tacv2']);
+    expect(await postedTo('other-board')).toEqual(['19:partner@thread.tacv2']);
+    expect(await postedTo()).toEqual(['19:partner@thread.tacv2']);
   });
 });
