@@ -4,6 +4,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseBoardChannels } from './app/board-channel.js';
+
+/** "board-agency-id=channel, ..." as a map from Board agency id to channel. */
+const boardChannels = z
+  .string()
+  .transform((text, ctx) => parseBoardChannels(text) ?? (ctx.addIssue({ code: 'custom', message: 'must be "board-agency-id=channel" pairs separated by commas' }), z.NEVER))
+  .optional();
 
 const Config = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -56,6 +63,8 @@ const Config = z.object({
    * in the Board's team: the channel's id (19:...@thread.tacv2) and the tenant's service URL.
    */
   BOARD_CHANNEL_ID: z.string().min(1).optional(),
+  /** Where several Boards share the procedure (Derby City, Derbyshire): each Board's own Teams channel, "board-agency-id=19:...@thread.tacv2, ...". */
+  BOARD_CHANNEL_IDS: boardChannels,
   BOARD_SERVICE_URL: z.string().url().optional(),
   clientSecret: z.string().min(1).optional(),
   tenantId: z.string().min(1).optional(),
@@ -70,6 +79,8 @@ const Config = z.object({
   SLACK_API_URL: z.string().url().optional(),
   /** The Slack channel id (C...) for the Board's notices; the app must be a member of it. Unset: the one chosen in Slack by someone with a Board role. */
   SLACK_BOARD_CHANNEL: z.string().min(1).optional(),
+  /** Where several Boards share the procedure: each Board's own Slack channel, "board-agency-id=C..., ...". Unset for a Board: the one chosen in Slack by someone of that Board, else SLACK_BOARD_CHANNEL. */
+  SLACK_BOARD_CHANNELS: boardChannels,
 });
 export type Config = z.infer<typeof Config>;
 

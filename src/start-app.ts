@@ -140,11 +140,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // Slack's SDK is loaded only when Slack is set up (it is a good part of the start-up time).
   const slack: SlackDoor | null =
     config.SLACK_SIGNING_SECRET && config.SLACK_BOT_TOKEN
-      ? (await import('./slack/slack-app.js')).createSlack({ signingSecret: config.SLACK_SIGNING_SECRET, botToken: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL, boardChannel: config.SLACK_BOARD_CHANNEL }, { store, log })
+      ? (await import('./slack/slack-app.js')).createSlack({ signingSecret: config.SLACK_SIGNING_SECRET, botToken: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL, boardChannel: config.SLACK_BOARD_CHANNEL, boardChannels: config.SLACK_BOARD_CHANNELS }, { store, log })
       : null;
   const channels: Channel[] = [
     teamsChannel({ adapter: teams.adapter, store, clientId: config.clientId, log,
-      boardChannel: config.BOARD_CHANNEL_ID && config.BOARD_SERVICE_URL ? { channelId: config.BOARD_CHANNEL_ID, serviceUrl: config.BOARD_SERVICE_URL } : undefined }),
+      boardChannel: config.BOARD_SERVICE_URL && (config.BOARD_CHANNEL_ID || config.BOARD_CHANNEL_IDS) ? { channelId: config.BOARD_CHANNEL_ID, channelIds: config.BOARD_CHANNEL_IDS, serviceUrl: config.BOARD_SERVICE_URL } : undefined }),
     ...(slack ? [slack.channel] : []),
   ];
   const messenger: Messenger = routeMessages({ channels, directory, store, log });
@@ -175,7 +175,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const server = createHttpServer({
     log,
     ...(slack?.handle ? { slack: slack.handle } : {}),
-    teams: teamsBot({ adapter: teams.adapter, authConfig: teams.authConfig, boardConfigured: Boolean(config.BOARD_CHANNEL_ID), production: config.NODE_ENV === 'production', clock, log, store, directory, live, intake, flow, messenger }),
+    teams: teamsBot({ adapter: teams.adapter, authConfig: teams.authConfig, boardConfigured: { single: Boolean(config.BOARD_CHANNEL_ID), boards: config.BOARD_CHANNEL_IDS ?? {} }, production: config.NODE_ENV === 'production', clock, log, store, directory, live, intake, flow, messenger }),
     ready: () => readiness(),
   });
   let port: number;
@@ -215,8 +215,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     checks.store = await ping(store).then(() => 'ok', (e: unknown) => `the ${store.kind} store cannot be reached: ${e instanceof Error ? e.message : String(e)}`);
     checks.scheduler = !jobs ? 'the job queue cannot be read' : jobs.running ? 'ok' : 'the scheduler is not running';
     checks.teams =
-      Boolean(config.BOARD_CHANNEL_ID) !== Boolean(config.BOARD_SERVICE_URL)
-        ? 'BOARD_CHANNEL_ID and BOARD_SERVICE_URL must be set together; the Board channel is not configured'
+      Boolean(config.BOARD_CHANNEL_ID || config.BOARD_CHANNEL_IDS) !== Boolean(config.BOARD_SERVICE_URL)
+        ? 'BOARD_CHANNEL_ID (or BOARD_CHANNEL_IDS) and BOARD_SERVICE_URL must be set together; the Board channel is not configured'
         : 'ok';
     checks.slack = !slack ? 'ok' : config.SLACK_APP_TOKEN && !slackConnected ? 'Slack Socket Mode is not connected' : 'ok';
     if (stopping) checks.process = 'shutting down';

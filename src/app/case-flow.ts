@@ -63,6 +63,10 @@ export class CaseFlow implements Notifier {
   private async firstStage(ref: string, stage: number, person: Person): Promise<string> {
     const state = await this.deps.escalations.load(ref);
     if (!state) return `Say \`status ${ref}\` to follow it.`;
+    // Recorded for a colleague: the concern stays theirs, so they hear of it (the reference, never the child).
+    if (state.practitioner.personId !== person.id) {
+      await this.tell(state.practitioner.personId, `${person.name} (${this.agencyName(person)}) recorded a concern on your behalf under ${ref}; it stays your concern, and you both follow it. Say \`status ${ref}\` to follow it.`, ref);
+    }
     if (state.phase === 'informal') {
       // The procedure asks the professionals to talk first.
       return `Your concern is recorded under ${ref}. ${state.policy.informalAttempt?.description ?? 'First talk it through with the professional in the other agency.'} Then tell me how it went: \`tried ${ref} resolved <what was agreed>\` or \`tried ${ref} not resolved <why>\`.`;

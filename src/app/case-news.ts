@@ -105,7 +105,7 @@ export class CaseNews {
     const board = boardOf(this.deps.directory, state.intake.localAreaId);
     const several = this.deps.directory.agencies.filter((a) => a.kind === 'partnership').length > 1;
     if (board && [...cur.informed, cur.receiver].some((p) => p.agencyId === board.id)) {
-      await this.deps.messenger.postToBoard(boardNoticeView(state, this.deps.clock.now(), several ? board.name : undefined), state.ref);
+      await this.deps.messenger.postToBoard(boardNoticeView(state, this.deps.clock.now(), several ? board.name : undefined), state.ref, several ? board.id : undefined);
     }
   }
 

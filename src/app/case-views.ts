@@ -10,6 +10,7 @@ import { formatHuman } from '../domain/calendar.js';
 import { allowsEarlierDue, dueFor, responseTimescale } from '../domain/deadlines.js';
 import type { Participant } from '../domain/matching.js';
 import { isBindingRoute, type Stage, type Timescale } from '../domain/policy/schema.js';
+import { routesFrom } from '../domain/policy/routes.js';
 import { londonTime } from './replies.js';
 
 const WHAT: Record<string, string> = {
@@ -30,7 +31,8 @@ export type ApprovalView = { caseRef: string; receivingAgency: string; stageNumb
 /** `advisers`: people who can be contacted at any stage, in words (see replies' adviserLines). */
 /** `byRoute`: the receiver (the Chair) settles this stage by mediation or a panel (the route card), not by a response. */
 export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; acknowledgeBy?: string; concern: string; acknowledged: boolean; history: HistoryLine[]; advisers?: string[]; byRoute?: boolean };
-export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; nextStage: number; nextWho: string };
+/** `otherRoutes`: the routes the procedure offers from this stage on a condition, in its words, with how to take one. */
+export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; nextStage: number; nextWho: string; otherRoutes?: string[] };
 export type DecidedView = { caseRef: string; stageNumber: string; stageName: string; decision: string; decidedBy: string; decidedAt: string; comment?: string };
 export type BoardNoticeView = { caseRef: string; stageNumber: number; stageName: string; agencies: string[]; opened: string; areas: string[]; monitoring: { label: string; value: string }[] };
 export type ResolutionView = { caseRef: string; stageNumber: number; otherSide: string; rows: { n: number }[] };
@@ -175,6 +177,10 @@ export function lapseView(state: CaseState, nextStage: number): CardView {
       due: cur.responseDue ? londonTime(cur.responseDue) : 'the agreed time',
       nextStage,
       nextWho: next?.name ?? `Stage ${nextStage}`,
+      // Another way on where the procedure offers it on a condition (Sefton: significant harm remains → Stage 5).
+      otherRoutes: routesFrom(state.policy, cur.number, state.intake.areaId)
+        .filter((r) => r.condition && r.to !== nextStage)
+        .map((r) => `${r.label} (Stage ${r.to}), where: ${r.condition}. To take it, say \`escalate ${state.ref} stage ${r.to}\`.`),
     },
   };
 }

@@ -19,15 +19,18 @@ export interface Channel {
   canReach(person: Person): Promise<boolean>;
   /** False when it could not be delivered (already logged by the channel). */
   send(person: Person, message: Outgoing): Promise<boolean>;
-  /** Posts to the Board's channel here: 'none' when this chat has no Board channel set up. */
-  postToBoard(view: CardView): Promise<'posted' | 'failed' | 'none'>;
+  /**
+   * Posts to the channel here of this Board (an agency id, where several share the procedure),
+   * else the partnership's single one: 'none' when this chat has neither set up.
+   */
+  postToBoard(view: CardView, boardId?: string): Promise<'posted' | 'failed' | 'none'>;
 }
 
 export interface Messenger {
   /** Delivers to a person on the first channel that reaches them; false if none did. */
   send(personId: string, message: Outgoing): Promise<boolean>;
-  /** Posts to every Board channel set up; false if none took it. */
-  postToBoard(view: CardView, caseRef: string): Promise<boolean>;
+  /** Posts to the Board's channel (that Board's own, else the single one) on every chat where one is set up; false if none took it. */
+  postToBoard(view: CardView, caseRef: string, boardId?: string): Promise<boolean>;
   /** A person used this channel: later messages go there first. */
   seen(person: Person, channel: ChannelName): Promise<void>;
 }
@@ -54,10 +57,10 @@ export function routeMessages(deps: { channels: Channel[]; directory: Directory;
       log.warn({ to: personId, caseRef: message.caseRef, channels: channels.map((c) => c.name) }, 'cannot reach this person: they have no chat with Resolve on any channel yet');
       return false;
     },
-    async postToBoard(view, caseRef) {
-      const results = await Promise.all(channels.map((c) => c.postToBoard(view)));
+    async postToBoard(view, caseRef, boardId) {
+      const results = await Promise.all(channels.map((c) => c.postToBoard(view, boardId)));
       if (results.every((r) => r === 'none')) {
-        log.warn({ caseRef }, 'no Board channel to post to: have someone with a Board role say "use this channel for Board notices" in a Teams or Slack channel, or set BOARD_CHANNEL_ID and BOARD_SERVICE_URL (Teams) or SLACK_BOARD_CHANNEL (Slack)');
+        log.warn({ caseRef }, 'no Board channel to post to: have someone with a Board role say "use this channel for Board notices" in a Teams or Slack channel, or set BOARD_CHANNEL_ID (or BOARD_CHANNEL_IDS) and BOARD_SERVICE_URL (Teams) or SLACK_BOARD_CHANNEL (or SLACK_BOARD_CHANNELS) (Slack)');
       }
       return results.includes('posted');
     },

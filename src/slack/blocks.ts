@@ -176,6 +176,7 @@ function layout(view: CardView): Layout {
         blocks: [
           context(`Case ${d.caseRef}`),
           ...sections(`**No response from ${d.name}, ${d.agency} by ${d.due}. Escalate to Stage ${d.nextStage} (${d.nextWho})?**`),
+          ...(d.otherRoutes?.length ? sections(`**The procedure also offers**\n${d.otherRoutes.join('\n')}`) : []),
           actions(
             act(`Escalate to Stage ${d.nextStage}`, 'lapse.escalate', d.caseRef, 'primary'),
             act('Allow more time…', 'lapse.extend', d.caseRef),

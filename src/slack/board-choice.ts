@@ -4,7 +4,8 @@
  * person who wrote it) and nothing is stored, except that someone holding a Board role may say
  * "@Resolve use this channel for Board notices" in a channel to have the Board's notices posted
  * there: recorded (where, who, when; compare-and-swap, so two at once cannot both win) and said in
- * the new channel and the old one. A channel set in the configuration (SLACK_BOARD_CHANNEL) wins.
+ * the new channel and the old one: for their own Board where several share the procedure
+ * (board-channel.ts). A channel set in the configuration (SLACK_BOARD_CHANNEL, SLACK_BOARD_CHANNELS) wins.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
@@ -12,7 +13,7 @@ import { chooseBoardChannel, holdsBoardRole, SAYS_BOARD, type BoardChannelRecord
 import type { Clock } from '../app/clock.js';
 import type { Store } from '../app/store.js';
 import { findPersonBySlackId, type Directory } from '../domain/directory.js';
-import { BOARD_CHANNEL, CHANNELS, type ChosenBoardChannel } from './slack-channel.js';
+import { CHANNELS, type ChosenBoardChannel } from './slack-channel.js';
 
 export const POINTER = 'I only talk about cases in your direct messages with Resolve, so nothing about a case is shown or kept here. Open Resolve under Apps in Slack and ask me there.';
 export const NOT_A_CHANNEL = "The Board's notices go to a channel, not a direct message or group DM: say this in the channel you mean, mentioning @Resolve. Nothing was changed.";
@@ -20,12 +21,13 @@ export const NOT_A_CHANNEL = "The Board's notices go to a channel, not a direct 
 /** An app_mention event as this reads it. */
 export type Mention = { channel: string; user: string; text: string; teamId: string | undefined };
 
-type Deps = { client: WebClient; store: Store; directory: Directory; clock: Clock; boardConfigured: boolean; log: Logger };
+/** The Board channels set in the configuration: the partnership's single one, and per Board agency id. */
+export type ConfiguredBoards = { single: boolean; boards: Record<string, string> };
+type Deps = { client: WebClient; store: Store; directory: Directory; clock: Clock; boardConfigured: ConfiguredBoards; log: Logger };
 
 /** Answers a mention of the bot in a channel. */
 export function answerMention(deps: Deps): (mention: Mention) => Promise<void> {
   const { client, store, directory, clock, log } = deps;
-  const board = directory.partnership.name;
   /** Only the person who mentioned the bot sees the answer. */
   const tell = (m: Mention, text: string) => client.chat.postEphemeral({ channel: m.channel, user: m.user, text });
   /** A channel (public or private), not a DM or group DM; a conversation the app may not look at is not one. */
@@ -41,7 +43,6 @@ export function answerMention(deps: Deps): (mention: Mention) => Promise<void> {
 
   const record: BoardChannelRecord<string> = {
     namespace: CHANNELS,
-    key: BOARD_CHANNEL,
     read: (value) => (value as Partial<ChosenBoardChannel>).channel ?? null,
     write: (channel, by): ChosenBoardChannel => ({ channel, ...by }),
     same: (a, b) => a === b,
@@ -50,7 +51,9 @@ export function answerMention(deps: Deps): (mention: Mention) => Promise<void> {
     const person = m.teamId ? findPersonBySlackId(directory, m.teamId, m.user) : undefined;
     // Only asked of Slack for someone who may choose: the answer costs a call.
     const notAChannel = person && holdsBoardRole(person) && !(await isChannel(m.channel)) ? NOT_A_CHANNEL : null;
-    const answer = await chooseBoardChannel({ store, clock, board }, record, { person, where: m.channel, notAChannel, configuredBy: deps.boardConfigured ? 'SLACK_BOARD_CHANNEL' : null });
+    const { single, boards } = deps.boardConfigured;
+    const configuredBy = (boardId: string | undefined) => (boardId ? (boards[boardId] ? 'SLACK_BOARD_CHANNELS' : null) : single ? 'SLACK_BOARD_CHANNEL' : null);
+    const answer = await chooseBoardChannel({ store, clock, directory }, record, { person, where: m.channel, notAChannel, configuredBy });
     if (answer.chosen) await client.chat.postMessage({ channel: m.channel, text: answer.reply });
     else await tell(m, answer.reply);
     if (!answer.tellOld) return;

@@ -28,7 +28,7 @@ import { findPersonBySlackId, type Directory, type Person } from '../domain/dire
 import { actions, button, inputModal, inputsOf, MESSAGE_INPUTS, messageOf, sections, stepModal, type Origin } from './blocks.js';
 import { STEPS } from '../app/steps/index.js';
 import { asksInForm } from '../app/steps/step.js';
-import { answerMention, NOT_A_CHANNEL } from './board-choice.js';
+import { answerMention, NOT_A_CHANNEL, type ConfiguredBoards } from './board-choice.js';
 import { homeView } from './home-view.js';
 import { intakeModal } from './intake-modals.js';
 import { slackChannel, THREAD_CASES, type SlackChannel } from './slack-channel.js';
@@ -38,7 +38,7 @@ import { typedStep } from '../http/metrics.js';
 
 const { App, SocketModeReceiver } = bolt;
 
-export type SlackSettings = { signingSecret: string; botToken: string; appToken?: string | undefined; apiUrl?: string | undefined; boardChannel?: string | undefined };
+export type SlackSettings = { signingSecret: string; botToken: string; appToken?: string | undefined; apiUrl?: string | undefined; boardChannel?: string | undefined; boardChannels?: Record<string, string> | undefined };
 
 const SEEN_EVENTS = 'slack-event';
 /** Slack retries an event over a few minutes; one is held while worked on, then kept an hour. */
@@ -90,7 +90,7 @@ export function createSlack(settings: SlackSettings, deps: { store: Store; log: 
     return { botToken: settings.botToken, ...(await identity) };
   };
   const app = new App({ authorize, receiver, logger, clientOptions });
-  const channel = slackChannel({ client, store, boardChannel: settings.boardChannel, log });
+  const channel = slackChannel({ client, store, boardChannel: settings.boardChannel, boardChannels: settings.boardChannels, log });
   const registered: Registered = { commands: [], shortcuts: [], events: [], actions: [], views: [] };
   app.error(async (err) => void log.error({ err }, 'slack request failed'));
 
@@ -98,7 +98,7 @@ export function createSlack(settings: SlackSettings, deps: { store: Store; log: 
     channel,
     handle: receiver instanceof SlackHttpReceiver ? (req, res) => receiver.handle(req, res) : undefined,
     registered,
-    listen: (services) => register(app, client, registered, channel, services, log, Boolean(settings.boardChannel)),
+    listen: (services) => register(app, client, registered, channel, services, log, { single: Boolean(settings.boardChannel), boards: settings.boardChannels ?? {} }),
     start: async () => {
       if (settings.appToken) await app.start();
     },
@@ -108,7 +108,7 @@ export function createSlack(settings: SlackSettings, deps: { store: Store; log: 
   };
 }
 
-function register(app: BoltApp, client: WebClient, registered: Registered, channel: SlackChannel, deps: SlackServices, log: Logger, boardConfigured: boolean) {
+function register(app: BoltApp, client: WebClient, registered: Registered, channel: SlackChannel, deps: SlackServices, log: Logger, boardConfigured: ConfiguredBoards) {
   const { flow, intake, messenger, store, directory, live, clock } = deps;
   /**
    * Who a Slack user is: the person their id is bound to, or, on first contact, the person listed

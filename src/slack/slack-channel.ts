@@ -5,12 +5,13 @@
  * card waiting for someone is never hidden in a thread. A thread is opened only by news of a case
  * the person takes part in, never by a refusal (a stranger naming a reference opens nothing).
  *
- * The Board's notices go to the channel set in the configuration (SLACK_BOARD_CHANNEL), else to
- * the one someone with a Board role chose in Slack (board-choice.ts).
+ * A Board's notices go to its own channel where several Boards share the procedure (set in
+ * SLACK_BOARD_CHANNELS, else chosen in Slack by someone of that Board), else to the partnership's
+ * single one: set in the configuration (SLACK_BOARD_CHANNEL), else chosen in Slack (board-choice.ts).
  */
 import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { ChosenBy } from '../app/board-channel.js';
+import { boardChannelKey, type ChosenBy } from '../app/board-channel.js';
 import type { Channel, Outgoing } from '../app/messenger.js';
 import type { Store } from '../app/store.js';
 import type { Person } from '../domain/directory.js';
@@ -23,7 +24,6 @@ export const THREAD_CASES = 'slack-thread-case';
 
 /** Where the Board's channel is kept when someone with a Board role chose it in Slack. */
 export const CHANNELS = 'slack-channel';
-export const BOARD_CHANNEL = 'board';
 /** The Board's channel as chosen: its id, by whom and when. */
 export type ChosenBoardChannel = { channel: string } & ChosenBy;
 
@@ -38,7 +38,7 @@ export type SlackChannel = Channel & {
   caseThread(person: Person, ref: string): Promise<string | undefined>;
 };
 
-export function slackChannel(deps: { client: WebClient; store: Store; boardChannel?: string | undefined; log: Logger }): SlackChannel {
+export function slackChannel(deps: { client: WebClient; store: Store; boardChannel?: string | undefined; boardChannels?: Record<string, string> | undefined; log: Logger }): SlackChannel {
   const { client, store, log } = deps;
   const dms = new Map<string, string>();
   const payload = (message: Outgoing) => ('text' in message ? { text: mrkdwn(message.text) } : messageOf(message.view));
@@ -95,8 +95,11 @@ export function slackChannel(deps: { client: WebClient; store: Store; boardChann
     post,
     dmOf,
     caseThread: async (person, ref) => (await store.getDocument<Thread>(THREADS, `${person.id}/${ref}`))?.value.ts,
-    async postToBoard(view) {
-      const channel = deps.boardChannel ?? (await store.getDocument<ChosenBoardChannel>(CHANNELS, BOARD_CHANNEL))?.value.channel;
+    async postToBoard(view, boardId) {
+      // The child's Board's own channel (configured, then chosen), else the partnership's single one.
+      const chosen = async (key: string) => (await store.getDocument<ChosenBoardChannel>(CHANNELS, key))?.value.channel;
+      const own = boardId ? (deps.boardChannels?.[boardId] ?? (await chosen(boardChannelKey(boardId)))) : undefined;
+      const channel = own ?? deps.boardChannel ?? (await chosen(boardChannelKey()));
       if (!channel) return 'none';
       try {
         await client.chat.postMessage({ channel, ...messageOf(view) });

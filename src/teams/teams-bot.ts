@@ -35,7 +35,7 @@ import type { AdaptiveCard } from '../cards/render-card.js';
 import { adaptiveCardOf } from './case-cards.js';
 import { intakeCard } from './intake-cards.js';
 import { checkActivity } from './activity-check.js';
-import { appIdOf, BOARD_CHANNEL, boardReferenceOf, CHANNELS, CONVERSATIONS, type ChosenBoardChannel } from './teams-channel.js';
+import { appIdOf, boardReferenceOf, CHANNELS, CONVERSATIONS, type ChosenBoardChannel } from './teams-channel.js';
 import { setTurnStep } from '../http/request-context.js';
 import { typedStep } from '../http/metrics.js';
 
@@ -81,8 +81,8 @@ const NOT_LISTED = "I can't find you in this partnership's directory, so I can't
 type Deps = {
   adapter: CloudAdapter;
   authConfig: AuthConfiguration;
-  /** The Board channel is set in the configuration (BOARD_CHANNEL_ID), not chosen in Teams. */
-  boardConfigured: boolean;
+  /** The Board channels set in the configuration (BOARD_CHANNEL_ID; BOARD_CHANNEL_IDS per Board agency id), not chosen in Teams. */
+  boardConfigured: { single: boolean; boards: Record<string, string> };
   production: boolean;
   clock: Clock;
   log: Logger;
@@ -224,18 +224,18 @@ export function teamsBot(deps: Deps): TeamsBot {
   /** "use this channel for Board notices", said in a team channel by someone with a Board role. */
   const boardRecord: BoardChannelRecord<ConversationReference> = {
     namespace: CHANNELS,
-    key: BOARD_CHANNEL,
     read: boardReferenceOf,
     write: (reference, by): ChosenBoardChannel => ({ reference, ...by }),
     same: (a, b) => a.conversation?.id === b.conversation?.id,
   };
   const sayBoardChannel = async (context: TurnContext) => {
     const { activityId: _reply, ...reference } = context.activity.getConversationReference();
-    const answer = await chooseBoardChannel({ store, clock: deps.clock, board: directory.partnership.name }, boardRecord, {
+    const { single, boards } = deps.boardConfigured;
+    const answer = await chooseBoardChannel({ store, clock: deps.clock, directory }, boardRecord, {
       person: await personOf(context),
       where: reference,
       notAChannel: context.activity.conversation?.conversationType === 'channel' ? null : "The Board's notices go to a team channel: say this in the channel you mean. Nothing was changed.",
-      configuredBy: deps.boardConfigured ? 'BOARD_CHANNEL_ID' : null,
+      configuredBy: (boardId) => (boardId ? (boards[boardId] ? 'BOARD_CHANNEL_IDS' : null) : single ? 'BOARD_CHANNEL_ID' : null),
     });
     await context.sendActivity(answer.reply);
     if (!answer.tellOld) return;

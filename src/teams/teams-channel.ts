@@ -1,11 +1,13 @@
 /**
  * Teams as a Channel for the Messenger: proactive messages to a person's chat with the bot (from
- * the conversation reference kept when they last talked to it) and to the Board's channel.
+ * the conversation reference kept when they last talked to it) and to the Board's channel: the
+ * child's Board's own where several share the procedure (configured, else chosen), else the
+ * partnership's single one (configured, else chosen).
  */
 import type { ConversationReference } from '@microsoft/agents-activity';
 import { CardFactory, MessageFactory, type CloudAdapter } from '@microsoft/agents-hosting';
 import type { Logger } from 'pino';
-import type { ChosenBy } from '../app/board-channel.js';
+import { boardChannelKey, type ChosenBy } from '../app/board-channel.js';
 import type { Channel, Outgoing } from '../app/messenger.js';
 import type { Store } from '../app/store.js';
 import type { Person } from '../domain/directory.js';
@@ -15,7 +17,6 @@ import { adaptiveCardOf } from './case-cards.js';
 export const CONVERSATIONS = 'teams-conversation';
 /** Where the Board's channel is kept when someone with a Board role chose it in Teams. */
 export const CHANNELS = 'teams-channel';
-export const BOARD_CHANNEL = 'board';
 
 /** The Board's channel as chosen: where, by whom (a person id) and when. */
 export type ChosenBoardChannel = { reference: ConversationReference } & ChosenBy;
@@ -30,8 +31,11 @@ export function boardReferenceOf(value: unknown): ConversationReference | null {
 /** The app id the SDK wants for a proactive message (without a registration it still wants one). */
 export const appIdOf = (clientId: string | undefined) => clientId ?? 'anonymous';
 
-/** A Board channel set in the configuration (BOARD_CHANNEL_ID, BOARD_SERVICE_URL). */
-export type BoardChannel = { channelId: string; serviceUrl: string };
+/**
+ * Board channels set in the configuration (BOARD_SERVICE_URL with BOARD_CHANNEL_ID, the
+ * partnership's single one, and BOARD_CHANNEL_IDS, one per Board agency id).
+ */
+export type BoardChannel = { channelId?: string | undefined; channelIds?: Record<string, string> | undefined; serviceUrl: string };
 
 type Deps = { adapter: CloudAdapter; store: Store; clientId: string | undefined; boardChannel?: BoardChannel | undefined; log: Logger };
 
@@ -60,18 +64,22 @@ export function teamsChannel(deps: Deps): Channel {
         return false;
       }
     },
-    async postToBoard(view) {
-      const chosen = await store.getDocument(CHANNELS, BOARD_CHANNEL);
-      const learned = chosen ? boardReferenceOf(chosen.value) : null;
-      const configured = deps.boardChannel
-        ? ({
-            channelId: 'msteams',
-            serviceUrl: deps.boardChannel.serviceUrl,
-            agent: { id: deps.clientId ? `28:${deps.clientId}` : 'resolve', name: 'Resolve' },
-            conversation: { id: deps.boardChannel.channelId, conversationType: 'channel', isGroup: true },
-          } satisfies ConversationReference)
-        : undefined;
-      const channel = configured ?? learned;
+    async postToBoard(view, boardId) {
+      const learned = async (key: string) => {
+        const chosen = await store.getDocument(CHANNELS, key);
+        return chosen ? boardReferenceOf(chosen.value) : null;
+      };
+      const configured = (channelId: string | undefined) =>
+        deps.boardChannel && channelId
+          ? ({
+              channelId: 'msteams',
+              serviceUrl: deps.boardChannel.serviceUrl,
+              agent: { id: deps.clientId ? `28:${deps.clientId}` : 'resolve', name: 'Resolve' },
+              conversation: { id: channelId, conversationType: 'channel', isGroup: true },
+            } satisfies ConversationReference)
+          : undefined;
+      const own = boardId ? (configured(deps.boardChannel?.channelIds?.[boardId]) ?? (await learned(boardChannelKey(boardId)))) : null;
+      const channel = own ?? configured(deps.boardChannel?.channelId) ?? (await learned(boardChannelKey()));
       if (!channel) return 'none';
       try {
         await adapter.continueConversation(appId, channel, async (context) => {

@@ -109,7 +109,7 @@ describe('the step table', () => {
     const log = pino({ level: 'silent' });
     const store = {} as Store;
     const { adapter, authConfig } = teamsAdapter({}, log);
-    const teams = teamsBot({ adapter, authConfig, boardConfigured: false, production: false, clock: systemClock, log, store, directory: loaded.directory, live: {} as LiveDirectory, intake: {} as IntakeSessions, flow: {} as CaseFlow, messenger: {} as Messenger });
+    const teams = teamsBot({ adapter, authConfig, boardConfigured: { single: false, boards: {} }, production: false, clock: systemClock, log, store, directory: loaded.directory, live: {} as LiveDirectory, intake: {} as IntakeSessions, flow: {} as CaseFlow, messenger: {} as Messenger });
     expect(STEP_VERBS.filter((v) => !teams.verbs.has(v))).toEqual([]);
 
     const slack = createSlack({ signingSecret: 's', botToken: 'xoxb-test', apiUrl: 'http://127.0.0.1:9/api/' }, { store, log });

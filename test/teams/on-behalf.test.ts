@@ -1,7 +1,8 @@
 /**
  * A concern recorded on a practitioner's behalf: the team manager (whom BSCB's procedure has take
  * a professional's concern up) walks, answers "Whose concern is this?" with a colleague, and
- * Submit opens the case as that practitioner's, which both follow.
+ * Submit opens the case as that practitioner's, which both follow, and the practitioner is told
+ * (the reference and who recorded it, never what the concern says).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cardText, PRIYA, SAM, teamsHarness, walkToSummary } from './support.js';
@@ -13,8 +14,10 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 describe('recording a concern for a colleague', () => {
-  it('opens the case as the colleague’s, with the manager following it', async () => {
+  it('opens the case as the colleague’s, with the manager following it, and tells the colleague', async () => {
+    await h.say('hello', SAM);
     const summary = await walkToSummary(h, PRIYA, { 'whose-concern': 'csc-sw' });
+    const before = h.sent.length;
     expect(JSON.stringify(summary)).toContain('Whose concern is this?');
     expect(JSON.stringify(summary)).toContain('Sam Whitlock (Social worker)');
     const [title] = cardText(await h.click('intake.submit', {}, PRIYA));
@@ -24,6 +27,13 @@ describe('recording a concern for a colleague', () => {
     expect(state.participantIds).toEqual(expect.arrayContaining(['csc-sw', 'csc-tm']));
     // Priya raises BSCB's Stage 1 herself, so it opened at once.
     expect(state.current?.raiser.personId).toBe('csc-tm');
+    // Sam hears of it in his own chat: the reference, who recorded it and how to follow it.
+    const toSam = h.sent.slice(before).filter((s) => s.path.includes(`personal-${SAM}`)).map((s) => s.body.text);
+    expect(toSam).toContain(`Priya Natarajan (${state.escalatingAgency.name}) recorded a concern on your behalf under ${ref}; it stays your concern, and you both follow it. Say \`status ${ref}\` to follow it.`);
+    // Nothing of what the concern says goes in that message.
+    for (const answer of Object.values(state.intake).filter((v): v is string => typeof v === 'string' && v.length > 12)) {
+      expect(toSam.join('\n')).not.toContain(answer);
+    }
     const [status] = await h.say(`status ${ref}`, SAM);
     expect(status!.text).toMatch(new RegExp(`^\\*\\*${ref}\\*\\*`));
   });
