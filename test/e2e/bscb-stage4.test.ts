@@ -8,46 +8,17 @@
  * temporary directory, printed at the start.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
 import { FakeClock } from '../../src/app/clock.js';
-import { writePlaygroundConfig } from '../../scripts/playground-config.js';
 import { cardText, teamsHarness } from '../teams/support.js';
 import { Drive } from '../flows/support.js';
+import { missing, openPlayground } from './playground-session.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const PLAYGROUND = resolve('node_modules/.bin/agentsplayground');
 const CHAIR = 'board-chair';
 const SAM = 'csc-sw';
-
-const freePort = () =>
-  new Promise<number>((done, fail) => {
-    const s = createNetServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => done(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-
-async function waitForHttp(url: string, timeoutMs: number) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-const missing = !existsSync(CHROMIUM) ? `${CHROMIUM} is not installed (apt-get install -y chromium)` : !existsSync(PLAYGROUND) ? `the Agents Playground (${PLAYGROUND}) is not installed` : null;
 
 if (missing) {
   describe('BSCB Stage 4 in the Agents Playground', () => {
@@ -58,8 +29,7 @@ if (missing) {
   const clock = new FakeClock(new Date('2027-01-11T10:00:00Z'));
   const shots = mkdtempSync(join(tmpdir(), 'resolve-e2e-bscb-stage4-'));
   let d: Drive;
-  let playground: ChildProcess;
-  let browser: Browser;
+  let session: Awaited<ReturnType<typeof openPlayground>> | undefined;
   let page: Page;
   let step = 0;
   const shot = async (name: string) => page.screenshot({ path: join(shots, `${String(++step).padStart(2, '0')}-${name}.png`), fullPage: true });
@@ -67,19 +37,12 @@ if (missing) {
   beforeAll(async () => {
     process.stdout.write(`BSCB Stage 4 end-to-end screenshots: ${shots}\n`);
     d = new Drive(await teamsHarness({ clock }), clock);
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'resolve-playground-chair-'));
-    writePlaygroundConfig(d.h.app.directory, CHAIR, dir);
-    playground = spawn(PLAYGROUND, ['-e', `http://127.0.0.1:${d.h.app.port}/api/messages`, '-c', 'msteams', '--dt', '-p', String(port)], { cwd: dir, stdio: 'ignore' });
-    await waitForHttp(`http://127.0.0.1:${port}/`, 30_000);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await page.goto(`http://127.0.0.1:${port}/`);
+    session = await openPlayground(d.h.app, CHAIR, { width: 1280, height: 1000 });
+    page = session.page;
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
-    playground?.kill();
+    await session?.close();
     await d?.h.stop();
   });
 

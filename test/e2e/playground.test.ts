@@ -7,50 +7,22 @@
  * Screenshots of each step are saved in test-results/e2e/.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { writePlaygroundConfig } from '../../scripts/playground-config.js';
+import type { Locator, Page } from 'playwright-core';
 import { teamsHarness, cardText, type Card } from '../teams/support.js';
+import { missing, openPlayground } from './playground-session.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = resolve('test-results/e2e');
 const PRIYA = '00000000-0000-0000-0000-000000000002';
 
-const freePort = () =>
-  new Promise<number>((done, fail) => {
-    const s = createNetServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => done(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-
-async function waitForHttp(url: string, timeoutMs: number) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-if (!existsSync(CHROMIUM)) {
+if (missing) {
   describe('end to end in the Agents Playground', () => {
-    it.skip(`SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium), so the Playground end-to-end test did not run`, () => undefined);
+    it.skip(`SKIPPED: ${missing}, so the Playground end-to-end test did not run`, () => undefined);
   });
 } else {
   let h: Awaited<ReturnType<typeof teamsHarness>>;
-  let playground: ChildProcess;
-  let browser: Browser;
+  let session: Awaited<ReturnType<typeof openPlayground>> | undefined;
   let page: Page;
   let step = 0;
   const shot = async (name: string) => page.screenshot({ path: join(SHOTS, `${String(++step).padStart(2, '0')}-${name}.png`), fullPage: true });
@@ -58,19 +30,12 @@ if (!existsSync(CHROMIUM)) {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     h = await teamsHarness();
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'resolve-playground-'));
-    writePlaygroundConfig(h.app.directory, 'csc-sw', dir);
-    playground = spawn(resolve('node_modules/.bin/agentsplayground'), ['-e', `http://127.0.0.1:${h.app.port}/api/messages`, '-c', 'msteams', '--dt', '-p', String(port)], { cwd: dir, stdio: 'ignore' });
-    await waitForHttp(`http://127.0.0.1:${port}/`, 30_000);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`http://127.0.0.1:${port}/`);
+    session = await openPlayground(h.app, 'csc-sw', { width: 1280, height: 900 });
+    page = session.page;
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
-    playground?.kill();
+    await session?.close();
     await h?.stop();
   });
 

@@ -7,22 +7,13 @@ import { z } from 'zod';
 import { bindingNoticeView } from '../outcome-views.js';
 import { notice } from '../case-views.js';
 import { actionsOf } from '../step-inputs.js';
-import { commandStep, optionalText, requiredText, type Field } from './step.js';
+import { actionFields, actionInputs } from './agreed-actions.js';
+import { commandStep, requiredText, type Field } from './step.js';
 import { noStageOpen } from './stage-open.js';
 
-const ROWS = [1, 2, 3] as const;
-const row = (n: number) => ({ [`action${n}`]: optionalText(), [`owner${n}`]: optionalText(), [`due${n}`]: optionalText() });
-const inputs = z.object({ decision: requiredText('Write the decision.'), ...row(1), ...row(2), ...row(3), reviewDate: optionalText() });
+const inputs = z.object({ decision: requiredText('Write the decision.'), ...actionInputs });
 
-const fields: Field[] = [
-  { name: 'decision', label: 'The decision', kind: 'long-text', maxLength: 2000 },
-  ...ROWS.flatMap((n): Field[] => [
-    { name: `action${n}`, label: `Agreed action ${n}: what will be done`, kind: 'text', maxLength: 500 },
-    { name: `owner${n}`, label: `Action ${n}: who will do it`, kind: 'text', maxLength: 200 },
-    { name: `due${n}`, label: `Action ${n}: by when`, kind: 'date' },
-  ]),
-  { name: 'reviewDate', label: 'Date to check back that the actions were done', kind: 'date' },
-];
+const fields: Field[] = [{ name: 'decision', label: 'The decision', kind: 'long-text', maxLength: 2000 }, ...actionFields];
 
 export default commandStep({
   verb: 'binding.decide',
