@@ -32,7 +32,7 @@ export type ApprovalView = { caseRef: string; receivingAgency: string; stageNumb
 /** `byRoute`: the receiver (the Chair) settles this stage by mediation or a panel (the route card), not by a response. */
 export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; acknowledgeBy?: string; concern: string; acknowledged: boolean; history: HistoryLine[]; advisers?: string[]; byRoute?: boolean };
 /** `otherRoutes`: the routes the procedure offers from this stage on a condition, in its words, with how to take one. */
-export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; nextStage: number; nextWho: string; otherRoutes?: string[] };
+export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; nextStage: number; nextWho: string; otherRoutes: string[] };
 export type DecidedView = { caseRef: string; stageNumber: string; stageName: string; decision: string; decidedBy: string; decidedAt: string; comment?: string };
 export type BoardNoticeView = { caseRef: string; stageNumber: number; stageName: string; agencies: string[]; opened: string; areas: string[]; monitoring: { label: string; value: string }[] };
 export type ResolutionView = { caseRef: string; stageNumber: number; otherSide: string; rows: { n: number }[] };

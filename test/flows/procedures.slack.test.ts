@@ -11,6 +11,7 @@ import { FakeClock } from '../../src/app/clock.js';
 import { slackHarness } from '../slack/support.js';
 import { walkToSummary } from '../slack/walk.js';
 import { SlackDrive, slackDirectoryFor, slackIdOf } from './slack-drive.js';
+import { lastStageOf } from './support.js';
 
 // Each file starts the app on an embedded database and drives it over HTTP.
 jest.setTimeout(60_000);
@@ -64,7 +65,7 @@ describe.each(['bscb', 'derby'])('the %s procedure, driven whole on Slack', (pol
     d.ref = /RES-\d{4}-\d{4}/.exec(JSON.stringify(d.h.api.callsOf('views.update').at(-1)!.view))![0];
     await d.h.api.waitFor(() => d.messagesSince(SAM, from).some((m) => m.text.includes(d.ref)));
     const cur = await approveUntilOpen(1, from);
-    last = (await d.state()).policy.stages.length;
+    last = lastStageOf(await d.state());
     const { raiser, receiver } = cur;
 
     if (policyId === 'bscb') {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { FakeClock } from '../../src/app/clock.js';
 import type { CaseState } from '../../src/domain/escalation/state.js';
+import { defaultRoute } from '../../src/domain/policy/routes.js';
 import type { teamsHarness} from '../teams/support.js';
 import { cardText, verbs, walkToSummary, type Card } from '../teams/support.js';
 
@@ -139,4 +140,14 @@ export class Drive {
     for (const job of due) await this.h.app.jobs.run(job);
     return due.map((j) => j.name);
   }
+}
+
+/**
+ * The last stage a case reaches when nobody takes a conditional route: the default routes followed
+ * from Stage 1 (Sefton's Stage 5, on a condition only, is not among them).
+ */
+export function lastStageOf(state: CaseState): number {
+  let stage = 1;
+  for (let next = defaultRoute(state.policy, stage, state.intake.areaId); next; next = defaultRoute(state.policy, stage, state.intake.areaId)) stage = next.to;
+  return stage;
 }
