@@ -259,15 +259,20 @@ export class CaseFlow implements Notifier {
     const ref = state.ref;
     const who = by.id === to.id ? `${to.name} took over from ${from.name}` : by.id === from.id ? `${from.name} handed over to ${to.name}` : `${by.name} handed ${from.name}'s part over to ${to.name}`;
     if (to.id !== by.id) await this.tell(to.id, `${ref}: ${who}; the case is yours now. Say \`status ${ref}\` for its history.`, ref);
-    await this.sendWaitingStep(state, to.id);
+    await this.sendWaitingStep(state, to);
     if (from.id !== by.id) await this.tell(from.id, `${ref}: ${who}; you no longer act on this case.`, ref);
     const others = state.participantIds.filter((id) => ![from.id, to.id, by.id].includes(id) && !state.handedOverIds.includes(id));
     for (const id of others) await this.tell(id, `${ref}: ${who} (${this.agencyName(to)}).`, ref);
     return `${ref}: ${who}. Everyone taking part has been told.`;
   }
 
-  /** The card for the step now waiting for this person, if one is. */
-  private async sendWaitingStep(state: CaseState, personId: string): Promise<void> {
+  /**
+   * The cards for the steps now waiting for this person (after a hand-over): approving, responding
+   * or confirming, and the later ones the stage holds for them (more time to answer, a quicker
+   * date, the Chair's route or decision, the stage's outcome steps).
+   */
+  private async sendWaitingStep(state: CaseState, to: Person): Promise<void> {
+    const personId = to.id;
     const cur = state.current;
     if (state.phase === 'awaiting-approval' && this.deps.escalations.approverOf(state)?.personId === personId) {
       await this.news.deliver(personId, approvalView(state, await this.news.events(state.ref), this.deps.clock.now()), state.ref);
@@ -275,6 +280,10 @@ export class CaseFlow implements Notifier {
       await this.news.sendResponseCard(state, await this.news.events(state.ref));
     } else if (state.phase === 'stage-open' && cur && state.proposal) {
       if (confirmerOf(state)?.personId === personId) await this.news.deliver(personId, resolutionConfirmView(state), state.ref);
+    }
+    for (const card of ['extension', 'quicker-due', 'binding-route', 'binding-decision', 'outcome-step']) {
+      const view = this.laterCard(state, to, card);
+      if (view) await this.news.deliver(personId, view, state.ref);
     }
   }
 

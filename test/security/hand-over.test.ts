@@ -32,7 +32,8 @@ describe('hand-over', () => {
     const said = (await h.say(`hand over ${ref} to Dana Cole`, TEAMS_ID['csc-tm'])).at(-1);
     expect(said!.text).toBe(`${ref}: Priya Natarajan handed over to Dana Cole. Everyone taking part has been told.`);
     expect((await eventsOf(ref)).at(-1)).toBe('case-handed-over');
-    expect(texts('csc-tm-2', mark)).toEqual([`${ref}: Priya Natarajan handed over to Dana Cole; the case is yours now. Say \`status ${ref}\` for its history.`]);
+    // With the case, the step of Priya's now Dana's: BSCB lets the raiser set a quicker response date.
+    expect(texts('csc-tm-2', mark)).toEqual([`${ref}: Priya Natarajan handed over to Dana Cole; the case is yours now. Say \`status ${ref}\` for its history.`, expect.stringContaining('stage.quicker-due')]);
     // The other side (DS Kaur) and the practitioner hear of it.
     expect(texts('police-tm-deputy', mark)).toEqual([`${ref}: Priya Natarajan handed over to Dana Cole (Children's Social Care).`]);
     expect(texts('csc-sw', mark)).toEqual([`${ref}: Priya Natarajan handed over to Dana Cole (Children's Social Care).`]);
