@@ -21,7 +21,7 @@ import { describeFindings, directoryAllowList, findIdentifying, type TextField }
 import { loadDirectoryFile } from '../app/directory-file.js';
 import { describePolicy, tracePolicy } from './describe-policy.js';
 import { directoryBindings, directoryImport } from './directory-commands.js';
-import { NOT_YET_FROM_CHAT } from '../app/steps/index.js';
+import { NOT_FROM_CHAT } from '../app/steps/index.js';
 import { stepRows, stepsText } from '../app/steps/listing.js';
 
 const USAGE = `Usage: npm run -s cli -- <command>
@@ -216,7 +216,7 @@ async function openForAudit() {
 /** The prompts that never got through after every try, newest first: for the business unit, not /readyz. */
 function listSteps(args: string[], out: (s: string) => void) {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true });
-  out(values.json ? JSON.stringify({ steps: stepRows(), notYetFromChat: NOT_YET_FROM_CHAT }) : stepsText());
+  out(values.json ? JSON.stringify({ steps: stepRows(), notFromChat: NOT_FROM_CHAT }) : stepsText());
   return 0;
 }
 

@@ -78,4 +78,4 @@ export const SCHEDULER_ONLY: readonly CommandType[] = ['mark-deadline-lapsed', '
  * "close" would let a case be closed without the check back the procedures ask for, so it has no
  * button or typed command; it stays a domain command for records made before the check back.
  */
-export const NOT_YET_FROM_CHAT: readonly CommandType[] = ['close'];
+export const NOT_FROM_CHAT: readonly CommandType[] = ['close'];

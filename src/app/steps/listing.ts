@@ -1,5 +1,5 @@
 /** The step table as plain rows, for `npm run -s cli -- steps` (and anyone reading what a person can do). */
-import { NOT_YET_FROM_CHAT, STEPS } from './index.js';
+import { NOT_FROM_CHAT, STEPS } from './index.js';
 import { asksInForm, isRequired, type Step } from './step.js';
 
 export type StepRow = {
@@ -39,5 +39,5 @@ export function stepsText(): string {
     `  who: ${r.who}`,
     `  Teams: ${r.channels.teams}; Slack: ${r.channels.slack}`,
   ]);
-  return [...lines, '', `Not yet reachable from chat: ${NOT_YET_FROM_CHAT.join(', ')}.`].join('\n');
+  return [...lines, '', `Not a step in chat: ${NOT_FROM_CHAT.join(', ')}. A case closes through its own steps: the check back on the agreed actions, an informal resolution, resolution within an agency, withdrawal.`].join('\n');
 }
