@@ -29,6 +29,16 @@ export function boardChosenFor(directory: Directory, person: Person): Agency | u
 export const boardChannelKey = (boardId?: string) => (boardId ? `board/${boardId}` : 'board');
 
 /**
+ * The channel a Board notice goes to, the same order on every door: the child's Board's own
+ * channel (configured, then chosen in chat), else the partnership's single one (configured, then
+ * chosen); undefined where none is set. `configured` and `chosen` are the door's own records.
+ */
+export async function boardChannelFor<T>(boardId: string | undefined, configured: (boardId?: string) => T | undefined, chosen: (key: string) => Promise<T | undefined>): Promise<T | undefined> {
+  const own = boardId ? (configured(boardId) ?? (await chosen(boardChannelKey(boardId)))) : undefined;
+  return own ?? configured() ?? (await chosen(boardChannelKey()));
+}
+
+/**
  * Configured channels per Board, "board-agency-id=channel, ..." (BOARD_CHANNEL_IDS,
  * SLACK_BOARD_CHANNELS): null where a pair is not of that form.
  */

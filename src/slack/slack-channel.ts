@@ -11,7 +11,7 @@
  */
 import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { boardChannelKey, type ChosenBy } from '../app/board-channel.js';
+import { boardChannelFor, type ChosenBy } from '../app/board-channel.js';
 import type { Channel, Outgoing } from '../app/messenger.js';
 import type { Store } from '../app/store.js';
 import type { Person } from '../domain/directory.js';
@@ -96,10 +96,8 @@ export function slackChannel(deps: { client: WebClient; store: Store; boardChann
     dmOf,
     caseThread: async (person, ref) => (await store.getDocument<Thread>(THREADS, `${person.id}/${ref}`))?.value.ts,
     async postToBoard(view, boardId) {
-      // The child's Board's own channel (configured, then chosen), else the partnership's single one.
       const chosen = async (key: string) => (await store.getDocument<ChosenBoardChannel>(CHANNELS, key))?.value.channel;
-      const own = boardId ? (deps.boardChannels?.[boardId] ?? (await chosen(boardChannelKey(boardId)))) : undefined;
-      const channel = own ?? deps.boardChannel ?? (await chosen(boardChannelKey()));
+      const channel = await boardChannelFor(boardId, (board) => (board ? deps.boardChannels?.[board] : deps.boardChannel), chosen);
       if (!channel) return 'none';
       try {
         await client.chat.postMessage({ channel, ...messageOf(view) });

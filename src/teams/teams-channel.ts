@@ -7,7 +7,7 @@
 import type { ConversationReference } from '@microsoft/agents-activity';
 import { CardFactory, MessageFactory, type CloudAdapter } from '@microsoft/agents-hosting';
 import type { Logger } from 'pino';
-import { boardChannelKey, type ChosenBy } from '../app/board-channel.js';
+import { boardChannelFor, type ChosenBy } from '../app/board-channel.js';
 import type { Channel, Outgoing } from '../app/messenger.js';
 import type { Store } from '../app/store.js';
 import type { Person } from '../domain/directory.js';
@@ -67,7 +67,7 @@ export function teamsChannel(deps: Deps): Channel {
     async postToBoard(view, boardId) {
       const learned = async (key: string) => {
         const chosen = await store.getDocument(CHANNELS, key);
-        return chosen ? boardReferenceOf(chosen.value) : null;
+        return chosen ? (boardReferenceOf(chosen.value) ?? undefined) : undefined;
       };
       const configured = (channelId: string | undefined) =>
         deps.boardChannel && channelId
@@ -78,8 +78,7 @@ export function teamsChannel(deps: Deps): Channel {
               conversation: { id: channelId, conversationType: 'channel', isGroup: true },
             } satisfies ConversationReference)
           : undefined;
-      const own = boardId ? (configured(deps.boardChannel?.channelIds?.[boardId]) ?? (await learned(boardChannelKey(boardId)))) : null;
-      const channel = own ?? configured(deps.boardChannel?.channelId) ?? (await learned(boardChannelKey()));
+      const channel = await boardChannelFor(boardId, (board) => configured(board ? deps.boardChannel?.channelIds?.[board] : deps.boardChannel?.channelId), learned);
       if (!channel) return 'none';
       try {
         await adapter.continueConversation(appId, channel, async (context) => {
