@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseBoardChannels } from './app/board-channel.js';
+import { LANGUAGES } from './domain/policy/schema.js';
 
 /** "board-agency-id=channel, ..." as a map from Board agency id to channel. */
 const boardChannels = z
@@ -66,6 +67,11 @@ const Config = z.object({
   /** Where several Boards share the procedure (Derby City, Derbyshire): each Board's own Teams channel, "board-agency-id=19:...@thread.tacv2, ...". */
   BOARD_CHANNEL_IDS: boardChannels,
   BOARD_SERVICE_URL: z.string().url().optional(),
+  /**
+   * The language of the procedure's words in the Board channel's notices (read by many, so not one
+   * person's choice): `cy` for Welsh where the policy has it; English by default.
+   */
+  BOARD_LANGUAGE: z.enum(LANGUAGES).default('en'),
   clientSecret: z.string().min(1).optional(),
   tenantId: z.string().min(1).optional(),
   /**

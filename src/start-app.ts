@@ -147,7 +147,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       boardChannel: config.BOARD_SERVICE_URL && (config.BOARD_CHANNEL_ID || config.BOARD_CHANNEL_IDS) ? { channelId: config.BOARD_CHANNEL_ID, channelIds: config.BOARD_CHANNEL_IDS, serviceUrl: config.BOARD_SERVICE_URL } : undefined }),
     ...(slack ? [slack.channel] : []),
   ];
-  const messenger: Messenger = routeMessages({ channels, directory, store, log });
+  const messenger: Messenger = routeMessages({ channels, directory, store, log, boardLanguage: config.BOARD_LANGUAGE });
   const flow = new CaseFlow({ store, cases, directory, intake, escalations, clock, messenger });
   const notifier = options.notifier ?? flow;
   slack?.listen({ flow, intake, messenger, store, directory, live, clock });

@@ -16,6 +16,7 @@ import type { IntakeSessions, IntakeView } from './intake-sessions.js';
 import type { Messenger } from './messenger.js';
 import type { Notification, Notifier } from './notifier.js';
 import type { Store } from './store.js';
+import { forReaders, languageOf, readIn } from './reader.js';
 import { approvalView, lapseView, notice, resolutionConfirmView, resolutionView, type CardView } from './case-views.js';
 import { bindingDecisionView, bindingRouteView, debriefView, extensionView, outcomeStepView, quickerDueView, reviewView } from './outcome-views.js';
 import { caseStateLine, caseStatusText, helpText, myCasesText, statusPage, statusRange } from './replies.js';
@@ -46,6 +47,11 @@ export class CaseFlow implements Notifier {
     return this.news.tell(personId, text, caseRef);
   }
 
+  /** The case as this person reads it (the procedure's words in their language), for what is shown to them; null stays null. */
+  private readBy<S extends CaseState | null>(state: S, person: Person): S {
+    return (state && readIn(state, languageOf(person))) as S;
+  }
+
   /** Welcome, for a person who has just installed or greeted the app. */
   welcome(person: Person): CardView {
     return { card: 'welcome', data: { firstName: person.name.split(' ')[0] ?? person.name, partnership: this.deps.directory.partnership.name } };
@@ -61,7 +67,7 @@ export class CaseFlow implements Notifier {
   }
 
   private async firstStage(ref: string, stage: number, person: Person): Promise<string> {
-    const state = await this.deps.escalations.load(ref);
+    const state = this.readBy(await this.deps.escalations.load(ref), person);
     if (!state) return `Say \`status ${ref}\` to follow it.`;
     // Recorded for a colleague: the concern stays theirs, so they hear of it (the reference, never the child).
     if (state.practitioner.personId !== person.id) {
@@ -85,7 +91,7 @@ export class CaseFlow implements Notifier {
    */
   async currentCard(person: Person, ref: string, card: string): Promise<CardView> {
     const { escalations, clock } = this.deps;
-    const state = await escalations.loadFor(ref, person);
+    const state = this.readBy(await escalations.loadFor(ref, person), person);
     if (!state) return notice(`Case ${ref}`, notPartOf(ref));
     const approverId = escalations.approverOf(state)?.personId;
     const cur = state.current;
@@ -198,7 +204,7 @@ export class CaseFlow implements Notifier {
       // The check back on the agreed actions, before its date or when the case has none to wait for.
       if (!rest[0]) return { text: 'Say `review <case ref>` for a resolved case.' };
       const ref = rest[0].toUpperCase();
-      const state = await escalations.loadFor(ref, person);
+      const state = this.readBy(await escalations.loadFor(ref, person), person);
       if (!state) return { text: notPartOf(ref) };
       const view = reviewView(state);
       return view ? { view } : { text: `${caseStateLine(state)} There are no agreed actions waiting to be checked.` };
@@ -275,15 +281,15 @@ export class CaseFlow implements Notifier {
     const personId = to.id;
     const cur = state.current;
     if (state.phase === 'awaiting-approval' && this.deps.escalations.approverOf(state)?.personId === personId) {
-      await this.news.deliver(personId, approvalView(state, await this.news.events(state.ref), this.deps.clock.now()), state.ref);
+      const events = await this.news.events(state.ref);
+      await this.news.deliver(personId, forReaders(state, (s) => approvalView(s, events, this.deps.clock.now())), state.ref);
     } else if (state.phase === 'stage-open' && cur && awaitingResponse(cur) && cur.receiver.personId === personId) {
       await this.news.sendResponseCard(state, await this.news.events(state.ref));
     } else if (state.phase === 'stage-open' && cur && state.proposal) {
       if (confirmerOf(state)?.personId === personId) await this.news.deliver(personId, resolutionConfirmView(state), state.ref);
     }
     for (const card of ['extension', 'quicker-due', 'binding-route', 'binding-decision', 'outcome-step']) {
-      const view = this.laterCard(state, to, card);
-      if (view) await this.news.deliver(personId, view, state.ref);
+      if (this.laterCard(state, to, card)) await this.news.deliver(personId, forReaders(state, (s) => this.laterCard(s, to, card)!), state.ref);
     }
   }
 
@@ -298,7 +304,7 @@ export class CaseFlow implements Notifier {
     const summary = (await this.deps.store.findCases({ participantId: person.id })).find((c) => c.ref.toLowerCase() === ref.toLowerCase());
     if (!summary) return notPartOf(ref.toUpperCase());
     // The routes, steps and advisers are extras: the timeline is shown even where the events do not fold into a case.
-    const state = page === 1 ? await this.deps.escalations.load(summary.ref).catch(() => null) : null;
+    const state = page === 1 ? this.readBy(await this.deps.escalations.load(summary.ref).catch(() => null), person) : null;
     return caseStatusText(summary, await this.deps.store.load(summary.ref, statusRange(summary, page)), this.deps.directory, page, state ?? undefined);
   }
 
@@ -309,11 +315,12 @@ export class CaseFlow implements Notifier {
    */
   async send(n: Notification, state?: CaseState): Promise<boolean> {
     if (n.kind === 'response-overdue' && n.suggestedStage && n.caseRef && state?.ref === n.caseRef && state.current) {
-      return this.news.deliver(n.to.personId, lapseView(state, n.suggestedStage), n.caseRef);
+      const next = n.suggestedStage;
+      return this.news.deliver(n.to.personId, forReaders(state, (s) => lapseView(s, next)), n.caseRef);
     }
     // The check back on the review date, and the debrief after closure: the card to record it.
-    const card = n.caseRef && state?.ref === n.caseRef ? (n.kind === 'actions-review' ? reviewView(state) : n.kind === 'debrief-prompt' ? debriefView(state) : null) : null;
-    if (card) return this.news.deliver(n.to.personId, card, n.caseRef!);
+    const card = n.caseRef && state?.ref === n.caseRef ? (n.kind === 'actions-review' ? reviewView : n.kind === 'debrief-prompt' ? debriefView : null) : null;
+    if (card && state && card(state)) return this.news.deliver(n.to.personId, forReaders(state, (s) => card(s)!), n.caseRef!);
     const sent = await this.news.tell(n.to.personId, n.text, n.caseRef ?? undefined);
     if (n.caseRef && n.kind !== 'undeliverable-prompt') await this.news.offerCover(n.to.personId, n.caseRef);
     return sent;

@@ -4,15 +4,20 @@
  * stage opening (its informed people, and the Board's channel when the Board is one of them),
  * and asking for a stage (the approver's card, or the stage opened at once). The steps, the
  * typed commands and the scheduler's prompts all tell people through here.
+ *
+ * A card or line with the procedure's words in it is given `forReaders(state, build)`, so each
+ * person gets it made from the case in their own language (the Messenger makes it for them).
  */
 import type { AgencyRef, CaseEvent, EscalationReason } from '../domain/escalation/events.js';
 import type { CaseState } from '../domain/escalation/state.js';
+import { currentStageDef } from '../domain/escalation/queries.js';
 import { boardOf, type Directory, type Person } from '../domain/directory.js';
 import { betweenAgencies, roleTitle } from '../domain/matching.js';
 import type { Clock } from './clock.js';
 import type { Escalations } from './escalations.js';
 import type { Messenger } from './messenger.js';
 import type { Store } from './store.js';
+import { forReaders, type InLanguage } from './reader.js';
 import { approvalView, boardNoticeView, responseView, type CardView } from './case-views.js';
 import { adviserLines, STATUS_PAGE } from './replies.js';
 import { bindingRouteView, outcomeStepView, quickerDueView } from './outcome-views.js';
@@ -28,24 +33,24 @@ export class CaseNews {
     return this.deps.directory.agencies.find((a) => a.id === person.agencyId)?.name ?? person.agencyId;
   }
 
-  tell(personId: string, text: string, caseRef?: string): Promise<boolean> {
+  tell(personId: string, text: InLanguage<string>, caseRef?: string): Promise<boolean> {
     return this.deps.messenger.send(personId, { text, ...(caseRef ? { caseRef } : {}) });
   }
 
   /** A card with a step for someone: sent to them, and offered to their deputy while they are away. */
-  async deliver(personId: string, view: CardView, caseRef: string): Promise<boolean> {
+  async deliver(personId: string, view: InLanguage<CardView>, caseRef: string): Promise<boolean> {
     const sent = await this.deps.messenger.send(personId, { view, caseRef });
     await this.offerCover(personId, caseRef);
     return sent;
   }
 
   /** A card that only tells (no step waits on it), so nobody's deputy is offered the case for it. */
-  show(personId: string, view: CardView, caseRef: string): Promise<boolean> {
+  show(personId: string, view: InLanguage<CardView>, caseRef: string): Promise<boolean> {
     return this.deps.messenger.send(personId, { view, caseRef });
   }
 
   /** A line of news to everyone taking part but `exceptId` (who took the step and sees its answer). */
-  async everyone(state: CaseState, exceptId: string, text: string): Promise<void> {
+  async everyone(state: CaseState, exceptId: string, text: InLanguage<string>): Promise<void> {
     for (const id of state.participantIds.filter((id) => id !== exceptId && !state.handedOverIds.includes(id))) await this.tell(id, text, state.ref);
   }
 
@@ -65,7 +70,7 @@ export class CaseNews {
   }
 
   sendResponseCard(state: CaseState, events: CaseEvent[]): Promise<boolean> {
-    return this.deliver(state.current!.receiver.personId, this.responseCard(state, events), state.ref);
+    return this.deliver(state.current!.receiver.personId, forReaders(state, (s) => this.responseCard(s, events)), state.ref);
   }
 
   /**
@@ -87,25 +92,31 @@ export class CaseNews {
    */
   async sendStageCards(state: CaseState): Promise<void> {
     const cur = state.current!;
-    const quicker = quickerDueView(state);
-    if (quicker) await this.deliver(cur.raiser.personId, quicker, state.ref);
-    const route = bindingRouteView(state, this.agencies());
-    if (route) await this.deliver(cur.receiver.personId, route, state.ref);
-    const steps = outcomeStepView(state);
-    if (steps) for (const id of new Set([cur.raiser.personId, cur.receiver.personId])) await this.deliver(id, steps, state.ref);
+    if (quickerDueView(state)) await this.deliver(cur.raiser.personId, forReaders(state, (s) => quickerDueView(s)!), state.ref);
+    const agencies = this.agencies();
+    if (bindingRouteView(state, agencies)) await this.deliver(cur.receiver.personId, forReaders(state, (s) => bindingRouteView(s, agencies)!), state.ref);
+    if (outcomeStepView(state)) for (const id of new Set([cur.raiser.personId, cur.receiver.personId])) await this.deliver(id, forReaders(state, (s) => outcomeStepView(s)!), state.ref);
   }
 
-  /** A stage has opened: the people it informs hear of it, and the Board's channel when it informs the Board or goes to it. */
+  /**
+   * A stage has opened: the people it informs hear of it, with why, in the procedure's words; and
+   * the Board's channel when it informs the Board or goes to it.
+   */
   async announceStage(state: CaseState): Promise<void> {
     const cur = state.current!;
     for (const p of cur.informed) {
-      await this.tell(p.personId, `${state.ref}: Stage ${cur.number} has opened ${betweenAgencies(cur.raiser, cur.receiver)}; you are informed as ${roleTitle(this.deps.directory, p)}.`, state.ref);
+      const line = (s: CaseState) => {
+        const why = currentStageDef(s)?.inform.find((i) => i.role === p.role)?.why;
+        return `${s.ref}: Stage ${cur.number} has opened ${betweenAgencies(cur.raiser, cur.receiver)}; you are informed as ${roleTitle(this.deps.directory, p)}.${why ? ` ${why}` : ''}`;
+      };
+      await this.tell(p.personId, forReaders(state, line), state.ref);
     }
     // The Board of the child's local area (Derby City's or Derbyshire's), named where several share the procedure.
     const board = boardOf(this.deps.directory, state.intake.localAreaId);
     const several = this.deps.directory.agencies.filter((a) => a.kind === 'partnership').length > 1;
     if (board && [...cur.informed, cur.receiver].some((p) => p.agencyId === board.id)) {
-      await this.deps.messenger.postToBoard(boardNoticeView(state, this.deps.clock.now(), several ? board.name : undefined), state.ref, several ? board.id : undefined);
+      const now = this.deps.clock.now();
+      await this.deps.messenger.postToBoard(forReaders(state, (s) => boardNoticeView(s, now, several ? board.name : undefined)), state.ref, several ? board.id : undefined);
     }
   }
 
@@ -122,7 +133,8 @@ export class CaseNews {
     }
     const approver = escalations.approverOf(after);
     if (after.phase !== 'awaiting-approval' || !approver) return `Say \`status ${ref}\` to follow it.`;
-    const reached = await this.deliver(approver.personId, approvalView(after, await this.events(ref), clock.now()), ref);
+    const events = await this.events(ref);
+    const reached = await this.deliver(approver.personId, forReaders(after, (s) => approvalView(s, events, clock.now())), ref);
     const asked = `${approver.name} (${approver.agencyName}) to approve raising Stage ${stage} with ${after.receivingAgency.name}`;
     return reached
       ? `I have asked ${asked}; you will hear when they decide.`

@@ -190,6 +190,8 @@ export function lapseView(state: CaseState, nextStage: number): CardView {
 export function boardNoticeView(state: CaseState, now: Date, board?: string): CardView {
   const stage = currentStageDef(state)!;
   const area = state.policy.areasOfDisagreement.find((a) => a.id === state.intake.areaId)?.label ?? state.intake.areaId;
+  // Where several local areas share the procedure, the child's one in the procedure's words.
+  const localArea = state.policy.localAreas.find((a) => a.id === state.intake.localAreaId)?.name;
   const days = Math.max(0, Math.floor((now.getTime() - new Date(state.openedAt).getTime()) / 86_400_000));
   return {
     card: 'board-notice',
@@ -207,6 +209,7 @@ export function boardNoticeView(state: CaseState, now: Date, board?: string): Ca
         { label: 'Stage reached', value: String(stage.number) },
         { label: 'Days open', value: String(days) },
         { label: 'Urgent route used', value: state.urgent ? 'Yes' : 'No' },
+        ...(localArea ? [{ label: "Child's local area", value: localArea }] : []),
         ...(board ? [{ label: "Board (the child's local area)", value: board }] : []),
       ],
     },

@@ -100,7 +100,8 @@ describe.each(['chosen', 'configured'] as const)('a lapsed response in Teams (Bo
     expect(JSON.stringify(notice)).toContain(ref);
     expect(JSON.stringify(notice)).toContain('"title":"Stage reached","value":"3"');
     expect(h.sent.slice(toBoard).filter((s) => s.path.includes(`personal-${NADIA}`)).map((s) => s.body.text)).toEqual([
-      `${ref}: Stage 3 has opened between Children's Social Care and County Police; you are informed as Board business manager.`,
+      // Why, in the procedure's words.
+      `${ref}: Stage 3 has opened between Children's Social Care and County Police; you are informed as Board business manager. A Stage 3 escalation has been made; the Business Manager can recommend a senior contact where an agency has no Board member.`,
     ]);
     // Nadia opens the timeline from the notice.
     const timeline = await h.click('case.timeline', { caseRef: ref }, NADIA);

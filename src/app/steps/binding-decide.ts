@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { bindingNoticeView } from '../outcome-views.js';
 import { notice } from '../case-views.js';
+import { forReaders } from '../reader.js';
 import { actionsOf } from '../step-inputs.js';
 import { actionFields, actionInputs } from './agreed-actions.js';
 import { commandStep, requiredText, type Field } from './step.js';
@@ -33,7 +34,7 @@ export default commandStep({
     },
   after: async ({ ref, person, app }, _input, { state }) => {
     const told = bindingNoticeView(state)!;
-    for (const id of state.participantIds.filter((id) => id !== person.id && !state.handedOverIds.includes(id))) await app.news.show(id, told, ref);
+    for (const id of state.participantIds.filter((id) => id !== person.id && !state.handedOverIds.includes(id))) await app.news.show(id, forReaders(state, (s) => bindingNoticeView(s)!), ref);
     return told.card === 'notice' ? notice(told.data.title, `${told.data.text}\n\nEveryone taking part has been told.`) : told;
   },
 });

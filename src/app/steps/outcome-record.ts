@@ -4,7 +4,10 @@
  */
 import { z } from 'zod';
 import { OUTCOME_STEPS } from '../../domain/policy/schema.js';
+import type { CaseState } from '../../domain/escalation/state.js';
+import { stageOf } from '../../domain/escalation/queries.js';
 import { decidedView } from '../case-views.js';
+import { forReaders } from '../reader.js';
 import { choice, commandStep, requiredText } from './step.js';
 import { noStageOpen } from './stage-open.js';
 
@@ -22,8 +25,9 @@ export default commandStep({
   build: ({ state, person, app }, { outcome, note }) => noStageOpen(state) ?? { type: 'record-outcome-step', actor: app.escalations.asSide(state, person), outcome, note },
   after: async ({ ref, person, app }, { outcome, note }, { state }) => {
     const cur = state.current!;
-    const label = state.policy.stages.find((s) => s.number === cur.number)?.outcomes.find((o) => o.type === outcome)?.label ?? outcome;
-    await app.news.everyone(state, person.id, `${ref}, Stage ${cur.number}: ${person.name} (${app.news.agencyName(person)}) recorded "${label}": "${note}"`);
-    return decidedView(state, `Recorded: ${label}`, { name: person.name, agencyName: app.news.agencyName(person) }, app.now().toISOString(), note);
+    // The step's label is the procedure's words, so each reader gets it in their language.
+    const label = (s: CaseState) => stageOf(s, cur.number)?.outcomes.find((o) => o.type === outcome)?.label ?? outcome;
+    await app.news.everyone(state, person.id, forReaders(state, (s) => `${ref}, Stage ${cur.number}: ${person.name} (${app.news.agencyName(person)}) recorded "${label(s)}": "${note}"`));
+    return decidedView(state, `Recorded: ${label(state)}`, { name: person.name, agencyName: app.news.agencyName(person) }, app.now().toISOString(), note);
   },
 });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { decidedView } from '../case-views.js';
 import { bindingDecisionView } from '../outcome-views.js';
+import { forReaders } from '../reader.js';
 import { doneFlagsOf } from '../step-inputs.js';
 import { commandStep, optionalText } from './step.js';
 
@@ -40,8 +41,7 @@ export default commandStep({
     const cur = state.current!;
     await app.news.everyone(state, person.id, `${ref}: ${person.name} checked back: not every agreed action was done ("${notes}"). Stage ${cur.number} is open again: agree what happens next (\`resolve ${ref}\`), or ask for the next stage (\`escalate ${ref}\`).`);
     // After a binding decision, the Chair records the decision again.
-    const decision = bindingDecisionView(state);
-    if (decision) await app.news.deliver(cur.receiver.personId, decision, ref);
+    if (bindingDecisionView(state)) await app.news.deliver(cur.receiver.personId, forReaders(state, (s) => bindingDecisionView(s)!), ref);
     return decidedView(state, `Checked: not every agreed action was done; Stage ${cur.number} is open again`, by, at, notes);
   },
 });

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { decidedView, resolutionView } from '../case-views.js';
 import { extensionView } from '../outcome-views.js';
+import { forReaders } from '../reader.js';
 import { choice, commandStep, endOfDay, optionalText } from './step.js';
 import { noStageOpen } from './stage-open.js';
 
@@ -36,8 +37,7 @@ export default commandStep({
     // Agreement: the side that raised the stage records the outcome, for this side to confirm.
     if (position === 'agree') await app.news.deliver(stage.raiser.personId, resolutionView(state, { name: person.name, agencyName: stage.receiver.agencyName }), ref);
     // More time: the side that raised the stage accepts the new date or declines it.
-    const extension = position === 'more-time' ? extensionView(state) : null;
-    if (extension) await app.news.deliver(stage.raiser.personId, extension, ref);
+    if (position === 'more-time' && extensionView(state)) await app.news.deliver(stage.raiser.personId, forReaders(state, (s) => extensionView(s)!), ref);
     return decidedView(state, `Responded: ${said}`, { name: person.name, agencyName: stage.receiver.agencyName }, app.now().toISOString(), rationale || undefined);
   },
 });

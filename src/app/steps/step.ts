@@ -18,6 +18,7 @@ import type { Escalations } from '../escalations.js';
 import type { CaseNews } from '../case-news.js';
 import { notice } from '../case-views.js';
 import { STATUS_PAGE } from '../replies.js';
+import { languageOf, readIn } from '../reader.js';
 
 /**
  * What a button answers with: the view to show in place of the card clicked, and whether the
@@ -115,6 +116,10 @@ export const refused = (ref: string, message: string, already = false): Taken =>
  * A step that runs one domain command: `build` makes it from the case and the inputs (or refuses),
  * Cases runs it (decide checks who may), and `after` tells the people concerned and returns the
  * view that replaces the card, from the case as recorded and its events. A refusal changes nothing and says why.
+ *
+ * `after` is handed the case as the person who acted reads it (the procedure's words in their
+ * language), for the view it returns to them; what it sends anyone else carries the procedure's
+ * words only through `forReaders`, so each reader gets their own language.
  */
 export function commandStep<I>(
   step: Base<I> & {
@@ -135,7 +140,7 @@ export function commandStep<I>(
       // when another writer came between (Cases decided again on a newer case).
       const follows = !outcome.duplicate && outcome.state.version === ctx.state.version + outcome.recorded.length;
       const events = follows ? [...ctx.events, ...outcome.recorded.map((r) => r.event)].slice(-STATUS_PAGE) : await ctx.app.news.events(ctx.ref);
-      return done(await after(ctx, input, { state: outcome.state, events }));
+      return done(await after(ctx, input, { state: readIn(outcome.state, languageOf(ctx.person)), events }));
     },
   };
 }
