@@ -1,7 +1,8 @@
 /**
  * Welsh beside English: a policy's words may carry a `cy` translation; a person whose directory
- * entry says `language: cy` is shown it (in the intake walk), English wherever it is missing. A
- * policy without Welsh is unchanged, and files of the older formats keep loading.
+ * entry says `language: cy` is shown it (here, in the intake walk; on the case's cards, notices
+ * and `status` in test/app/welsh-readers.test.ts and test/flows/welsh.test.ts), English wherever
+ * it is missing. A policy without Welsh is unchanged, and files of the older formats keep loading.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
