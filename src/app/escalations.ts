@@ -16,7 +16,7 @@ import type { CaseState } from '../domain/escalation/state.js';
 import { currentStageDef, stageOf } from '../domain/escalation/queries.js';
 import { endOfDay } from './steps/step.js';
 import { agencyById, personById, type Directory, type Person } from '../domain/directory.js';
-import { matchParties, participantOf, type Participant } from '../domain/matching.js';
+import { actingFor, matchParties, participantOf, sideAgencyOf, type Participant } from '../domain/matching.js';
 import { rolesFor, type OutcomeType, type Party, type Role } from '../domain/policy/schema.js';
 import type { Cases, Outcome } from './cases.js';
 
@@ -121,12 +121,17 @@ export class Escalations {
     const mayAsk = state && (this.isPartOf(state, actor) || (this.partHolders(state).includes(from.id) && from.lineManagerId === actor.id));
     if (!state || !mayAsk) return stranger(ref);
     if (!to.available && to.id !== actor.id) return { ok: false, message: `${to.name} is away; hand it over to someone who can act on it now.`, code: 'invalid' };
-    const role = partRole(state, from.id);
+    // The part as recorded (an officer of the agency serving a side holds it for that side), and
+    // the new person acting for the same side in the role it is held in, where they hold it; the
+    // domain says who may take it (`mayTakePart`).
+    const held = partHeld(state, from.id);
+    const role = held?.role ?? null;
+    const toRole = role && to.roles.includes(role) ? role : (to.roles[0] ?? 'practitioner');
     const command: Step = {
       type: 'hand-over',
       actor: actorAs(this.deps.directory, actor, role ? [role] : []),
-      from: { participant: participantOf(this.deps.directory, from, role ?? from.roles[0] ?? 'practitioner'), lineManagerId: from.lineManagerId ?? null, deputyId: from.deputyId ?? null, available: from.available },
-      to: participantOf(this.deps.directory, to, role && to.roles.includes(role) ? role : (to.roles[0] ?? 'practitioner')),
+      from: { participant: held ?? participantOf(this.deps.directory, from, from.roles[0] ?? 'practitioner'), lineManagerId: from.lineManagerId ?? null, deputyId: from.deputyId ?? null, available: from.available },
+      to: held ? actingFor(this.deps.directory, to, toRole, sideAgencyOf(held)) : participantOf(this.deps.directory, to, toRole),
       note,
     };
     return result(await this.deps.cases.execute(ref, command));
@@ -200,7 +205,7 @@ export class Escalations {
   async recordStep(ref: string, person: Person, outcome: OutcomeType, note: string): Promise<StepResult> {
     const state = await this.loadFor(ref, person);
     if (!state) return stranger(ref);
-    const role = partRole(state, person.id);
+    const role = partHeld(state, person.id)?.role;
     return result(await this.deps.cases.execute(ref, { type: 'record-outcome-step', actor: actorAs(this.deps.directory, person, role ? [role] : []), outcome, note }));
   }
 
@@ -210,12 +215,12 @@ export class Escalations {
   }
 }
 
-/** The role a person plays in the parts they hold (the role the new person takes them in). */
-function partRole(state: CaseState, id: string): Role | null {
+/** A part the person holds, as recorded (its role is the one the new person takes it in). */
+function partHeld(state: CaseState, id: string): Participant | null {
   const cur = state.current;
-  if (cur?.receiver.personId === id) return cur.receiver.role;
-  if (cur?.raiser.personId === id) return cur.raiser.role;
-  if (state.pendingEscalation?.approver?.personId === id) return state.pendingEscalation.approver.role;
-  if (state.practitioner.personId === id) return state.practitioner.role;
+  if (cur?.receiver.personId === id) return cur.receiver;
+  if (cur?.raiser.personId === id) return cur.raiser;
+  if (state.pendingEscalation?.approver?.personId === id) return state.pendingEscalation.approver;
+  if (state.practitioner.personId === id) return state.practitioner;
   return null;
 }
