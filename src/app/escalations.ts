@@ -2,7 +2,7 @@
  * What the steps need from the directory about a case, for any channel: who is part of it, who
  * approves, the parties a stage opens between, the role a person acts in; and the use cases that
  * are not a button of the step table (asking for a stage, handing a part over, the typed
- * informal attempt, message and withdrawal). Each runs the domain's rules through Cases; the
+ * informal attempt, message and withdrawal; the typed `step` is the outcome-step card's step). Each runs the domain's rules through Cases; the
  * domain decides who may act (the buttons' steps live in `steps/`).
  *
  * To someone who is not part of a case, every step answers the same sentence whether or not the
@@ -17,7 +17,7 @@ import { currentStageDef, stageOf } from '../domain/escalation/queries.js';
 import { endOfDay } from './steps/step.js';
 import { agencyById, personById, type Directory, type Person } from '../domain/directory.js';
 import { actingFor, matchParties, participantOf, sideAgencyOf, type Participant } from '../domain/matching.js';
-import { rolesFor, type OutcomeType, type Party, type Role } from '../domain/policy/schema.js';
+import { rolesFor, type Party, type Role } from '../domain/policy/schema.js';
 import type { Cases, Outcome } from './cases.js';
 
 /**
@@ -180,10 +180,16 @@ export class Escalations {
     return actorAs(this.deps.directory, person, stage ? stage.receivedBy : []);
   }
 
-  /** The person as whichever side of the open stage they are on (their agency says which). */
+  /**
+   * The person as whichever side of the open stage they are on: the part they hold there, else
+   * their agency says which (an officer serving a side, or a stage within one agency, holds a part
+   * their agency alone would not tell).
+   */
   asSide(state: CaseState, person: Person): Actor {
     const stage = currentStageDef(state);
-    const party = person.agencyId === state.receivingAgency.id ? stage?.receivedBy : stage?.raisedBy;
+    const cur = state.current;
+    const receiving = cur?.receiver.personId === person.id || (cur?.raiser.personId !== person.id && person.agencyId === state.receivingAgency.id);
+    const party = receiving ? stage?.receivedBy : stage?.raisedBy;
     return actorAs(this.deps.directory, person, party ?? []);
   }
 
@@ -195,18 +201,6 @@ export class Escalations {
   /** A message in the case's thread, from someone taking part. */
   async post(ref: string, person: Person, text: string): Promise<StepResult> {
     return this.run(ref, person, () => ({ type: 'post-message', actor: actorAs(this.deps.directory, person), text }));
-  }
-
-  /**
-   * A step the stage offers besides agreeing (a reflective consultation, a case review group, a
-   * written reply), recorded by one side with what was decided; a step that ends the procedure
-   * closes the case.
-   */
-  async recordStep(ref: string, person: Person, outcome: OutcomeType, note: string): Promise<StepResult> {
-    const state = await this.loadFor(ref, person);
-    if (!state) return stranger(ref);
-    const role = partHeld(state, person.id)?.role;
-    return result(await this.deps.cases.execute(ref, { type: 'record-outcome-step', actor: actorAs(this.deps.directory, person, role ? [role] : []), outcome, note }));
   }
 
   /** The escalating side withdraws its concern, with a reason; the case closes. */
