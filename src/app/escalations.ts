@@ -2,8 +2,9 @@
  * What the steps need from the directory about a case, for any channel: who is part of it, who
  * approves, the parties a stage opens between, the role a person acts in; and the use cases that
  * are not a button of the step table (asking for a stage, handing a part over, the typed
- * informal attempt, message and withdrawal; the typed `step` is the outcome-step card's step). Each runs the domain's rules through Cases; the
- * domain decides who may act (the buttons' steps live in `steps/`).
+ * informal attempt, message and withdrawal; the typed `step` is the outcome-step card's step).
+ * Each runs the domain's rules through Cases; the domain decides who may act (the buttons' steps
+ * live in `steps/`).
  *
  * To someone who is not part of a case, every step answers the same sentence whether or not the
  * case exists (`notPartOf`): references are sequential, so anything else would tell a stranger
