@@ -30,6 +30,13 @@ export type Reply = { text: string } | { view: CardView } | { intake: IntakeView
 
 type Deps = { store: Store; cases: Cases; directory: Directory; intake: IntakeSessions; escalations: Escalations; clock: Clock; messenger: Messenger };
 
+/** A step's answer as a typed command's reply: a notice or a decision in words, any other card as itself. */
+function replyOf(view: CardView): Reply {
+  if (view.card === 'notice') return { text: view.data.text };
+  if (view.card === 'decided') return { text: `${view.data.caseRef}: ${view.data.decision}` };
+  return { view };
+}
+
 export class CaseFlow implements Notifier {
   constructor(private readonly deps: Deps) {
     const { store, directory, escalations, clock, messenger, cases } = deps;
@@ -168,15 +175,13 @@ export class CaseFlow implements Notifier {
     if (word === 'my' && rest[0]?.toLowerCase() === 'cases') return { text: myCasesText(await store.findCases({ participantId: person.id })) };
     if (word === 'status') return { text: await this.status(person, rest[0], rest.slice(1)) };
     if (word === 'step') {
-      // step <ref> <step> <what was decided>: a stage's step besides agreeing; one that ends the procedure closes the case.
+      // step <ref> <step> <what was decided>: the outcome-step card's step typed (`outcome.record`),
+      // through the same runner: the same role, refusals and news; one that ends the procedure closes the case.
       const m = /^step\s+(\S+)\s+(\S+)\s*(.*)$/is.exec(text);
       const outcome = OUTCOME_STEPS.find((o) => o === m?.[2]?.toLowerCase());
       if (!m || !outcome) return { text: 'Say `step <case ref> <step> <what was decided>`; `status <case ref>` names the steps its stage offers.' };
-      const r = await escalations.recordStep(m[1]!.toUpperCase(), person, outcome, m[3]!);
-      if (!r.ok) return { text: r.message };
-      const said = r.state.phase === 'closed' ? `${r.state.ref} is closed: the procedure ended with this step.` : `Recorded on ${r.state.ref}.`;
-      await this.relay(r.state, person, `${r.state.ref}, ${person.name} (${this.agencyName(person)}) recorded ${outcome.replace(/-/g, ' ')}: ${m[3]!.trim()}`);
-      return { text: said };
+      const { view } = await this.steps.take(person, 'outcome.record', { caseRef: m[1], outcome, note: m[3] });
+      return replyOf(view);
     }
     if (word === 'tried') {
       // tried <ref> resolved <summary> | tried <ref> not resolved <summary>

@@ -122,23 +122,29 @@ export class CaseNews {
 
   /** Asks for a stage of the case as loaded: the approver gets the approval card, or the stage opens at once. Says what happened. */
   async askForStage(state: CaseState, person: Person, stage: number, note: string, why?: EscalationReason): Promise<string> {
+    return (await this.stageAsked(state, person, stage, note, why)).said;
+  }
+
+  /** `askForStage`, and whether the stage was asked for (`ok` false: refused, nothing recorded). */
+  async stageAsked(state: CaseState, person: Person, stage: number, note: string, why?: EscalationReason): Promise<{ ok: boolean; said: string }> {
     const { escalations, clock } = this.deps;
     const ref = state.ref;
     const requested = await escalations.request(state, person, stage, note, why);
-    if (!requested.ok) return `Stage ${stage} could not be asked for: ${requested.message}`;
+    if (!requested.ok) return { ok: false, said: `Stage ${stage} could not be asked for: ${requested.message}` };
     const after = requested.state;
     if (after.phase === 'stage-open' && after.current?.number === stage) {
       const reached = await this.stageOpened(after, await this.events(ref));
-      return `Stage ${stage} is open with ${after.current.receiver.name} (${after.current.receiver.agencyName}).${reached ? '' : ` ${unreachable('them')}; please contact them and ask them to open Resolve.`}`;
+      return { ok: true, said: `Stage ${stage} is open with ${after.current.receiver.name} (${after.current.receiver.agencyName}).${reached ? '' : ` ${unreachable('them')}; please contact them and ask them to open Resolve.`}` };
     }
     const approver = escalations.approverOf(after);
-    if (after.phase !== 'awaiting-approval' || !approver) return `Say \`status ${ref}\` to follow it.`;
+    if (after.phase !== 'awaiting-approval' || !approver) return { ok: true, said: `Say \`status ${ref}\` to follow it.` };
     const events = await this.events(ref);
     const reached = await this.deliver(approver.personId, forReaders(after, (s) => approvalView(s, events, clock.now())), ref);
     const asked = `${approver.name} (${approver.agencyName}) to approve raising Stage ${stage} with ${after.receivingAgency.name}`;
-    return reached
+    const said = reached
       ? `I have asked ${asked}; you will hear when they decide.`
       : `I need ${asked}, but ${unreachable('them')}: please ask them to open Resolve and say \`status ${ref}\`.`;
+    return { ok: true, said };
   }
 
   /**

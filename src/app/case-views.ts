@@ -5,12 +5,11 @@
  */
 import type { CaseEvent } from '../domain/escalation/events.js';
 import type { CaseState, StageProgress } from '../domain/escalation/state.js';
-import { currentStageDef, proposerOf, stageOf } from '../domain/escalation/queries.js';
+import { currentStageDef, proposerOf, routesOnCondition, stageOf } from '../domain/escalation/queries.js';
 import { formatHuman } from '../domain/calendar.js';
 import { allowsEarlierDue, dueFor, responseTimescale } from '../domain/deadlines.js';
 import type { Participant } from '../domain/matching.js';
 import { isBindingRoute, type Stage, type Timescale } from '../domain/policy/schema.js';
-import { routesFrom } from '../domain/policy/routes.js';
 import { londonTime } from './replies.js';
 
 const WHAT: Record<string, string> = {
@@ -32,7 +31,10 @@ export type ApprovalView = { caseRef: string; receivingAgency: string; stageNumb
 /** `byRoute`: the receiver (the Chair) settles this stage by mediation or a panel (the route card), not by a response. */
 export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; acknowledgeBy?: string; concern: string; acknowledged: boolean; history: HistoryLine[]; advisers?: string[]; byRoute?: boolean };
 /** `otherRoutes`: the routes the procedure offers from this stage on a condition, in its words, with how to take one. */
-export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; nextStage: number; nextWho: string; otherRoutes: string[] };
+/** `routes`: the same routes as buttons (the `route.take` step): each states its condition, which the person confirms. */
+export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; nextStage: number; nextWho: string; otherRoutes: string[]; routes: RouteChoice[] };
+/** A route on a condition, offered as a button: `title` is the button's words, `condition` the document's. */
+export type RouteChoice = { toStage: number; title: string; label: string; condition: string };
 export type DecidedView = { caseRef: string; stageNumber: string; stageName: string; decision: string; decidedBy: string; decidedAt: string; comment?: string };
 export type BoardNoticeView = { caseRef: string; stageNumber: number; stageName: string; agencies: string[]; opened: string; areas: string[]; monitoring: { label: string; value: string }[] };
 export type ResolutionView = { caseRef: string; stageNumber: number; otherSide: string; rows: { n: number }[] };
@@ -167,6 +169,8 @@ export function acknowledgeBy(cur: StageProgress, stage: Stage): { acknowledgeBy
 export function lapseView(state: CaseState, nextStage: number): CardView {
   const cur = state.current!;
   const next = stageOf(state, nextStage);
+  // Another way on where the procedure offers it on a condition (Sefton: significant harm remains → Stage 5).
+  const routes = routesOnCondition(state).filter((r) => r.to !== nextStage);
   return {
     card: 'lapse',
     data: {
@@ -177,10 +181,8 @@ export function lapseView(state: CaseState, nextStage: number): CardView {
       due: cur.responseDue ? londonTime(cur.responseDue) : 'the agreed time',
       nextStage,
       nextWho: next?.name ?? `Stage ${nextStage}`,
-      // Another way on where the procedure offers it on a condition (Sefton: significant harm remains → Stage 5).
-      otherRoutes: routesFrom(state.policy, cur.number, state.intake.areaId)
-        .filter((r) => r.condition && r.to !== nextStage)
-        .map((r) => `${r.label} (Stage ${r.to}), where: ${r.condition}. To take it, say \`escalate ${state.ref} stage ${r.to}\`.`),
+      otherRoutes: routes.map((r) => `${r.label} (Stage ${r.to}), where: ${r.condition}. To take it, say \`escalate ${state.ref} stage ${r.to}\`.`),
+      routes: routes.map((r) => ({ toStage: r.to, title: `Stage ${r.to}: ${stageOf(state, r.to)!.name}…`, label: r.label, condition: r.condition! })),
     },
   };
 }

@@ -2,8 +2,9 @@
  * What the steps need from the directory about a case, for any channel: who is part of it, who
  * approves, the parties a stage opens between, the role a person acts in; and the use cases that
  * are not a button of the step table (asking for a stage, handing a part over, the typed
- * informal attempt, message and withdrawal). Each runs the domain's rules through Cases; the
- * domain decides who may act (the buttons' steps live in `steps/`).
+ * informal attempt, message and withdrawal; the typed `step` is the outcome-step card's step).
+ * Each runs the domain's rules through Cases; the domain decides who may act (the buttons' steps
+ * live in `steps/`).
  *
  * To someone who is not part of a case, every step answers the same sentence whether or not the
  * case exists (`notPartOf`): references are sequential, so anything else would tell a stranger
@@ -16,8 +17,8 @@ import type { CaseState } from '../domain/escalation/state.js';
 import { currentStageDef, stageOf } from '../domain/escalation/queries.js';
 import { endOfDay } from './steps/step.js';
 import { agencyById, personById, type Directory, type Person } from '../domain/directory.js';
-import { matchParties, participantOf, type Participant } from '../domain/matching.js';
-import { rolesFor, type OutcomeType, type Party, type Role } from '../domain/policy/schema.js';
+import { actingFor, matchParties, participantOf, sideAgencyOf, type Participant } from '../domain/matching.js';
+import { rolesFor, type Party, type Role } from '../domain/policy/schema.js';
 import type { Cases, Outcome } from './cases.js';
 
 /**
@@ -121,12 +122,17 @@ export class Escalations {
     const mayAsk = state && (this.isPartOf(state, actor) || (this.partHolders(state).includes(from.id) && from.lineManagerId === actor.id));
     if (!state || !mayAsk) return stranger(ref);
     if (!to.available && to.id !== actor.id) return { ok: false, message: `${to.name} is away; hand it over to someone who can act on it now.`, code: 'invalid' };
-    const role = partRole(state, from.id);
+    // The part as recorded (an officer of the agency serving a side holds it for that side), and
+    // the new person acting for the same side in the role it is held in, where they hold it; the
+    // domain says who may take it (`mayTakePart`).
+    const held = partHeld(state, from.id);
+    const role = held?.role ?? null;
+    const toRole = role && to.roles.includes(role) ? role : (to.roles[0] ?? 'practitioner');
     const command: Step = {
       type: 'hand-over',
       actor: actorAs(this.deps.directory, actor, role ? [role] : []),
-      from: { participant: participantOf(this.deps.directory, from, role ?? from.roles[0] ?? 'practitioner'), lineManagerId: from.lineManagerId ?? null, deputyId: from.deputyId ?? null, available: from.available },
-      to: participantOf(this.deps.directory, to, role && to.roles.includes(role) ? role : (to.roles[0] ?? 'practitioner')),
+      from: { participant: held ?? participantOf(this.deps.directory, from, from.roles[0] ?? 'practitioner'), lineManagerId: from.lineManagerId ?? null, deputyId: from.deputyId ?? null, available: from.available },
+      to: held ? actingFor(this.deps.directory, to, toRole, sideAgencyOf(held)) : participantOf(this.deps.directory, to, toRole),
       note,
     };
     return result(await this.deps.cases.execute(ref, command));
@@ -175,10 +181,16 @@ export class Escalations {
     return actorAs(this.deps.directory, person, stage ? stage.receivedBy : []);
   }
 
-  /** The person as whichever side of the open stage they are on (their agency says which). */
+  /**
+   * The person as whichever side of the open stage they are on: the part they hold there, else
+   * their agency says which (an officer serving a side, or a stage within one agency, holds a part
+   * their agency alone would not tell).
+   */
   asSide(state: CaseState, person: Person): Actor {
     const stage = currentStageDef(state);
-    const party = person.agencyId === state.receivingAgency.id ? stage?.receivedBy : stage?.raisedBy;
+    const cur = state.current;
+    const receiving = cur?.receiver.personId === person.id || (cur?.raiser.personId !== person.id && person.agencyId === state.receivingAgency.id);
+    const party = receiving ? stage?.receivedBy : stage?.raisedBy;
     return actorAs(this.deps.directory, person, party ?? []);
   }
 
@@ -192,30 +204,18 @@ export class Escalations {
     return this.run(ref, person, () => ({ type: 'post-message', actor: actorAs(this.deps.directory, person), text }));
   }
 
-  /**
-   * A step the stage offers besides agreeing (a reflective consultation, a case review group, a
-   * written reply), recorded by one side with what was decided; a step that ends the procedure
-   * closes the case.
-   */
-  async recordStep(ref: string, person: Person, outcome: OutcomeType, note: string): Promise<StepResult> {
-    const state = await this.loadFor(ref, person);
-    if (!state) return stranger(ref);
-    const role = partRole(state, person.id);
-    return result(await this.deps.cases.execute(ref, { type: 'record-outcome-step', actor: actorAs(this.deps.directory, person, role ? [role] : []), outcome, note }));
-  }
-
   /** The escalating side withdraws its concern, with a reason; the case closes. */
   async withdraw(ref: string, person: Person, reason: string): Promise<StepResult> {
     return this.run(ref, person, () => ({ type: 'withdraw', actor: actorAs(this.deps.directory, person), reason }));
   }
 }
 
-/** The role a person plays in the parts they hold (the role the new person takes them in). */
-function partRole(state: CaseState, id: string): Role | null {
+/** A part the person holds, as recorded (its role is the one the new person takes it in). */
+function partHeld(state: CaseState, id: string): Participant | null {
   const cur = state.current;
-  if (cur?.receiver.personId === id) return cur.receiver.role;
-  if (cur?.raiser.personId === id) return cur.raiser.role;
-  if (state.pendingEscalation?.approver?.personId === id) return state.pendingEscalation.approver.role;
-  if (state.practitioner.personId === id) return state.practitioner.role;
+  if (cur?.receiver.personId === id) return cur.receiver;
+  if (cur?.raiser.personId === id) return cur.raiser;
+  if (state.pendingEscalation?.approver?.personId === id) return state.pendingEscalation.approver;
+  if (state.practitioner.personId === id) return state.practitioner;
   return null;
 }

@@ -63,6 +63,23 @@ export function participantOf(directory: Directory, person: Person, role: Role):
   return { personId: person.id, name: person.name, agencyId: person.agencyId, agencyName: agency?.name ?? person.agencyId, role };
 }
 
+/**
+ * A person in a role, acting for agency `forAgencyId`: as themselves where it is their own agency;
+ * where it is an agency theirs serves (`servedBy`), as its officer ("Health Board, for Hill Street
+ * Surgery", `forAgencyId`), as matching records them. Anyone else is themselves, at their own
+ * agency (and `decide` refuses them a part held for another).
+ */
+export function actingFor(directory: Directory, person: Person, role: Role, forAgencyId: string): Participant {
+  const own = participantOf(directory, person, role);
+  const agency = agencyById(directory, forAgencyId);
+  return agency && agency.id !== person.agencyId && agency.servedBy === person.agencyId ? servingFor(own, agency) : own;
+}
+
+/** An officer of the agency that serves `agency`, acting for it. */
+function servingFor(p: Participant, agency: { id: string; name: string }): Participant {
+  return { ...p, agencyName: `${p.agencyName}, for ${agency.name}`, forAgencyId: agency.id };
+}
+
 /** What to call a participant's part, for people: their job title in the directory, else the role's name. */
 export function roleTitle(directory: Directory, p: Participant): string {
   return personById(directory, p.personId)?.jobTitle ?? ROLES[p.role];
@@ -144,7 +161,7 @@ function matchParty(input: MatchInput, party: Omit<Party, 'via'>, side: Side, ex
   return {
     ok: true,
     via: 'served-by',
-    participant: { ...p, agencyName: `${server.name}, for ${agency.name}`, forAgencyId: agency.id },
+    participant: servingFor(p, agency),
     note: `${own.reason.replace(/\.$/, '')}; ${p.name} (${server.name}) acts for it, as ${server.name} serves ${agency.name}.`,
   };
 }

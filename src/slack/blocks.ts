@@ -182,6 +182,8 @@ function layout(view: CardView): Layout {
             act('Allow more time…', 'lapse.extend', d.caseRef),
             act('Chase again', 'lapse.chase', d.caseRef),
           ),
+          // A route on a condition: its button opens the form that states the condition to confirm (one block each: an action id is unique in its block).
+          ...(d.routes ?? []).map((r) => actions(act(r.title, 'route.take', d.caseRef))),
         ],
       };
     }
@@ -514,6 +516,15 @@ function stepForm(verb: string, view: CardView): KnownBlock[] | null {
             ...actionRows(),
             dateInput('reviewDate', 'Date to check back that the actions were done'),
           ];
+    case 'route.take': {
+      if (view.card !== 'lapse' || !view.data.routes?.length) return null;
+      const routes = view.data.routes;
+      return [
+        ...sections(routes.map((r) => `**Stage ${r.toStage}**: ${r.label}.\nThe procedure offers it only where: ${r.condition}`).join('\n\n')),
+        choiceInput('toStage', 'Which way on', routes.map((r) => ({ value: String(r.toStage), label: r.title })), routes.length === 1 ? { initial: String(routes[0]!.toStage) } : {}),
+        choiceInput('holds', 'Does its condition hold?', [{ value: 'yes', label: 'Yes: the condition of the route I chose holds' }]),
+      ];
+    }
     case 'outcome.record':
       return view.card !== 'outcome-step'
         ? null

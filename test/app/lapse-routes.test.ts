@@ -1,8 +1,9 @@
 /**
  * The lapse card offers the procedure's conditional routes too: after a missed response, Sefton's
  * raiser (with a timescale added: the pack sets none) is offered Stage 2 (the default) and, in the document's words, Stage 5 with Children's
- * Social Care where the child remains at risk of significant harm, with the command that takes it;
- * Teams' card and Slack's message show the same lines. BSCB offers no such route, and shows none.
+ * Social Care where the child remains at risk of significant harm, with the command that takes it
+ * and a button (the `route.take` step, held on both doors in test/teams and test/slack
+ * route-take.test.ts); Teams' card and Slack's message show the same lines. BSCB offers no such route, and shows none.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { lapseView } from '../../src/app/case-views.js';
@@ -41,6 +42,10 @@ describe('the lapse card and the routes on a condition', () => {
     const line =
       "A significant-harm concern remains; through line management to an equivalent manager in Children's Social Care (Stage 5), where: You believe the child remains at risk of significant harm. To take it, say `escalate RES-2026-0042 stage 5`.";
     expect(view.card === 'lapse' && view.data).toMatchObject({ nextStage: 2, otherRoutes: [line] });
+    // And as a button, with the condition the person confirms (the `route.take` step).
+    expect(view.card === 'lapse' && view.data.routes).toEqual([
+      { toStage: 5, title: "Stage 5: Equivalent manager in Children's Social Care…", label: expect.stringMatching(/^A significant-harm concern remains/), condition: 'You believe the child remains at risk of significant harm' },
+    ]);
 
     const teams = JSON.stringify(adaptiveCardOf(view, null));
     expect(teams).toContain('The procedure also offers');
@@ -49,6 +54,9 @@ describe('the lapse card and the routes on a condition', () => {
     expect(slack).toContain('The procedure also offers');
     expect(slack).toContain('escalate RES-2026-0042 stage 5');
     expect(slack).toContain('You believe the child remains at risk of significant harm');
+    expect(teams).toContain('"verb":"route.take"');
+    expect(teams).toContain('"toStage":5');
+    expect(slack).toContain('"action_id":"route.take"');
 
     // The typed command takes that route from the lapsed stage.
     escalateTo(d, sefton, 5);
@@ -59,6 +67,9 @@ describe('the lapse card and the routes on a condition', () => {
     const d = lapsedAtStage1(catalog.get('bscb')!);
     const view = lapseView(d.s, nextStageNumber(d.s));
     expect(view.card === 'lapse' && view.data.otherRoutes).toEqual([]);
+    expect(view.card === 'lapse' && view.data.routes).toEqual([]);
+    expect(JSON.stringify(adaptiveCardOf(view, null))).not.toContain('route.take');
+    expect(JSON.stringify(messageOf(view).blocks)).not.toContain('route.take');
     expect(JSON.stringify(adaptiveCardOf(view, null))).not.toContain('The procedure also offers');
     expect(JSON.stringify(messageOf(view).blocks)).not.toContain('The procedure also offers');
   });

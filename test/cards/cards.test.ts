@@ -71,6 +71,8 @@ const VERBS: Record<CardName, string[]> = {
 /** Samples of a card whose buttons differ: the Chair settles BSCB Stage 4 by route, not by a response. */
 const VERBS_OF_SAMPLE: Record<string, string[]> = {
   'response.by-route.json': ['card.refresh', 'stage.acknowledge'],
+  // A route the procedure offers on a condition (Sefton's Stage 5), beside the next stage.
+  'lapse.route.json': ['card.refresh', 'route.take', 'lapse.escalate', 'lapse.extend', 'lapse.chase'],
 };
 
 const cases = CARD_NAMES.flatMap((name) => samplesFor(name).map((file) => [name, file] as const));

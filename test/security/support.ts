@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadPolicyCatalog } from '../../src/app/policy-catalog.js';
 import type { RunningApp } from '../../src/start-app.js';
 import type { Person } from '../../src/domain/directory.js';
+import type { Policy } from '../../src/domain/policy/schema.js';
 import { participantOf } from '../../src/domain/matching.js';
 import { SCHEDULER } from '../../src/app/scheduled-jobs.js';
 import type { FakeClock } from '../../src/app/clock.js';
@@ -89,11 +90,14 @@ const SIDES = {
   school: { practitioner: 'school-teacher', approver: 'school-dsl', receiver: 'health-tm', escalating: { id: 'school', name: 'Oakfield Primary School' }, receiving: { id: 'health', name: 'Riverside Health Trust' } },
 };
 
-/** Opens a case between `side`'s agencies and takes it to `phase` through the app's own steps. */
-export async function caseAt(app: RunningApp, ref: string, phase: Phase, clock?: FakeClock, side: keyof typeof SIDES = 'csc'): Promise<void> {
+/**
+ * Opens a case between `side`'s agencies and takes it to `phase` through the app's own steps;
+ * under the directory's procedure, or `pinned` (the case pins the whole policy it opens under).
+ */
+export async function caseAt(app: RunningApp, ref: string, phase: Phase, clock?: FakeClock, side: keyof typeof SIDES = 'csc', pinned?: Policy): Promise<void> {
   const { directory, escalations, cases } = app;
   const who = (id: string): Person => directory.people.find((p) => p.id === id)!;
-  const policy = (await loadPolicyCatalog()).get(directory.partnership.policyId)!;
+  const policy = pinned ?? (await loadPolicyCatalog()).get(directory.partnership.policyId)!;
   const sides = SIDES[side];
   const sam = who(sides.practitioner);
   const opened = await cases.execute(ref, {

@@ -115,10 +115,19 @@ describe('a route on a condition, and a written reply that ends the procedure', 
     expect(notYours!.text).toBe('Only Marcus Obi gives the written reply.');
     const [steps] = await h.say(`status ${ref}`, MARCUS);
     expect(steps!.text).toContain(`The Child Protection Manager's written reply (ends the procedure), given by Marcus Obi: say \`step ${ref} written-reply <what was decided>\`.`);
-    // Marcus is told the case is closed; the others taking part hear his reply.
+    // Marcus is told the case is closed; the others taking part hear his reply. (The typed command
+    // is the outcome-step card's step, `outcome.record`: the same words as its button's.)
     const ended = (await h.say(`step ${ref} written-reply A strategy discussion will be held.`, MARCUS)).map((a) => a.text);
-    expect(ended).toContain(`${ref} is closed: the procedure ended with this step.`);
-    expect(ended).toContain(`${ref}, Marcus Obi (Children's Social Care) recorded written reply: A strategy discussion will be held.`);
-    expect((await h.app.cases.load(ref))!.outcome).toBe('procedure-ended');
+    expect(ended).toContain(`${ref}: Recorded: The Child Protection Manager's written reply. ${ref} is closed: the procedure ended with this step.`);
+    expect(ended).toContain(`${ref}, Stage 3: Marcus Obi (Children's Social Care) recorded "The Child Protection Manager's written reply": "A strategy discussion will be held.". ${ref} is closed: the procedure ended with this step.`);
+    const state2 = (await h.app.cases.load(ref))!;
+    expect(state2.outcome).toBe('procedure-ended');
+    // He acts as the stage names its receiver (the role rule of the card's step), and is recorded once.
+    const steps2 = (await h.app.store.load(ref)).map((e) => e.event).filter((e) => e.type === 'outcome-step-recorded');
+    expect(steps2.map((e) => e.actor)).toEqual([expect.objectContaining({ personId: 'csc-cpm', role: 'child-protection-manager' })]);
+    expect((await h.say(`step ${ref} written-reply Again.`, MARCUS))[0]!.text).toMatch(/is closed/);
+    // Someone in the directory not part of the case hears only that.
+    expect((await h.say(`step ${ref} written-reply Held.`, '00000000-0000-0000-0000-000000000022'))[0]!.text).toBe(`There is no case ${ref} that you are part of.`);
+    expect((await h.app.store.load(ref)).filter((e) => e.event.type === 'outcome-step-recorded')).toHaveLength(1);
   });
 });

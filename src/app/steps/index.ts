@@ -16,6 +16,7 @@ import reject from './resolution-reject.js';
 import lapseEscalate from './lapse-escalate.js';
 import lapseChase from './lapse-chase.js';
 import lapseExtend from './lapse-extend.js';
+import routeTake from './route-take.js';
 import extensionAccept from './extension-accept.js';
 import extensionDecline from './extension-decline.js';
 import quickerDue from './stage-quicker-due.js';
@@ -43,6 +44,7 @@ export const STEPS: readonly Step[] = [
   lapseEscalate,
   lapseChase,
   lapseExtend,
+  routeTake,
   bindingRoute,
   bindingDecide,
   outcomeRecord,

@@ -1,6 +1,9 @@
 /**
  * Either side of the open stage records one of the procedure's other outcome steps at that stage
- * (e.g. "child protection conference considered"), with what was decided; everyone taking part hears.
+ * (e.g. "child protection conference considered"), with what was decided; everyone taking part
+ * hears. A step that ends the procedure (a written reply, a non-binding meeting) closes the case,
+ * and everyone is told so. The typed `step <ref> <step> <what was decided>` is a door onto this
+ * step (`CaseFlow.command`), through the same runner.
  */
 import { z } from 'zod';
 import { OUTCOME_STEPS } from '../../domain/policy/schema.js';
@@ -27,7 +30,9 @@ export default commandStep({
     const cur = state.current!;
     // The step's label is the procedure's words, so each reader gets it in their language.
     const label = (s: CaseState) => stageOf(s, cur.number)?.outcomes.find((o) => o.type === outcome)?.label ?? outcome;
-    await app.news.everyone(state, person.id, forReaders(state, (s) => `${ref}, Stage ${cur.number}: ${person.name} (${app.news.agencyName(person)}) recorded "${label(s)}": "${note}"`));
-    return decidedView(state, `Recorded: ${label(state)}`, { name: person.name, agencyName: app.news.agencyName(person) }, app.now().toISOString(), note);
+    // A step that ends the procedure closed the case: everyone is told so.
+    const ended = state.phase === 'closed' ? `. ${ref} is closed: the procedure ended with this step.` : '';
+    await app.news.everyone(state, person.id, forReaders(state, (s) => `${ref}, Stage ${cur.number}: ${person.name} (${app.news.agencyName(person)}) recorded "${label(s)}": "${note}"${ended}`));
+    return decidedView(state, `Recorded: ${label(state)}${ended}`, { name: person.name, agencyName: app.news.agencyName(person) }, app.now().toISOString(), note);
   },
 });

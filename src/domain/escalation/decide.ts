@@ -309,7 +309,8 @@ export function decide(state: CaseState | null, command: Command, now: Date): De
 /**
  * A part passes to a colleague at the same agency: given by the person themself or their line
  * manager, or taken up by their directory deputy while they are away. Every part the person
- * plays passes together, so nobody is left holding half a case.
+ * plays passes together, so nobody is left holding half a case. A part held by an officer of the
+ * agency that serves one side (`forAgencyId`) passes within either agency (see `mayTakePart`).
  */
 function handOver(state: CaseState, c: Extract<Command, { type: 'hand-over' }>, ev: EventFactory): Decision {
   const from = c.from.participant;
@@ -324,7 +325,8 @@ function handOver(state: CaseState, c: Extract<Command, { type: 'hand-over' }>, 
   const parts = partsOf(state, from.personId);
   if (parts.length === 0) return refuse('already-done', `${from.name} has no step to take in ${state.ref} now.`);
   if (to.personId === from.personId) return refuse('invalid', 'Hand it over to someone else.');
-  if (to.agencyId !== from.agencyId) return refuse('invalid', `${to.name} is not at ${from.agencyName}; a case is handed over within the same agency.`);
+  const mayTake = mayTakePart(state, from, to);
+  if (!mayTake.ok) return mayTake;
   const cur = state.current;
   if (cur) {
     const raiser = parts.includes('raiser') ? to.personId : cur.raiser.personId;
@@ -334,6 +336,27 @@ function handOver(state: CaseState, c: Extract<Command, { type: 'hand-over' }>, 
   const note = c.note.trim();
   if (note.length > MAX_TEXT) return tooLong();
   return ok([ev('case-handed-over', { from, to, parts, by, note })]);
+}
+
+/**
+ * Who may take a part handed over. A part is held for one side's agency (`sideAgencyOf`). Held by
+ * someone of that agency, it passes to a colleague there. Held by an officer of the agency that
+ * serves it (`servedBy`: a school by the local authority's education safeguarding officer), it
+ * passes to someone of the agency served or of the officer's own, acting for it, who holds the
+ * role the part is held in: only such a person could have been matched to it (matching takes the
+ * serving agency's officers in the role the stage names for the agency served). Nobody else.
+ */
+function mayTakePart(state: CaseState, from: Participant, to: Participant): { ok: true } | Refusal {
+  const side = sideAgencyOf(from);
+  if (!from.forAgencyId || from.forAgencyId === from.agencyId) {
+    return to.agencyId === from.agencyId && sideAgencyOf(to) === side ? { ok: true } : refuse('invalid', `${to.name} is not at ${from.agencyName}; a case is handed over within the same agency.`);
+  }
+  const served = [state.escalatingAgency, state.receivingAgency].find((a) => a.id === side)?.name ?? side;
+  const inEither = (to.agencyId === side || to.agencyId === from.agencyId) && sideAgencyOf(to) === side;
+  if (!inEither || to.role !== from.role) {
+    return refuse('invalid', `${to.name} cannot take ${from.name}'s part: it is held for ${served}, so it passes only to someone of ${served}, or of ${from.name}'s own agency acting for it, who holds the role ${ROLES[from.role]}.`);
+  }
+  return { ok: true };
 }
 
 /** The parts a person plays in a case now: the steps that are theirs to take. */

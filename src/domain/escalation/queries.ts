@@ -3,7 +3,7 @@
  * steps, its views, the job plan and the replies all ask here rather than spelling the rule out.
  */
 import type { Participant } from '../matching.js';
-import { defaultRoute } from '../policy/routes.js';
+import { defaultRoute, routesFrom, type Route } from '../policy/routes.js';
 import type { Stage } from '../policy/schema.js';
 import type { CaseOutcome, Side } from './events.js';
 import type { CaseState, StageProgress } from './state.js';
@@ -41,6 +41,15 @@ export function furtherStage(state: CaseState): number | null {
  */
 export function nextStageNumber(state: CaseState): number {
   return furtherStage(state) ?? state.policy.stages.length + 1;
+}
+
+/**
+ * The routes open from the stage open (or last open) on a condition the person asking says is so
+ * (Sefton: the child remains at risk of significant harm → Stage 5), in the procedure's words;
+ * only to stages the procedure has, so a route to a stage it lacks is never offered.
+ */
+export function routesOnCondition(state: CaseState): Route[] {
+  return routesFrom(state.policy, state.current?.number ?? 0, state.intake.areaId).filter((r) => r.condition && stageOf(state, r.to));
 }
 
 /** The person on one side of the current stage: the raiser escalates, the receiver receives. */

@@ -221,8 +221,11 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
 
 /** The new person takes each part the old one played; they join the case with its history. */
 function handOver(s: CaseState, from: Participant, to: Participant, parts: HandOverPart[]): CaseState {
-  // A colleague taking over from an officer who acts for another agency acts for it too.
-  const swap = (p: Participant) => (p.personId === from.personId ? { ...to, ...(p.forAgencyId && !to.forAgencyId ? { forAgencyId: p.forAgencyId, agencyName: p.agencyName } : {}) } : p);
+  // A colleague taking over from an officer who acts for another agency acts for it too; someone
+  // of the agency served acts for it as themselves. (Before the latter was allowed no hand-over
+  // went to the agency served, so no recorded case folds differently: FOLD_VERSION stands.)
+  const swap = (p: Participant) =>
+    p.personId === from.personId ? { ...to, ...(p.forAgencyId && !to.forAgencyId && to.agencyId !== p.forAgencyId ? { forAgencyId: p.forAgencyId, agencyName: p.agencyName } : {}) } : p;
   let next: CaseState = { ...s };
   if (parts.includes('practitioner')) next = { ...next, practitioner: to };
   if (parts.includes('approver') && next.pendingEscalation?.approver) next = { ...next, pendingEscalation: { ...next.pendingEscalation, approver: swap(next.pendingEscalation.approver) } };
