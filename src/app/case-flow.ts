@@ -17,7 +17,7 @@ import type { Messenger } from './messenger.js';
 import type { Notification, Notifier } from './notifier.js';
 import type { Store } from './store.js';
 import { forReaders, languageOf, readIn } from './reader.js';
-import { approvalView, lapseView, notice, resolutionConfirmView, resolutionView, type CardView } from './case-views.js';
+import { approvalView, lapseView, notice, waysOnView, resolutionConfirmView, resolutionView, type CardView } from './case-views.js';
 import { bindingDecisionView, bindingRouteView, debriefView, extensionView, outcomeStepView, quickerDueView, reviewView } from './outcome-views.js';
 import { caseStateLine, caseStatusText, helpText, myCasesText, statusPage, statusRange } from './replies.js';
 import { StepRunner } from './steps/run-step.js';
@@ -104,7 +104,7 @@ export class CaseFlow implements Notifier {
     const cur = state.current;
     if (card === 'approval' && state.phase === 'awaiting-approval' && approverId === person.id) return approvalView(state, await this.news.events(ref), clock.now());
     if (card === 'response' && state.phase === 'stage-open' && cur && awaitingResponse(cur) && cur.receiver.personId === person.id) return this.news.responseCard(state, await this.news.events(ref));
-    if (card === 'lapse' && state.phase === 'stage-open' && cur?.lapsed.response && awaitingResponse(cur) && cur.raiser.personId === person.id) return lapseView(state, nextStageNumber(state));
+    if (card === 'lapse' && cur?.raiser.personId === person.id) return waysOnView(state) ?? notice(`Case ${ref}`, caseStateLine(state));
     return this.laterCard(state, person, card) ?? notice(`Case ${ref}`, caseStateLine(state));
   }
 
@@ -293,6 +293,8 @@ export class CaseFlow implements Notifier {
     } else if (state.phase === 'stage-open' && cur && state.proposal) {
       if (confirmerOf(state)?.personId === personId) await this.news.deliver(personId, resolutionConfirmView(state), state.ref);
     }
+    // The raiser's card while the stage is not resolved (an overdue response, a disagreement).
+    if (cur?.raiser.personId === personId && waysOnView(state)) await this.news.deliver(personId, forReaders(state, (s) => waysOnView(s)!), state.ref);
     for (const card of ['extension', 'quicker-due', 'binding-route', 'binding-decision', 'outcome-step']) {
       if (this.laterCard(state, to, card)) await this.news.deliver(personId, forReaders(state, (s) => this.laterCard(s, to, card)!), state.ref);
     }

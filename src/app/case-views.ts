@@ -5,7 +5,7 @@
  */
 import type { CaseEvent } from '../domain/escalation/events.js';
 import type { CaseState, StageProgress } from '../domain/escalation/state.js';
-import { currentStageDef, proposerOf, routesOnCondition, stageOf } from '../domain/escalation/queries.js';
+import { currentStageDef, furtherStage, nextStageNumber, notResolvedBy, proposerOf, routesOnCondition, stageOf } from '../domain/escalation/queries.js';
 import { formatHuman } from '../domain/calendar.js';
 import { allowsEarlierDue, dueFor, responseTimescale } from '../domain/deadlines.js';
 import type { Participant } from '../domain/matching.js';
@@ -32,7 +32,8 @@ export type ApprovalView = { caseRef: string; receivingAgency: string; stageNumb
 export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: string; receivingAgency: string; stageNumber: number; stageName: string; due: string; acknowledgeBy?: string; concern: string; acknowledged: boolean; history: HistoryLine[]; advisers?: string[]; byRoute?: boolean };
 /** `otherRoutes`: the routes the procedure offers from this stage on a condition, in its words, with how to take one. */
 /** `routes`: the same routes as buttons (the `route.take` step): each states its condition, which the person confirms. */
-export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; nextStage: number; nextWho: string; otherRoutes: string[]; routes: RouteChoice[] };
+/** `why`: no response by the due date, or the receiver disagreed; `lapsed` shows more time and a chase, which only a lapse offers. */
+export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; why: string; lapsed: boolean; nextStage: number; nextWho: string; otherRoutes: string[]; routes: RouteChoice[] };
 /** A route on a condition, offered as a button: `title` is the button's words, `condition` the document's. */
 export type RouteChoice = { toStage: number; title: string; label: string; condition: string };
 export type DecidedView = { caseRef: string; stageNumber: string; stageName: string; decision: string; decidedBy: string; decidedAt: string; comment?: string };
@@ -165,12 +166,21 @@ export function acknowledgeBy(cur: StageProgress, stage: Stage): { acknowledgeBy
   return { acknowledgeBy: when };
 }
 
-/** For the escalating side when a response is overdue: Escalate, Allow more time, Chase again. */
+/**
+ * The raiser's card when a stage is not resolved (`notResolvedBy`): the response is overdue or the
+ * receiver disagreed. Escalate, and the routes the procedure offers on a condition; an overdue
+ * response also offers Allow more time and Chase again.
+ */
 export function lapseView(state: CaseState, nextStage: number): CardView {
   const cur = state.current!;
   const next = stageOf(state, nextStage);
   // Another way on where the procedure offers it on a condition (Sefton: significant harm remains → Stage 5).
   const routes = routesOnCondition(state).filter((r) => r.to !== nextStage);
+  const due = cur.responseDue ? londonTime(cur.responseDue) : 'the agreed time';
+  const lapsed = notResolvedBy(cur) !== 'disagreed';
+  const why = lapsed
+    ? `No response from ${cur.receiver.name}, ${cur.receiver.agencyName} by ${due}.`
+    : `${cur.receiver.name}, ${cur.receiver.agencyName} disagreed at Stage ${cur.number}${cur.response?.rationale ? `: "${cur.response.rationale}"` : '.'}`;
   return {
     card: 'lapse',
     data: {
@@ -178,13 +188,28 @@ export function lapseView(state: CaseState, nextStage: number): CardView {
       stage: cur.number,
       name: cur.receiver.name,
       agency: cur.receiver.agencyName,
-      due: cur.responseDue ? londonTime(cur.responseDue) : 'the agreed time',
+      due,
+      why,
+      lapsed,
       nextStage,
       nextWho: next?.name ?? `Stage ${nextStage}`,
       otherRoutes: routes.map((r) => `${r.label} (Stage ${r.to}), where: ${r.condition}. To take it, say \`escalate ${state.ref} stage ${r.to}\`.`),
       routes: routes.map((r) => ({ toStage: r.to, title: `Stage ${r.to}: ${stageOf(state, r.to)!.name}…`, label: r.label, condition: r.condition! })),
     },
   };
+}
+
+/**
+ * The raiser's card while the open stage is not resolved, or null: after an overdue response
+ * always (it also offers more time and a chase); after a disagreement only where there is a way
+ * on (a further stage, or a route on a condition): at the last stage the procedure's own outcomes
+ * settle it.
+ */
+export function waysOnView(state: CaseState): CardView | null {
+  const cur = state.current;
+  const why = state.phase === 'stage-open' && cur ? notResolvedBy(cur) : null;
+  if (!why || (why === 'disagreed' && furtherStage(state) === null && routesOnCondition(state).length === 0)) return null;
+  return lapseView(state, nextStageNumber(state));
 }
 
 /** For the Board's channel: the case at the stage the Board must hear of, with the monitoring-form fields. */

@@ -172,15 +172,15 @@ function layout(view: CardView): Layout {
     case 'lapse': {
       const d = view.data;
       return {
-        text: `Case ${d.caseRef}: no response from ${d.name}, ${d.agency} by ${d.due}.`,
+        text: `Case ${d.caseRef}: ${d.why}`,
         blocks: [
           context(`Case ${d.caseRef}`),
-          ...sections(`**No response from ${d.name}, ${d.agency} by ${d.due}. Escalate to Stage ${d.nextStage} (${d.nextWho})?**`),
+          ...sections(`**${d.why} Escalate to Stage ${d.nextStage} (${d.nextWho})?**`),
           ...(d.otherRoutes?.length ? sections(`**The procedure also offers**\n${d.otherRoutes.join('\n')}`) : []),
           actions(
             act(`Escalate to Stage ${d.nextStage}`, 'lapse.escalate', d.caseRef, 'primary'),
-            act('Allow more time…', 'lapse.extend', d.caseRef),
-            act('Chase again', 'lapse.chase', d.caseRef),
+            // More time and a chase answer a silence, not a disagreement.
+            ...(d.lapsed ? [act('Allow more time…', 'lapse.extend', d.caseRef), act('Chase again', 'lapse.chase', d.caseRef)] : []),
           ),
           // A route on a condition: its button opens the form that states the condition to confirm (one block each: an action id is unique in its block).
           ...(d.routes ?? []).map((r) => actions(act(r.title, 'route.take', d.caseRef))),

@@ -71,7 +71,10 @@ describe.each(['configured', 'chosen'] as const)('a case with one side on Teams 
 
   it('the school disagrees in Slack; the Teams side hears it and takes the case to Stage 3, where the Board channel in Slack gets the notice', async () => {
     await disagreeOnSlack('The threshold is not met.');
-    expect(teamsTexts(PRIYA).at(-1)).toBe(`${ref}: Bethan Lloyd (Oakfield Primary School) disagreed at Stage 1: "The threshold is not met."`);
+    expect(teamsTexts(PRIYA).at(-2)).toBe(`${ref}: Bethan Lloyd (Oakfield Primary School) disagreed at Stage 1: "The threshold is not met."`);
+    // Then the card with the ways on: Escalate to Stage 2 (no more time or chase after a disagreement).
+    expect(teamsTexts(PRIYA).at(-1)).toContain('"verb":"lapse.escalate"');
+    expect(teamsTexts(PRIYA).at(-1)).not.toContain('lapse.chase');
     // Stage 2: asked for in Teams, approved by the service manager in Teams, answered in Slack.
     const asked = await h.teams.say(`escalate ${ref}`, PRIYA);
     expect(asked.at(-1)?.text).toContain('Gareth Llewellyn');

@@ -8,7 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { FakeClock } from '../../src/app/clock.js';
-import { caseAt, securityDirectory } from '../security/support.js';
+import { loadPolicyCatalog } from '../../src/app/policy-catalog.js';
+import { caseAt, securityDirectory, TEAMS_ID } from '../security/support.js';
 import { seftonTimed } from '../support/sefton-timed.js';
 import { mergeStates, radioState, type SlackApiCall, type StateValues } from './support-slack-api.js';
 import { slackHarness } from './support.js';
@@ -79,5 +80,18 @@ describe('a route on a condition on Slack (Sefton, with a timescale)', () => {
 
     await submit(RAISER, form, mergeStates(radioState('toStage', 'toStage', '5'), radioState('holds', 'holds', 'yes')));
     expect((await events()).filter((e) => e.type === 'stage-opened')).toHaveLength(2);
+  });
+
+  it('Sefton as shipped (never a lapse): a disagreement brings the raiser the ways on, with the route and without more time or a chase', async () => {
+    const other = 'RES-2026-0602';
+    await caseAt(h.teams.app, other, 'stage-open', clock, 'school', (await loadPolicyCatalog()).get('sefton')!);
+    // The receiver (on Teams here) disagrees.
+    await h.teams.click('stage.respond', { caseRef: other, position: 'disagree', rationale: 'We hold nothing that meets the threshold.' }, TEAMS_ID[RECEIVER]!);
+    const m = h.messageWith(user(RAISER), 'route.take');
+    expect(m.text).toContain('disagreed at Stage 1: "We hold nothing that meets the threshold."');
+    const ids = (m.blocks ?? []).flatMap((b) => (b.elements ?? []).map((e) => e.action_id));
+    expect(ids).toEqual(expect.arrayContaining(['lapse.escalate', 'route.take']));
+    expect(ids).not.toContain('lapse.extend');
+    expect(ids).not.toContain('lapse.chase');
   });
 });

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeClock } from '../../src/app/clock.js';
+import { loadPolicyCatalog } from '../../src/app/policy-catalog.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
 import { caseAt, securityDirectory, TEAMS_ID } from '../security/support.js';
 import { seftonTimed } from '../support/sefton-timed.js';
@@ -91,5 +92,26 @@ describe('a route on a condition on Teams (Sefton, with a timescale)', () => {
     expect(said(await click(ref, { toStage: '9', holds: 'yes' }, RAISER))).toBe('Sefton SCP Escalating Concerns has no Stage 9, so there is no route to it; nothing was changed.');
     expect(said(await click(ref, { toStage: '5', holds: 'yes' }, RAISER))).toMatch(/offers no route to Stage 5 on a condition from Stage 1; nothing was changed/);
     expect((await events(ref)).length).toBe(before);
+  }, 60_000);
+
+  it('Sefton as shipped (no timescale, so never a lapse): a disagreement brings the raiser the ways on, the route among them', async () => {
+    const ref = 'RES-2026-0503';
+    await caseAt(h.app, ref, 'stage-open', clock, 'csc', (await loadPolicyCatalog()).get('sefton')!);
+    const from = h.sent.length;
+    const answer = await h.click('stage.respond', { caseRef: ref, position: 'disagree', rationale: 'The threshold is not met on what we hold.' }, TEAMS_ID[RECEIVER]!);
+    expect(cardText(answer).join(' ')).toContain('Responded: disagreed');
+    const [card] = h.sent.slice(from).filter((s) => s.path.includes(`personal-${TEAMS_ID[RAISER]}`)).flatMap((s) => (s.body.attachments ?? []).map((a) => a.content as Card)).filter((c) => verbs(c).includes('lapse.escalate'));
+    // No more time or chase: those answer a silence, not a disagreement.
+    expect(allVerbs(card!)).toEqual(['route.take', 'lapse.escalate']);
+    expect(JSON.stringify(card)).toContain('disagreed at Stage 1: \\"The threshold is not met on what we hold.\\"');
+    expect(JSON.stringify(card)).toContain(`where: ${CONDITION}`);
+    // The same card when Teams asks for it again, for the raiser only.
+    expect(allVerbs(await h.click('card.refresh', { card: 'lapse', caseRef: ref }, TEAMS_ID[RAISER]!))).toEqual(['route.take', 'lapse.escalate']);
+    expect(allVerbs(await h.click('card.refresh', { card: 'lapse', caseRef: ref }, TEAMS_ID[RECEIVER]!))).toEqual([]);
+    expect(said(await click(ref, { toStage: '5', holds: 'yes' }, STRANGER))).toBe(`There is no case ${ref} that you are part of.`);
+
+    expect(said(await click(ref, { toStage: '5', holds: 'yes' }, RAISER))).toBe("Stage 5 is open with Dana Cole (Children's Social Care).");
+    const opened = (await events(ref)).filter((e) => e.type === 'stage-opened').at(-1)!;
+    expect(opened.data).toMatchObject({ reason: 'not-resolved', note: `Taken on the procedure's condition, confirmed by the person asking: "${CONDITION}"` });
   }, 60_000);
 });

@@ -27,6 +27,15 @@ export function awaitingResponse(stage: StageProgress): boolean {
 }
 
 /**
+ * Why the raising side may go on from a stage that is still open: no response by the due date
+ * (`lapsed`), or the receiver disagreed (`disagreed`); null while the stage is still going its way.
+ */
+export function notResolvedBy(stage: StageProgress): 'lapsed' | 'disagreed' | null {
+  if (stage.lapsed.response && awaitingResponse(stage)) return 'lapsed';
+  return stage.response?.position === 'disagree' ? 'disagreed' : null;
+}
+
+/**
  * The stage the procedure's default route leads to from the stage open (or last open) for the
  * case's area of disagreement (`defaultRoute`; before any stage, the first); null where no route
  * goes on without a condition (the last stage, or Sefton's route to Children's Social Care).
