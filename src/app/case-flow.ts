@@ -5,7 +5,7 @@
  * what comes back; everyone else is reached through CaseNews and the Messenger.
  */
 import type { CaseState } from '../domain/escalation/state.js';
-import { awaitingResponse, confirmerOf, nextStageNumber, otherSideOf } from '../domain/escalation/queries.js';
+import { awaitingResponse, confirmerOf, nextStageNumber, otherSideOf, routesOnCondition } from '../domain/escalation/queries.js';
 import type { Directory, Person } from '../domain/directory.js';
 import { OUTCOME_STEPS } from '../domain/policy/schema.js';
 import { CaseNews, unreachable } from './case-news.js';
@@ -165,6 +165,12 @@ export class CaseFlow implements Notifier {
       if (!state) return { text: notPartOf(ref) };
       // `escalate <ref> stage <n>`: a route other than the default one (one the procedure offers on a condition).
       const chosen = rest[1]?.toLowerCase() === 'stage' && /^\d+$/.test(rest[2] ?? '') ? Number(rest[2]) : null;
+      const onCondition = chosen === null ? undefined : routesOnCondition(state).find((r) => r.to === chosen);
+      if (onCondition) {
+        // A route on a condition is the card's step (`route.take`): taken once its condition is confirmed, as on the card.
+        if (rest[3]?.toLowerCase() !== 'holds') return { text: `${ref}: ${state.policy.name} offers Stage ${chosen} only where: ${onCondition.condition}. If that holds, say \`escalate ${ref} stage ${chosen} holds\`.` };
+        return replyOf((await this.steps.take(person, 'route.take', { caseRef: ref, toStage: chosen, holds: 'yes' })).view);
+      }
       const note = rest.slice(chosen === null ? 1 : 3).join(' ');
       return { text: `${ref}: ${await this.news.askForStage(state, person, chosen ?? nextStageNumber(state), note)}` };
     }

@@ -193,7 +193,7 @@ export function lapseView(state: CaseState, nextStage: number): CardView {
       lapsed,
       nextStage,
       nextWho: next?.name ?? `Stage ${nextStage}`,
-      otherRoutes: routes.map((r) => `${r.label} (Stage ${r.to}), where: ${r.condition}. To take it, say \`escalate ${state.ref} stage ${r.to}\`.`),
+      otherRoutes: routes.map((r) => `${r.label} (Stage ${r.to}), where: ${r.condition}. To take it, say \`escalate ${state.ref} stage ${r.to} holds\`.`),
       routes: routes.map((r) => ({ toStage: r.to, title: `Stage ${r.to}: ${stageOf(state, r.to)!.name}…`, label: r.label, condition: r.condition! })),
     },
   };

@@ -5,11 +5,10 @@
 import type { CaseSummary } from './case-summary.js';
 import type { EventRange, StoredEvent } from './store.js';
 import type { CaseState } from '../domain/escalation/state.js';
-import { awaitingResponse, currentStageDef } from '../domain/escalation/queries.js';
+import { awaitingResponse, currentStageDef, routesOnCondition } from '../domain/escalation/queries.js';
 import { isOutcomeStep } from '../domain/policy/schema.js';
 import { agencyById, type Directory } from '../domain/directory.js';
 import { matchAdvisers, roleTitle } from '../domain/matching.js';
-import { routesFrom } from '../domain/policy/routes.js';
 
 const when = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 export const londonTime = (iso: string) => when.format(new Date(iso));
@@ -36,7 +35,7 @@ export function helpText(directory: Directory): string {
     `I run ${directory.partnership.name}'s procedure for resolving professional disagreements about a child's safety. You can say:`,
     '- `escalate` (or `raise a concern`): start the walk that records a disagreement',
     '- `tried <case ref> resolved|not resolved <summary>`: how talking to the other professional went, where the procedure asks you to try first',
-    '- `escalate <case ref>`: ask for the next stage of a case (after a return, or when a stage did not resolve it); `escalate <case ref> stage <n>` for another route the procedure offers (`status` names them)',
+    '- `escalate <case ref>`: ask for the next stage of a case (after a return, or when a stage did not resolve it); `escalate <case ref> stage <n> holds` for a route the procedure offers where a condition holds (`status` names them)',
     '- `my cases`: the cases you take part in, with their stage and what is due',
     '- `status <case ref>`: the latest steps of a case; `status <case ref> more` for earlier ones',
     '- `resolve <case ref>`: record the outcome both sides agreed, for the other side to confirm',
@@ -142,6 +141,5 @@ export function caseStateLine(state: CaseState): string {
 
 /** The routes a procedure offers on a condition (besides the next stage), in its words, and how to take one. */
 export function otherRoutesText(state: CaseState): string {
-  const routes = routesFrom(state.policy, state.current?.number ?? 0, state.intake.areaId).filter((r) => r.condition);
-  return routes.map((r) => ` If ${r.condition!.charAt(0).toLowerCase()}${r.condition!.slice(1)}: ${r.label} (say \`escalate ${state.ref} stage ${r.to}\`).`).join('');
+  return routesOnCondition(state).map((r) => ` If ${r.condition!.charAt(0).toLowerCase()}${r.condition!.slice(1)}: ${r.label} (say \`escalate ${state.ref} stage ${r.to} holds\`).`).join('');
 }

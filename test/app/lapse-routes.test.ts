@@ -40,7 +40,7 @@ describe('the lapse card and the routes on a condition', () => {
     const d = lapsedAtStage1(sefton);
     const view = lapseView(d.s, nextStageNumber(d.s));
     const line =
-      "A significant-harm concern remains; through line management to an equivalent manager in Children's Social Care (Stage 5), where: You believe the child remains at risk of significant harm. To take it, say `escalate RES-2026-0042 stage 5`.";
+      "A significant-harm concern remains; through line management to an equivalent manager in Children's Social Care (Stage 5), where: You believe the child remains at risk of significant harm. To take it, say `escalate RES-2026-0042 stage 5 holds`.";
     expect(view.card === 'lapse' && view.data).toMatchObject({ nextStage: 2, otherRoutes: [line] });
     // And as a button, with the condition the person confirms (the `route.take` step).
     expect(view.card === 'lapse' && view.data.routes).toEqual([
@@ -52,7 +52,7 @@ describe('the lapse card and the routes on a condition', () => {
     expect(teams).toContain(JSON.stringify(line).slice(1, -1));
     const slack = JSON.stringify(messageOf(view).blocks);
     expect(slack).toContain('The procedure also offers');
-    expect(slack).toContain('escalate RES-2026-0042 stage 5');
+    expect(slack).toContain('escalate RES-2026-0042 stage 5 holds');
     expect(slack).toContain('You believe the child remains at risk of significant harm');
     expect(teams).toContain('"verb":"route.take"');
     expect(teams).toContain('"toStage":5');

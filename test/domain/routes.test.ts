@@ -115,7 +115,7 @@ describe('routes out of a stage', () => {
     const p = branching();
     const d = caseAbout(p, 'risk');
     escalateTo(d, p, 1);
-    expect(caseStateLine(d.s)).toMatch(/Stage 1 is open with .*\. If you believe the child remains at risk of significant harm: Harm remains \(say `escalate RES-1 stage 4`\)\.$/);
+    expect(caseStateLine(d.s)).toMatch(/Stage 1 is open with .*\. If you believe the child remains at risk of significant harm: Harm remains \(say `escalate RES-1 stage 4 holds`\)\.$/);
     expect(otherRoutesText({ ...d.s, current: { ...d.s.current!, number: 2 } })).toBe('');
   });
 

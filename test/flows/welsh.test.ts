@@ -110,7 +110,7 @@ describe('a case between Welsh and English readers, on Teams and Slack', () => {
     await h.submit(BETHAN, 'stage.respond', modal.private_metadata, { ...radioState('position', 'position', 'disagree'), ...textState('rationale', 'rationale', 'The threshold is not met.') }, h.has('chat.update'));
     // Her answer replaces the card, in her language.
     expect(JSON.stringify(h.api.callsOf('chat.update').at(-1))).toContain(W.stage1.cy);
-    expect(await teamsSays(`escalate ${ref} stage 3`, PRIYA)).toContain('Helen Ashworth');
+    expect(await teamsSays(`escalate ${ref} stage 3 holds`, PRIYA)).toContain('Helen Ashworth');
     await h.teams.click('escalation.approve', { caseRef: ref }, HELEN);
     const toBoard = () => h.api.callsOf('chat.postMessage').filter((p) => p.channel === BOARD_CHANNEL && p.blocks);
     await h.api.waitFor(() => toBoard().length > 0);

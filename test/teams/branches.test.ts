@@ -97,14 +97,21 @@ describe('a route on a condition, and a written reply that ends the procedure', 
     expect((await h.app.cases.load(ref))!.current?.number).toBe(1);
 
     const [status] = await h.say(`status ${ref}`, LAURA);
-    expect(status!.text).toContain(`If you believe the child remains at risk of significant harm: To the Child Protection Manager (say \`escalate ${ref} stage 3\`).`);
+    expect(status!.text).toContain(`If you believe the child remains at risk of significant harm: To the Child Protection Manager (say \`escalate ${ref} stage 3 holds\`).`);
     // A step the stage does not offer is refused, and nothing is recorded.
     const [none] = await h.say(`step ${ref} written-reply We agree.`, LAURA);
     expect(none!.text).toBe('Stage 1 of this procedure has no "written-reply" step.');
 
     // Laura takes the conditional route; her team manager (DS Kaur covering) approves it.
-    const [asked] = await h.say(`escalate ${ref} stage 3 The child remains at risk.`, LAURA);
+    // Asked for without confirming its condition: the condition in the procedure's words, and nothing recorded.
+    const before = (await h.app.store.load(ref)).length;
+    const [unconfirmed] = await h.say(`escalate ${ref} stage 3 The child remains at risk.`, LAURA);
+    expect(unconfirmed!.text).toBe(`${ref}: Branching test procedure offers Stage 3 only where: You believe the child remains at risk of significant harm. If that holds, say \`escalate ${ref} stage 3 holds\`.`);
+    expect((await h.app.store.load(ref)).length).toBe(before);
+    const [asked] = await h.say(`escalate ${ref} stage 3 holds`, LAURA);
     expect(asked!.text).toMatch(/DS Anita Kaur .* to approve raising Stage 3/);
+    // The request records the condition confirmed, as the card's button does.
+    expect((await h.app.store.load(ref)).map((e) => e.event).filter((e) => e.type === 'escalation-requested').at(-1)!.data).toMatchObject({ note: expect.stringContaining('You believe the child remains at risk of significant harm') });
     await h.click('escalation.approve', { caseRef: ref, stage: 3 }, ANITA);
     const state = (await h.app.cases.load(ref))!;
     expect(state.history.map((s) => s.number)).toEqual([1, 3]);
