@@ -5,6 +5,12 @@ export default {
   // On a 2-core machine running two test files at once, opening a new embedded database in a
   // hook can take longer than Jest's default 5 s; tests that need longer say so themselves.
   testTimeout: 30_000,
+  // Two files at a time. Jest's own default is one fewer worker than cores, which on a 2-core
+  // machine is one: the whole suite ran file after file, though much of it waits on child
+  // processes (the app, the Playground, Chromium), timers and the database, time the second
+  // worker now fills.
+  maxWorkers: 2,
+  testSequencer: '<rootDir>/test/support/heavy-first-sequencer.js',
   reporters: ['default', '<rootDir>/test/support/skipped-reporter.js'],
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],

@@ -7,7 +7,7 @@ import type { Store } from '../../src/app/store.js';
 import { loadPolicyCatalog } from '../../src/app/policy-catalog.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
 import { postgresStore } from '../../src/store/postgres/postgres-store.js';
-import { openPglite } from '../../src/store/postgres/sql.js';
+import { freshPglite } from '../support/pglite.js';
 import { actor, actorOf, participant } from '../support/people.js';
 import { openCaseCommand, partiesFor, practitioner } from '../support/walk.js';
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
   bscb = (await loadPolicyCatalog()).get('bscb')!;
 });
 beforeEach(async () => {
-  store = await postgresStore(await openPglite('memory://'), 'pglite');
+  store = await postgresStore(await freshPglite(), 'pglite');
   clock = new FakeClock(new Date('2026-12-24T15:00:00Z'));
   cases = new Cases(store, clock);
 });

@@ -16,7 +16,7 @@ import type { Directory } from '../../src/domain/directory.js';
 import type { Actor } from '../../src/domain/escalation/events.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
 import { postgresStore } from '../../src/store/postgres/postgres-store.js';
-import { openPglite } from '../../src/store/postgres/sql.js';
+import { freshPglite } from '../support/pglite.js';
 import { actor, actorOf } from '../support/people.js';
 import { partiesFor, practitioner, raiserOf } from '../support/walk.js';
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
   directory = d.directory;
 });
 beforeEach(async () => {
-  store = await postgresStore(await openPglite('memory://'), 'pglite');
+  store = await postgresStore(await freshPglite(), 'pglite');
   clock = new FakeClock(new Date('2026-12-24T15:00:00Z'));
   queue = new FakeClockJobQueue(clock);
   notifier = new RecordingNotifier();

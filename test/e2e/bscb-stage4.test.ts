@@ -51,7 +51,12 @@ if (missing) {
     await d?.h.stop();
   });
 
-  const card = (text: string): Locator => page.locator('.ac-adaptiveCard', { hasText: text }).last();
+  /**
+   * The newest card with this text, of the case this try walks (each card names it): a retry
+   * leaves the last try's cards on the page, and an old decision card once passed for the new
+   * one before the Chair's click had been recorded, failing the retry too.
+   */
+  const card = (text: string): Locator => page.locator('.ac-adaptiveCard', { hasText: text }).filter({ hasText: `Case ${d.ref}` }).last();
 
   const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
   /** Picks a day in a date input's calendar (a Fluent date picker), moving on month by month from today's. */
@@ -68,7 +73,7 @@ if (missing) {
   describe('BSCB Stage 4 in the Agents Playground', () => {
     it('the Chair chooses a Resolution Panel, picks three agencies and records the binding decision in the rendered cards', async () => {
       // The Playground installs the app: the Chair's welcome card (the bot now knows how to reach him there).
-      await card('Hello Professor').waitFor({ timeout: 30_000 });
+      await page.locator('.ac-adaptiveCard', { hasText: 'Hello Professor' }).last().waitFor({ timeout: 30_000 });
       // Everyone else talks to the bot over the recording connector.
       await d.greetEveryone([CHAIR]);
 

@@ -21,7 +21,7 @@ import { evolve } from '../../src/domain/escalation/state.js';
 import { participantOf } from '../../src/domain/matching.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
 import { postgresStore } from '../../src/store/postgres/postgres-store.js';
-import { openPglite } from '../../src/store/postgres/sql.js';
+import { freshPglite } from '../support/pglite.js';
 import { CaseDriver } from '../support/case-driver.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -58,14 +58,14 @@ function openCommand(ref: string, practitionerId: string, otherAgencyId: string)
 }
 
 describe('roles by the kind of agency, through the app', () => {
-  // The embedded database starts for each test; a busy machine needs room.
+  // The file's embedded database starts in the first test's hook; a busy machine needs room.
   jest.setTimeout(60_000);
   let store: Store;
   let cases: Cases;
   let escalations: Escalations;
   let flow: CaseFlow;
   beforeEach(async () => {
-    store = await postgresStore(await openPglite('memory://'), 'pglite');
+    store = await postgresStore(await freshPglite(), 'pglite');
     const clock = new FakeClock(new Date('2026-11-02T10:00:00Z'));
     cases = new Cases(store, clock);
     escalations = new Escalations({ cases, directory });

@@ -19,7 +19,7 @@ import type { Actor } from '../../src/domain/escalation/events.js';
 import { participantOf } from '../../src/domain/matching.js';
 import type { Policy } from '../../src/domain/policy/schema.js';
 import { postgresStore } from '../../src/store/postgres/postgres-store.js';
-import { openPglite } from '../../src/store/postgres/sql.js';
+import { freshPglite } from '../support/pglite.js';
 
 let bscb: Policy;
 let directory: Directory;
@@ -37,7 +37,7 @@ beforeAll(async () => {
   directory = d.directory;
 });
 beforeEach(async () => {
-  store = await postgresStore(await openPglite('memory://'), 'pglite');
+  store = await postgresStore(await freshPglite(), 'pglite');
   clock = new FakeClock(new Date('2027-03-01T10:00:00Z')); // a Monday
   queue = new FakeClockJobQueue(clock);
   notifier = new RecordingNotifier();

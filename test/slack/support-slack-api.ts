@@ -196,7 +196,12 @@ export interface SignedResponse {
 }
 
 /** Posts a body signed as Slack would; `body` may be a string or what one of the builders below returns. */
+/** Requests posted to each URL, so a harness can wait until the app has finished them all. */
+const posted = new Map<string, number>();
+export const postsTo = (url: string): number => posted.get(url) ?? 0;
+
 export async function postSigned(url: string, body: string | SlackRequestBody, options: PostSignedOptions = {}): Promise<SignedResponse> {
+  posted.set(url, postsTo(url) + 1);
   const text = typeof body === 'string' ? body : body.body;
   const type = options.contentType ?? (typeof body === 'string' ? (text.trimStart().startsWith('{') ? 'json' : 'form') : body.contentType);
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { Clock } from '../../src/app/clock.js';
 import { teamsHarness } from '../teams/support.js';
-import { blockAction, eventCallback, postSigned, slashCommand, SIGNING_SECRET, startRecordingSlackApi, viewSubmission, type SlackApiCall, type StateValues } from './support-slack-api.js';
+import { blockAction, eventCallback, postSigned, postsTo, slashCommand, SIGNING_SECRET, startRecordingSlackApi, viewSubmission, type SlackApiCall, type StateValues } from './support-slack-api.js';
 
 export const OWEN = 'U0DEMO031'; // school teacher
 export const BETHAN = 'U0DEMO032'; // school DSL, team manager
@@ -37,7 +37,27 @@ export async function slackHarness(options: { clock?: Clock; env?: Record<string
     ...(options.clock ? { clock: options.clock } : {}),
     env: () => ({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: api.url, SLACK_BOARD_CHANNEL: BOARD_CHANNEL, ...options.env }),
   });
-  const url = () => `http://127.0.0.1:${teams.app.port}/slack/events`;
+  /** Every address the app has had (a restart moves it), for the requests posted to each. */
+  const urls = new Set<string>();
+  const url = () => {
+    const u = `http://127.0.0.1:${teams.app.port}/slack/events`;
+    urls.add(u);
+    return u;
+  };
+  /**
+   * Waits until the app has finished every request posted to it: Slack is answered at once and
+   * the work goes on (a reply, a relay), and the app logs 'turn handled' when all of it is done.
+   * Stopping sooner cut that work short: its last Web API call found the recording server closed,
+   * and Slack's client kept retrying on timers after the run ("Jest did not exit one second
+   * after the test run has completed").
+   */
+  const settled = async () => {
+    const handled = () => teams.log.lines.filter((l) => l.msg === 'turn handled' && l.channel === 'slack').length;
+    const sent = () => [...urls].reduce((n, u) => n + postsTo(u), 0);
+    for (const until = Date.now() + 30_000; handled() < sent(); await new Promise((r) => setTimeout(r, 10))) {
+      if (Date.now() > until) throw new Error(`the app finished ${handled()} of the ${sent()} Slack requests posted to it`);
+    }
+  };
   const posted = (): (Message & { i: number })[] =>
     api.calls.flatMap((c: SlackApiCall, i) => (c.method === 'chat.postMessage' ? [{ ...(c.params as Message), ts: String(c.response.ts), i }] : []));
   /** Sends a signed request and waits until `until` holds of the Web API calls made since. */
@@ -76,6 +96,7 @@ export async function slackHarness(options: { clock?: Clock; env?: Record<string
     dm: (userId: string, text: string, threadTs?: string, until?: (since: SlackApiCall[]) => boolean, eventId?: string) =>
       send(eventCallback({ type: 'message', channel_type: 'im', channel: `D${userId}`, user: userId, text, ts: `${Date.now() / 1000}`, ...(threadTs ? { thread_ts: threadTs } : {}) }, eventId ? { eventId } : {}), until),
     async stop() {
+      await settled();
       await teams.stop();
       await api.close();
     },

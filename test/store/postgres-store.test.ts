@@ -1,8 +1,12 @@
-/** The contract on embedded PGlite (always) and on a PostgreSQL server (when TEST_POSTGRES_URL is set). */
+/**
+ * The contract on embedded PGlite (always; each store on a fresh schema of the file's PGlite, see
+ * test/support/pglite.ts) and on a PostgreSQL server (when TEST_POSTGRES_URL is set).
+ */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { postgresStore } from '../../src/store/postgres/postgres-store.js';
-import { openPglite, openPool, type Sql } from '../../src/store/postgres/sql.js';
+import { openPool, type Sql } from '../../src/store/postgres/sql.js';
+import { freshPglite } from '../support/pglite.js';
 import { auditHasher, verifyAudit, verifyChain, type AuditHasher } from '../../src/app/audit.js';
 import { KEY, message, storeContract, type Harness } from './store-contract.js';
 
@@ -24,11 +28,11 @@ const harness = async (sql: Sql, kind: 'pglite' | 'postgres', hasher?: AuditHash
   },
 });
 
-storeContract('PGlite (embedded)', async (hasher) => harness(await openPglite('memory://'), 'pglite', hasher));
+storeContract('PGlite (embedded)', async (hasher) => harness(await freshPglite(), 'pglite', hasher));
 
 describe('an installation recorded before anchors (migration 3)', () => {
   it('keeps its events as plain SHA-256, names its cases unanchored, and verifies once they are sealed and keyed appends follow', async () => {
-    const sql = await openPglite('memory://');
+    const sql = await freshPglite();
     const before = await postgresStore(sql, 'pglite');
     await before.append('RES-OLD', 0, [message(1), message(2)]);
     // Back to the schema before migration 3, with the rows it held.
@@ -50,7 +54,7 @@ describe('an installation recorded before anchors (migration 3)', () => {
 
 describe('appends written together', () => {
   it('writes appends waiting their turn in one statement, and a conflict among them refuses only its own case', async () => {
-    const sql = await openPglite('memory://');
+    const sql = await freshPglite();
     const writes: string[] = [];
     const counted: Sql = { ...sql, query: (text, params) => (text.includes('INSERT INTO audit_anchors') && writes.push(text), sql.query(text, params)) };
     const keyed = auditHasher(KEY);
@@ -75,7 +79,7 @@ describe('appends written together', () => {
 
 describe('two stores on one database (two app instances)', () => {
   it('refuses an append made from an old view of the case, and chains the next one to the event the other store wrote', async () => {
-    const sql = await openPglite('memory://');
+    const sql = await freshPglite();
     const [a, b] = [await postgresStore(sql, 'pglite'), await postgresStore(sql, 'pglite')];
     await a.append('RES-1', 0, [message(1)]);
     expect(await a.load('RES-1')).toHaveLength(1);
