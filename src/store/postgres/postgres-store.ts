@@ -16,8 +16,9 @@
 import { randomUUID } from 'node:crypto';
 import { auditHasher, keyMismatch, type AuditHasher } from '../../app/audit.js';
 import type { CaseSummary } from '../../app/case-summary.js';
-import type { AppendOptions, AppendResult, AuditScheme, CaseQuery, CaseSnapshot, EventRange, Store, StoredAnchor, StoredEvent } from '../../app/store.js';
+import type { AppendOptions, AppendResult, AuditScheme, CaseQuery, CaseSnapshot, EventRange, PutResult, Store, StoredAnchor, StoredEvent } from '../../app/store.js';
 import type { CaseEvent } from '../../domain/escalation/events.js';
+import { DocumentCache } from './document-cache.js';
 import { migrate } from './migrations.js';
 import { isUniqueViolation, type Sql } from './sql.js';
 
@@ -57,6 +58,12 @@ const BATCH_MAX = 50;
 export type PostgresStoreOptions = {
   /** How events and anchors are hashed; plain SHA-256 when omitted (open-store gives the key). */
   hasher?: AuditHasher;
+  /**
+   * This store is the database's only client (the embedded store as open-store opens it), so it
+   * may remember the documents it reads (document-cache.ts). Never for a database another store
+   * or process also writes.
+   */
+  soleClient?: boolean;
 };
 
 export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', options: PostgresStoreOptions = {}): Promise<Store> {
@@ -100,6 +107,10 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', optio
     heads.set(caseRef, head);
     if (heads.size > HEADS_KEPT) heads.delete(heads.keys().next().value!);
   };
+
+  // Documents as last read, for the database's only client: see document-cache.ts.
+  const docs = options.soleClient ? new DocumentCache() : null;
+  const writeDocument = <T>(namespace: string, key: string, work: () => Promise<T>) => (docs ? docs.write(namespace, key, work) : work());
 
   const byKey = async (caseRef: string, key: string) =>
     (await sql.query<Row>('SELECT * FROM case_events WHERE case_ref = $1 AND idempotency_key = $2 ORDER BY seq', [caseRef, key])).rows.map(toStored);
@@ -335,43 +346,48 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', optio
     },
 
     async getDocument<T>(namespace: string, key: string) {
-      // As text, parsed here: a driver hands jsonb back parsed, and a document that is itself a
-      // string would otherwise be indistinguishable from JSON text still to parse.
-      const { rows } = await sql.query<{ value: string; etag: string }>('SELECT value::text AS value, etag FROM documents WHERE namespace = $1 AND key = $2', [namespace, key]);
-      const row = rows[0];
-      return row ? { value: JSON.parse(row.value) as T, etag: row.etag } : null;
+      const read = async () => {
+        // As text, parsed here: a driver hands jsonb back parsed, and a document that is itself a
+        // string would otherwise be indistinguishable from JSON text still to parse.
+        const { rows } = await sql.query<{ value: string; etag: string }>('SELECT value::text AS value, etag FROM documents WHERE namespace = $1 AND key = $2', [namespace, key]);
+        return rows[0] ? { text: rows[0].value, etag: rows[0].etag } : null;
+      };
+      const known = docs?.get(namespace, key);
+      const doc = known !== undefined ? known : docs ? await docs.read(namespace, key, read) : await read();
+      return doc ? { value: JSON.parse(doc.text) as T, etag: doc.etag } : null;
     },
 
-    async putDocument(namespace, key, value, expectedEtag) {
-      const etag = randomUUID();
-      const v = JSON.stringify(value);
-      if (expectedEtag === undefined) {
-        await sql.query(
-          `INSERT INTO documents (namespace, key, value, etag) VALUES ($1, $2, $3::jsonb, $4)
-           ON CONFLICT (namespace, key) DO UPDATE SET value = EXCLUDED.value, etag = EXCLUDED.etag, updated_at = now()`,
-          [namespace, key, v, etag],
-        );
-        return { ok: true, etag };
-      }
-      if (expectedEtag === null) {
-        const { rows } = await sql.query(
-          'INSERT INTO documents (namespace, key, value, etag) VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (namespace, key) DO NOTHING RETURNING etag',
-          [namespace, key, v, etag],
-        );
-        return rows.length ? { ok: true, etag } : { ok: false, conflict: true };
-      }
-      const { rows } = await sql.query(
-        'UPDATE documents SET value = $3::jsonb, etag = $4, updated_at = now() WHERE namespace = $1 AND key = $2 AND etag = $5 RETURNING etag',
-        [namespace, key, v, etag, expectedEtag],
-      );
-      return rows.length ? { ok: true, etag } : { ok: false, conflict: true };
-    },
+    putDocument: (namespace, key, value, expectedEtag) => writeDocument(namespace, key, () => putDocument(namespace, key, value, expectedEtag)),
 
-    async deleteDocument(namespace, key) {
-      await sql.query('DELETE FROM documents WHERE namespace = $1 AND key = $2', [namespace, key]);
-    },
+    deleteDocument: (namespace, key) =>
+      writeDocument(namespace, key, async () => void (await sql.query('DELETE FROM documents WHERE namespace = $1 AND key = $2', [namespace, key]))),
 
     ping: async () => void (await sql.query('SELECT 1')),
     close: () => sql.close(),
   };
+
+  async function putDocument(namespace: string, key: string, value: unknown, expectedEtag: string | null | undefined): Promise<PutResult> {
+    const etag = randomUUID();
+    const v = JSON.stringify(value);
+    if (expectedEtag === undefined) {
+      await sql.query(
+        `INSERT INTO documents (namespace, key, value, etag) VALUES ($1, $2, $3::jsonb, $4)
+         ON CONFLICT (namespace, key) DO UPDATE SET value = EXCLUDED.value, etag = EXCLUDED.etag, updated_at = now()`,
+        [namespace, key, v, etag],
+      );
+      return { ok: true, etag };
+    }
+    if (expectedEtag === null) {
+      const { rows } = await sql.query(
+        'INSERT INTO documents (namespace, key, value, etag) VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (namespace, key) DO NOTHING RETURNING etag',
+        [namespace, key, v, etag],
+      );
+      return rows.length ? { ok: true, etag } : { ok: false, conflict: true };
+    }
+    const { rows } = await sql.query(
+      'UPDATE documents SET value = $3::jsonb, etag = $4, updated_at = now() WHERE namespace = $1 AND key = $2 AND etag = $5 RETURNING etag',
+      [namespace, key, v, etag, expectedEtag],
+    );
+    return rows.length ? { ok: true, etag } : { ok: false, conflict: true };
+  }
 }
