@@ -27,6 +27,13 @@ type AnchorRow = { seq: number; case_ref: string; case_events: number; case_hash
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
+/**
+ * An event row, its JSON as text (parsed by `json`): PGlite turns a jsonb value into an object far
+ * more slowly than JSON.parse does its text (about 2.5 ms against 0.7 ms for the 21 events a card
+ * reads), and pg parses either the same way.
+ */
+const EVENT_ROW = 'case_ref, seq, event::text AS event, idempotency_key, prev_hash, hash, scheme';
+
 const toStored = (r: Row): StoredEvent => ({
   caseRef: r.case_ref,
   seq: r.seq,
@@ -113,7 +120,7 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', optio
   const writeDocument = <T>(namespace: string, key: string, work: () => Promise<T>) => (docs ? docs.write(namespace, key, work) : work());
 
   const byKey = async (caseRef: string, key: string) =>
-    (await sql.query<Row>('SELECT * FROM case_events WHERE case_ref = $1 AND idempotency_key = $2 ORDER BY seq', [caseRef, key])).rows.map(toStored);
+    (await sql.query<Row>(`SELECT ${EVENT_ROW} FROM case_events WHERE case_ref = $1 AND idempotency_key = $2 ORDER BY seq`, [caseRef, key])).rows.map(toStored);
 
   /** What an append can tell before writing: its answer (a repeat, a conflict, nothing to do), or the case's head. */
   const precheck = async (caseRef: string, expectedVersion: number, events: CaseEvent[], idempotencyKey: string | undefined): Promise<AppendResult | Head> => {
@@ -299,8 +306,8 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', optio
       if (range.upTo !== undefined) where.push(`seq <= ${p(range.upTo)}::integer`);
       const rows =
         range.last === undefined
-          ? (await sql.query<Row>(`SELECT * FROM case_events WHERE ${where.join(' AND ')} ORDER BY seq`, params)).rows
-          : (await sql.query<Row>(`SELECT * FROM case_events WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ${p(range.last)}::integer`, params)).rows.reverse();
+          ? (await sql.query<Row>(`SELECT ${EVENT_ROW} FROM case_events WHERE ${where.join(' AND ')} ORDER BY seq`, params)).rows
+          : (await sql.query<Row>(`SELECT ${EVENT_ROW} FROM case_events WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ${p(range.last)}::integer`, params)).rows.reverse();
       const stored = rows.map(toStored);
       // The case's head, when what was read reaches it (an append after a load then skips reading it).
       const last = stored.at(-1);
@@ -309,7 +316,7 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', optio
     },
 
     async snapshot(caseRef, fold) {
-      const { rows } = await sql.query<{ version: number; hash: string; state: unknown }>('SELECT version, hash, state FROM case_snapshots WHERE case_ref = $1 AND fold = $2', [caseRef, fold]);
+      const { rows } = await sql.query<{ version: number; hash: string; state: unknown }>('SELECT version, hash, state::text AS state FROM case_snapshots WHERE case_ref = $1 AND fold = $2', [caseRef, fold]);
       const row = rows[0];
       return row ? { version: row.version, hash: row.hash, fold, state: json(row.state) } : null;
     },
@@ -339,7 +346,7 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', optio
       if (q.minStage !== undefined) where.push(`stage >= ${p(q.minStage)}::integer`);
       const limit = q.limit !== undefined ? ` LIMIT ${p(q.limit)}::integer` : '';
       const { rows } = await sql.query<{ summary: CaseSummary | string }>(
-        `SELECT summary FROM case_summaries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY next_due ASC NULLS LAST, case_ref${limit}`,
+        `SELECT summary::text AS summary FROM case_summaries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY next_due ASC NULLS LAST, case_ref${limit}`,
         params,
       );
       return rows.map((r) => json(r.summary));
