@@ -187,7 +187,7 @@ async function stop(child: ChildProcess) {
  * 50 conversations at once, each a warm-up turn then TURNS turns in a row; the latencies of those,
  * and the bot's CPU time per turn (warm-up included), which a busy machine changes far less.
  */
-async function drive(bot: Bot, serviceUrl: string, turn: Turn): Promise<number[] & { cpu?: number }> {
+async function drive(bot: Bot, serviceUrl: string, turn: Turn, answered?: (i: number, body: string) => boolean): Promise<number[] & { cpu?: number }> {
   const { port } = bot;
   const latencies: number[] & { cpu?: number } = [];
   const cpuBefore = bot.cpu();
@@ -208,6 +208,7 @@ async function drive(bot: Bot, serviceUrl: string, turn: Turn): Promise<number[]
         const res = await fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
         const text = await res.text();
         if (res.status !== 200) throw new Error(`POST /api/messages answered ${res.status}: ${text.slice(0, 200)}`);
+        if (answered && !answered(i, text)) throw new Error(`POST /api/messages did not answer the turn as expected: ${text.slice(0, 300)}`);
         if (n > 0) latencies.push(performance.now() - t);
       }
     }),
@@ -222,7 +223,11 @@ type Stats = { p50: number; p99: number; n: number; cpu: number };
 const stats = (xs: number[] & { cpu?: number }): Stats => ({ p50: percentile(xs, 50), p99: percentile(xs, 99), n: xs.length, cpu: xs.cpu ?? NaN });
 
 const TEXT: Turn = () => ({ type: 'message', text: 'my cases' });
-const CLICK: Turn = (i) => ({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'case.timeline', data: { ref: `BENCH-L-${i}` } }, trigger: 'manual' } });
+// The button's data as the cards send it (`caseRef`). Until 2026-11-30 this sent `ref`, which
+// Resolve answered with its refusal (no case named): the click rows before then measured that.
+const CLICK: Turn = (i) => ({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'case.timeline', data: { caseRef: `BENCH-L-${i}` } }, trigger: 'manual' } });
+/** A click must be answered with its case's timeline (the echo bot's answer repeats the data), not a refusal. */
+const showsCase = (i: number, body: string) => body.includes(`BENCH-L-${i}`) && !body.includes('There is no case');
 const REPLY = (ref: (i: number) => string): Turn => (i, n) => ({ type: 'message', text: `reply ${ref(i)} Checking in on this, update ${n}.` });
 
 export async function benchTurns(): Promise<string[]> {
@@ -246,7 +251,7 @@ export async function benchTurns(): Promise<string[]> {
           const echo = await startEcho();
           try {
             const text = await drive(echo, url, TEXT);
-            const click = await drive(echo, url, CLICK);
+            const click = await drive(echo, url, CLICK, showsCase);
             all.text.echo.push(...text);
             all.click.echo.push(...click);
             result.echo = { text: stats(text), click: stats(click) };
@@ -259,7 +264,7 @@ export async function benchTurns(): Promise<string[]> {
           let text: number[], click: number[], small: number[], large: number[];
           try {
             text = await drive(app, url, TEXT);
-            click = await drive(app, url, CLICK);
+            click = await drive(app, url, CLICK, showsCase);
             small = await drive(app, url, REPLY((i) => `BENCH-S${round}-${i}`));
             large = await drive(app, url, REPLY((i) => `BENCH-L-${i}`));
           } finally {

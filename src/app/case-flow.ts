@@ -28,6 +28,18 @@ export type { Acted } from './steps/step.js';
 /** What a typed command answers with: words, a card, or the intake walk. */
 export type Reply = { text: string } | { view: CardView } | { intake: IntakeView };
 
+/**
+ * Typed words that only show something (`help`, `hello`, `my cases`, `status <ref>`): they
+ * record nothing, send nothing to anyone else and change nothing, so a repeat of them only
+ * answers again. A door needs no once-only claim for them (a Teams retry then gets the answer
+ * twice, which is all it could get anyway); every other command is claimed. Kept beside
+ * `command`, which reads the same first words; a test holds each of these to writing nothing.
+ */
+export function onlyShows(typed: string): boolean {
+  const [word = '', next = ''] = typed.trim().toLowerCase().split(/\s+/);
+  return ['', 'help', 'hello', 'hi', 'status'].includes(word) || (word === 'my' && next === 'cases');
+}
+
 type Deps = { store: Store; cases: Cases; directory: Directory; intake: IntakeSessions; escalations: Escalations; clock: Clock; messenger: Messenger };
 
 /** A step's answer as a typed command's reply: a notice or a decision in words, any other card as itself. */
@@ -150,7 +162,7 @@ export class CaseFlow implements Notifier {
     return missed;
   }
 
-  /** A typed command (the same words on every channel; `help` lists them). */
+  /** A typed command (the same words on every channel; `help` lists them). Those that only show are `onlyShows`. */
   async command(person: Person, typed: string): Promise<Reply> {
     const { escalations, intake, store, directory } = this.deps;
     const text = typed.trim();

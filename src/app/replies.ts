@@ -86,7 +86,7 @@ export function statusPage(words: string[]): number | null {
  * `state`, where given, adds the steps and routes the procedure offers from where the case stands
  * and the advisers who may be contacted at any stage.
  */
-export function caseStatusText(summary: CaseSummary, events: StoredEvent[], directory: Directory, page = 1, state?: CaseState): string {
+export function caseStatusText(summary: CaseSummary, events: Pick<StoredEvent, 'seq' | 'event'>[], directory: Directory, page = 1, state?: CaseState): string {
   const side = (id: string) => agencyById(directory, id)?.name ?? id;
   const ref = summary.ref;
   const head = `**${ref}**: ${side(summary.escalatingAgencyId)} and ${side(summary.receivingAgencyId)}; ${summary.stage === null ? 'before Stage 1' : `Stage ${summary.stage}`}, ${PHASES[summary.phase]}.`;

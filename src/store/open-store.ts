@@ -37,7 +37,8 @@ export async function openStore(settings: StoreSettings, log?: StoreLog): Promis
       const { hasher, warning } = await auditKeying(settings);
       await privateDir(dir);
       const sql = await openPglite(dir);
-      return { store: await postgresStore(sql, 'pglite', { hasher }), jobs: postgresJobBackend(sql), hasher, auditWarning: warning };
+      // The embedded database belongs to this process alone: its store may remember documents.
+      return { store: await postgresStore(sql, 'pglite', { hasher, soleClient: true }), jobs: postgresJobBackend(sql), hasher, auditWarning: warning };
     } catch (e) {
       throw new StoreError(`cannot open the embedded database in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
     }

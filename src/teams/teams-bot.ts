@@ -19,8 +19,8 @@ import type { ConversationReference } from '@microsoft/agents-activity';
 import { AgentApplication, CardFactory, CloudAdapter, MessageFactory, authorizeJWT, type AuthConfiguration, type ConnectorClient, type TurnContext, type TurnState } from '@microsoft/agents-hosting';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { CaseFlow, Reply } from '../app/case-flow.js';
-import { STEPS } from '../app/steps/index.js';
+import { onlyShows, type CaseFlow, type Reply } from '../app/case-flow.js';
+import { STEPS, stepOf } from '../app/steps/index.js';
 import { chooseBoardChannel, SAYS_BOARD, type BoardChannelRecord } from '../app/board-channel.js';
 import { Claims } from '../app/claims.js';
 import type { Clock } from '../app/clock.js';
@@ -34,7 +34,7 @@ import type { Directory, Person } from '../domain/directory.js';
 import type { AdaptiveCard } from '../cards/render-card.js';
 import { adaptiveCardOf } from './case-cards.js';
 import { intakeCard } from './intake-cards.js';
-import { checkActivity } from './activity-check.js';
+import { checkActivity, type CheckedActivity } from './activity-check.js';
 import { appIdOf, boardReferenceOf, CHANNELS, CONVERSATIONS, type ChosenBoardChannel } from './teams-channel.js';
 import { setTurnStep } from '../http/request-context.js';
 import { typedStep } from '../http/metrics.js';
@@ -263,6 +263,9 @@ export function teamsBot(deps: Deps): TeamsBot {
     const checked = checkActivity(body, { anonymous, production: deps.production, verbs });
     if (!checked.ok) return refuse(checked.reason);
     const { activity } = checked;
+    // What only shows something (a card's timeline, `my cases`) records nothing, so a retry of it
+    // may simply be answered again: it is not claimed, which spares the turn a write.
+    if (showsOnly(activity)) return adapter.process(request, web, (context) => app.run(context).then(() => undefined));
     const key = `${activity.conversation.id}/${activity.id}`;
     if (!(await claims.claim(key))) {
       log.info({ type: activity.type }, 'teams activity already handled');
@@ -276,6 +279,19 @@ export function teamsBot(deps: Deps): TeamsBot {
     await (failed ? claims.release(key) : claims.done(key));
   };
   return Object.assign(handle, { verbs: verbs as ReadonlySet<string> });
+}
+
+/**
+ * An activity that only shows something, in a personal chat: a button whose step only shows
+ * (the step table's `shows`), or typed words that only show (`onlyShows`). Anything else, and
+ * anything in a channel (where a Board role may choose the Board's channel), is claimed.
+ */
+function showsOnly(activity: CheckedActivity): boolean {
+  if (!isPersonal(activity.conversation)) return false;
+  if (activity.type === 'message') return onlyShows((activity.text ?? '').replace(/<at>[^<]*<\/at>/g, ''));
+  if (activity.type !== 'invoke') return false;
+  const verb = (activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
+  return typeof verb === 'string' && stepOf(verb)?.shows === true;
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {

@@ -119,8 +119,49 @@ describe('Cases', () => {
       const ranges: unknown[] = [];
       const load = store.load.bind(store);
       store.load = async (ref, range) => (ranges.push(range ?? 'all'), load(ref, range));
-      expect((await cases.load('RES-1'))?.version).toBe(SNAPSHOT_EVERY + 2);
+      // After a restart (or on another instance): from the stored snapshot.
+      expect((await new Cases(store, clock).load('RES-1'))?.version).toBe(SNAPSHOT_EVERY + 2);
       expect(ranges).toEqual([{ after: SNAPSHOT_EVERY - 1 }]);
+    });
+
+    it('loads a case it recorded or loaded from the state it kept: only that state’s own event and any since are read', async () => {
+      await longCase(SNAPSHOT_EVERY + 2);
+      const ranges: unknown[] = [];
+      const snapshots: string[] = [];
+      const load = store.load.bind(store);
+      const snapshot = store.snapshot.bind(store);
+      store.load = async (ref, range) => (ranges.push(range ?? 'all'), load(ref, range));
+      store.snapshot = async (ref, fold) => (snapshots.push(ref), snapshot(ref, fold));
+      const loaded = await cases.load('RES-1');
+      expect(loaded?.version).toBe(SNAPSHOT_EVERY + 2);
+      expect(ranges).toEqual([{ after: SNAPSHOT_EVERY + 1 }]);
+      expect(snapshots).toEqual([]);
+      expect(loaded).toEqual(await new Cases({ ...store, snapshot: async () => null, saveSnapshot: async () => undefined, load } as Store, clock).load('RES-1'));
+    });
+
+    it('folds in what another instance recorded since the state it kept, and decides on the case as it now stands', async () => {
+      await longCase(3);
+      const other = new Cases(store, clock);
+      expect((await other.execute('RES-1', { type: 'post-message', actor: actorOf(practitioner()), text: 'From the other instance' })).ok).toBe(true);
+      const loaded = await cases.load('RES-1');
+      expect(loaded).toEqual(await other.load('RES-1'));
+      expect(loaded?.version).toBe(4);
+      const r = await post(5);
+      expect(r.ok && r.state.version).toBe(5);
+      expect((await store.load('RES-1')).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    });
+
+    it('never builds on a kept state whose event no longer stands as recorded: it folds the events instead', async () => {
+      await longCase(4);
+      const truth = await new Cases({ ...store, snapshot: async () => null, saveSnapshot: async () => undefined, load: store.load.bind(store) } as Store, clock).load('RES-1');
+      // The events restored from elsewhere: the last one's hash is not the one this process kept.
+      const load = store.load.bind(store);
+      store.load = async (ref, range) => (await load(ref, range)).map((e) => (e.seq === 4 ? { ...e, hash: 'restored' } : e));
+      const snapshots: string[] = [];
+      const snapshot = store.snapshot.bind(store);
+      store.snapshot = async (ref, fold) => (snapshots.push(ref), snapshot(ref, fold));
+      expect(await cases.load('RES-1')).toEqual(truth);
+      expect(snapshots).toEqual(['RES-1']);
     });
 
     it('loads the case with its latest events for a card in one read, reaching back before the snapshot', async () => {
@@ -128,7 +169,7 @@ describe('Cases', () => {
       const ranges: unknown[] = [];
       const load = store.load.bind(store);
       store.load = async (ref, range) => (ranges.push(range ?? 'all'), load(ref, range));
-      const { state, recent } = await cases.loadRecent('RES-1', 10);
+      const { state, recent } = await new Cases(store, clock).loadRecent('RES-1', 10);
       expect(ranges).toEqual([{ after: SNAPSHOT_EVERY - 11 }]);
       expect(state).toEqual(await new Cases({ ...store, snapshot: async () => null, saveSnapshot: async () => undefined, load } as Store, clock).load('RES-1'));
       expect(recent).toEqual((await load('RES-1')).slice(-10).map((e) => e.event));
@@ -141,6 +182,8 @@ describe('Cases', () => {
       const wrong = { ...(real.state as CaseState), phase: 'closed' };
       // A snapshot whose hash is not the event's (the events were restored from elsewhere, say).
       await store.saveSnapshot('RES-1', { ...real, version: real.version + 1, hash: 'not-the-hash', state: wrong });
+      // Read after a restart, which has no state kept in memory.
+      cases = new Cases(store, clock);
       expect(await cases.load('RES-1')).toEqual(truth);
       // ...and replaced by one that fits.
       expect(await store.snapshot('RES-1', FOLD_VERSION)).toMatchObject({ version: SNAPSHOT_EVERY + 1, hash: (await store.load('RES-1')).at(-1)!.hash });
@@ -148,7 +191,7 @@ describe('Cases', () => {
       const asked: number[] = [];
       const snapshot = store.snapshot.bind(store);
       store.snapshot = async (ref, fold) => (asked.push(fold), snapshot(ref, fold));
-      await cases.load('RES-1');
+      await new Cases(store, clock).load('RES-1');
       expect(asked).toEqual([FOLD_VERSION]);
     });
 

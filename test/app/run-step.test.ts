@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { FakeClock } from '../../src/app/clock.js';
+import { caseStatusText, STATUS_PAGE, statusRange } from '../../src/app/replies.js';
 import type { Person } from '../../src/domain/directory.js';
 import { caseAt, securityDirectory } from '../security/support.js';
 import { teamsHarness } from '../teams/support.js';
@@ -42,6 +43,26 @@ describe('the step runner', () => {
     expect(await loadsOf(ref, async () => expect((await h.app.flow.act(who('csc-tm'), 'lapse.chase', { caseRef: ref })).ok).toBe(true))).toBe(1);
     // Acknowledge: the runner's read, and Cases' own read to decide; the card's history is the two joined.
     expect(await loadsOf(ref, async () => expect((await h.app.flow.act(who('police-tm-deputy'), 'stage.acknowledge', { caseRef: ref })).ok).toBe(true))).toBe(2);
+  });
+
+  it('shows a case’s timeline from its one read of the case, as the first page of status has it', async () => {
+    const ref = 'RES-2027-9404';
+    await caseAt(h.app, ref, 'stage-open', clock);
+    const state = (await h.app.cases.load(ref))!;
+    const person = who(state.participantIds[0]!);
+    for (let n = 1; n <= STATUS_PAGE + 3; n++) expect(await h.app.flow.command(person, `reply ${ref} Note ${n}.`)).toEqual({ text: expect.any(String) as unknown });
+    const summary = (await h.app.store.findCases({ participantId: person.id })).find((c) => c.ref === ref)!;
+    const expected = caseStatusText(summary, await h.app.store.load(ref, statusRange(summary, 1)), h.app.directory);
+    expect(expected).toContain(`Steps ${summary.version - STATUS_PAGE + 1} to ${summary.version} of ${summary.version}.`);
+    const findCases = jest.spyOn(h.app.store, 'findCases');
+    try {
+      let shown: Awaited<ReturnType<typeof h.app.flow.act>> | undefined;
+      expect(await loadsOf(ref, async () => (shown = await h.app.flow.act(person, 'case.timeline', { caseRef: ref })))).toBe(1);
+      expect([shown!.ok, textOf(shown!.view)]).toEqual([true, expected]);
+      expect(findCases).not.toHaveBeenCalled();
+    } finally {
+      findCases.mockRestore();
+    }
   });
 
   it('refuses bad input with its sentence and records nothing', async () => {

@@ -1,9 +1,12 @@
 /**
  * Once at the Teams door: the same activity delivered twice (a Teams retry), even at the same
  * moment, is acted on once: one event in the timeline, one relay to each person; a button press
- * delivered twice likewise.
+ * delivered twice likewise. What only shows something is not claimed: a repeat is answered again,
+ * and records nothing.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { onlyShows } from '../../src/app/case-flow.js';
+import type { Store } from '../../src/app/store.js';
 import { cardText, PRIYA, SAM, teamsHarness, walkToSummary } from '../teams/support.js';
 
 jest.setTimeout(90_000);
@@ -45,5 +48,47 @@ describe('the same Teams activity twice', () => {
     expect((await h.post(activity, SAM)).status).toBe(200);
     expect(await messagesIn('Strategy meeting on Friday.')).toBe(1);
     expect(h.log.lines.filter((l) => l.msg === 'teams activity already handled' && l.type === 'message')).toHaveLength(2);
+  });
+
+  it('answers a typed command or a button that only shows, delivered twice, both times: nothing is recorded and nothing claimed', async () => {
+    const events = (await h.app.store.load(ref)).length;
+    const from = h.sent.length;
+    const typed = { type: 'message', id: 'retried-shows-1', text: 'my cases' };
+    expect((await Promise.all([h.post(typed, PRIYA), h.post(typed, PRIYA)])).map((a) => a.status)).toEqual([200, 200]);
+    expect(h.sent.slice(from).filter((s) => s.path.includes(`personal-${PRIYA}`) && (s.body.text ?? '').includes(ref))).toHaveLength(2);
+    const press = { type: 'invoke', id: 'retried-shows-2', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'case.timeline', data: { caseRef: ref } } } };
+    const cards = await Promise.all([h.post(press, PRIYA), h.post(press, PRIYA)]);
+    for (const card of cards) {
+      expect(card.status).toBe(200);
+      expect(card.text).toContain(ref);
+      expect(card.text).not.toContain('nothing was done twice');
+    }
+    expect((await h.app.store.load(ref)).length).toBe(events);
+    for (const id of ['retried-shows-1', 'retried-shows-2']) expect(await h.app.store.getDocument('teams-activity', `personal-${PRIYA}/${id}`)).toBeNull();
+    // The button that acts is still claimed.
+    expect(await h.app.store.getDocument('teams-activity', `personal-${PRIYA}/retried-invoke-1`)).not.toBeNull();
+  });
+
+  it('writes nothing for the typed words that only show, so answering a repeat again is all a retry does', async () => {
+    const person = h.app.directory.people.find((p) => p.identities.teams?.aadObjectId === PRIYA)!;
+    const store = h.app.store;
+    const writes: string[] = [];
+    const spied = { append: store.append, putDocument: store.putDocument, deleteDocument: store.deleteDocument, saveSnapshot: store.saveSnapshot, anchorCase: store.anchorCase };
+    for (const [name, f] of Object.entries(spied)) (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => (writes.push(`${name} ${String(args[0])}`), (f as (...a: unknown[]) => unknown).apply(store, args));
+    const sentBefore = h.sent.length;
+    try {
+      for (const typed of ['help', 'hello', 'Hi', 'my cases', `status ${ref}`, `status ${ref} 2`, '']) {
+        expect(onlyShows(typed)).toBe(true);
+        await h.app.flow.command(person, typed);
+      }
+      expect(writes).toEqual([]);
+      expect(h.sent.length).toBe(sentBefore);
+      // The spy sees what a command that acts writes.
+      await h.app.flow.command(person, `reply ${ref} Checking the spy.`);
+      expect(writes).toContain(`append ${ref}`);
+    } finally {
+      Object.assign(store as Store, spied);
+    }
+    for (const typed of [`reply ${ref} hi`, 'escalate', 'raise a concern', `withdraw ${ref} x`, 'my case', 'hand over']) expect(onlyShows(typed)).toBe(false);
   });
 });

@@ -12,7 +12,8 @@ import { KEY, message, storeContract, type Harness } from './store-contract.js';
 
 /** A store on `sql`, and the database edited behind its back. */
 const harness = async (sql: Sql, kind: 'pglite' | 'postgres', hasher?: AuditHasher): Promise<Harness> => ({
-  store: await postgresStore(sql, kind, hasher ? { hasher } : {}),
+  // The embedded store as open-store opens it: its database's only client, remembering documents.
+  store: await postgresStore(sql, kind, { ...(hasher ? { hasher } : {}), soleClient: kind === 'pglite' }),
   reopen: (other) => postgresStore(sql, kind, { hasher: other }),
   tamper: async (caseRef, seq, text) => {
     await sql.query(`UPDATE case_events SET event = jsonb_set(event, '{data,text}', to_jsonb($3::text)) WHERE case_ref = $1 AND seq = $2`, [caseRef, seq, text]);
@@ -90,6 +91,60 @@ describe('two stores on one database (two app instances)', () => {
     const stored = await b.load('RES-1');
     expect(stored.map((e) => e.event)).toEqual([message(1), message(2), message(3)]);
     expect(verifyChain('RES-1', stored)).toEqual({ ok: true, events: 3 });
+    await sql.close();
+  });
+});
+
+describe("the embedded store's documents, remembered by its only client", () => {
+  /** A store that is the database's only client, and the document reads it sent to the database. */
+  const counted = async () => {
+    const sql = await openPglite('memory://');
+    const reads: unknown[][] = [];
+    const spy: Sql = { ...sql, query: (text, params) => (text.includes('FROM documents') && reads.push(params ?? []), sql.query(text, params)) };
+    return { sql, reads, store: await postgresStore(spy, 'pglite', { soleClient: true }) };
+  };
+
+  it('reads a document once, and again after every write or delete of it', async () => {
+    const { sql, reads, store } = await counted();
+    expect(await store.getDocument('directory', 'version')).toBeNull();
+    expect(await store.getDocument('directory', 'version')).toBeNull();
+    expect(reads).toHaveLength(1);
+    const put = await store.putDocument('directory', 'version', { by: 'import', n: 1 });
+    const first = await store.getDocument('directory', 'version');
+    expect(first).toEqual({ value: { by: 'import', n: 1 }, etag: put.ok && put.etag });
+    expect(await store.getDocument('directory', 'version')).toEqual(first);
+    expect(reads).toHaveLength(2);
+    // Each read is a fresh object: changing one changes nothing remembered.
+    (first!.value as { n: number }).n = 99;
+    expect((await store.getDocument('directory', 'version'))?.value).toEqual({ by: 'import', n: 1 });
+    // A refused write changes nothing, and is read again all the same.
+    expect(await store.putDocument('directory', 'version', { n: 2 }, 'not-the-etag')).toEqual({ ok: false, conflict: true });
+    expect((await store.getDocument('directory', 'version'))?.value).toEqual({ by: 'import', n: 1 });
+    expect(await store.putDocument('directory', 'version', { n: 3 }, first!.etag)).toMatchObject({ ok: true });
+    expect((await store.getDocument('directory', 'version'))?.value).toEqual({ n: 3 });
+    await store.deleteDocument('directory', 'version');
+    expect(await store.getDocument('directory', 'version')).toBeNull();
+    await sql.close();
+  });
+
+  it('keeps nothing a write overtook: a read started before a write never shadows it', async () => {
+    const { sql, store } = await counted();
+    await store.putDocument('directory', 'version', { n: 1 });
+    for (let n = 2; n < 12; n++) {
+      const [read] = await Promise.all([store.getDocument('directory', 'version'), store.putDocument('directory', 'version', { n })]);
+      expect([n - 1, n]).toContain((read?.value as { n: number }).n);
+      expect((await store.getDocument('directory', 'version'))?.value).toEqual({ n });
+    }
+    await sql.close();
+  });
+
+  it('is not kept by a store that shares its database (two instances): each reads what the other wrote', async () => {
+    const sql = await openPglite('memory://');
+    const [a, b] = [await postgresStore(sql, 'pglite'), await postgresStore(sql, 'pglite')];
+    await a.putDocument('directory', 'version', { n: 1 });
+    expect((await b.getDocument('directory', 'version'))?.value).toEqual({ n: 1 });
+    await a.putDocument('directory', 'version', { n: 2 });
+    expect((await b.getDocument('directory', 'version'))?.value).toEqual({ n: 2 });
     await sql.close();
   });
 });

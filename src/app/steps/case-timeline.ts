@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { notPartOf } from '../escalations.js';
 import { notice } from '../case-views.js';
-import { caseStatusText, statusRange } from '../replies.js';
+import { summarise } from '../case-summary.js';
+import { caseStatusText } from '../replies.js';
 import { done, refused, type CaseStep } from './step.js';
 
 const step: CaseStep = {
@@ -13,11 +14,12 @@ const step: CaseStep = {
   who: 'anyone taking part in the case',
   card: 'board-notice',
   shows: true,
-  take: async ({ ref, person, app }) => {
-    // The summary is the one of the person's own cases: a case they only approve or cover for has none yet.
-    const summary = (await app.store.findCases({ participantId: person.id })).find((c) => c.ref === ref);
-    if (!summary) return refused(ref, notPartOf(ref));
-    return done(notice(`Case ${ref}`, caseStatusText(summary, await app.store.load(ref, statusRange(summary, 1)), app.directory)));
+  take: async ({ ref, person, app, state, events }) => {
+    // One of the person's own cases (as `my cases` lists them): a case they only approve or cover for is not yet.
+    if (!state.participantIds.includes(person.id)) return refused(ref, notPartOf(ref));
+    // The first page of `status`: the latest events, which the runner read with the case, numbered up to its version.
+    const page = events.map((event, i) => ({ seq: state.version - events.length + 1 + i, event }));
+    return done(notice(`Case ${ref}`, caseStatusText(summarise(state, app.now().toISOString()), page, app.directory)));
   },
 };
 export default step;
