@@ -98,7 +98,7 @@ describe('two stores on one database (two app instances)', () => {
 describe("the embedded store's documents, remembered by its only client", () => {
   /** A store that is the database's only client, and the document reads it sent to the database. */
   const counted = async () => {
-    const sql = await openPglite('memory://');
+    const sql = await freshPglite();
     const reads: unknown[][] = [];
     const spy: Sql = { ...sql, query: (text, params) => (text.includes('FROM documents') && reads.push(params ?? []), sql.query(text, params)) };
     return { sql, reads, store: await postgresStore(spy, 'pglite', { soleClient: true }) };
@@ -139,7 +139,7 @@ describe("the embedded store's documents, remembered by its only client", () => 
   });
 
   it('is not kept by a store that shares its database (two instances): each reads what the other wrote', async () => {
-    const sql = await openPglite('memory://');
+    const sql = await freshPglite();
     const [a, b] = [await postgresStore(sql, 'pglite'), await postgresStore(sql, 'pglite')];
     await a.putDocument('directory', 'version', { n: 1 });
     expect((await b.getDocument('directory', 'version'))?.value).toEqual({ n: 1 });
