@@ -190,9 +190,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // The identity guard's language model and the card engine are needed by turns, not to be
   // ready: loaded a moment after listening (about 0.6 s of work that blocks while it runs, so not
   // in the way of the first /readyz), or by the first turn that needs them, if it comes sooner.
+  // Its line says when it is done: the turn benchmark waits for it, so it measures turns alone.
   const warmUp = setTimeout(() => {
+    const began = performance.now();
     loadIdentityGuard();
     loadCardEngine();
+    log.info({ ms: Math.round(performance.now() - began) }, 'warmed up');
   }, WARM_UP_AFTER_MS);
   warmUp.unref();
   if (slack) {

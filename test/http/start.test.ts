@@ -52,6 +52,8 @@ describe('the process', () => {
     expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
     expect(body.policies).toEqual(['bscb', 'sefton', 'croydon', 'worcestershire', 'derby']);
     expect((await fetch(`http://127.0.0.1:${port}/nothing`)).status).toBe(404);
+    // The warm-up after listening says when it is done (the turn benchmark waits for that line).
+    while (!/"msg":"warmed up"/.test(app.output().stdout)) await new Promise((r) => setTimeout(r, 50));
     const exited = once(app.child, 'exit');
     const stopAt = Date.now();
     app.child.kill('SIGTERM');
