@@ -172,19 +172,10 @@ export function teamsBot(deps: Deps): TeamsBot {
 
   // Card buttons. Each answers with the card that replaces the one clicked.
   // (The verbs are kept so the door refuses a button the bot does not have.)
+  const cardRuns = new Map<string, (person: Person, data: Record<string, unknown>) => Promise<AdaptiveCard>>();
   const onCard = (verb: string, run: (person: Person, data: Record<string, unknown>) => Promise<AdaptiveCard>) => {
     verbs.add(verb);
-    app.adaptiveCards.actionExecute<Record<string, unknown>>(verb, async (context, _state, action) => {
-      setTurnStep(verb);
-      if (!isPersonal(context.activity.conversation)) return adaptiveCardOf(notice('Open your chat with Resolve', POINTER), null);
-      const who = await identify(context);
-      if (!who.person) return adaptiveCardOf(notice('Not in the directory', who.refusal), null);
-      const person = who.person;
-      await remember(context, person);
-      // The SDK hands over the action; the button's data (with the inputs) is inside it.
-      const data = (action.data ?? action) as Record<string, unknown>;
-      return run(person, data);
-    });
+    cardRuns.set(verb, run);
   };
   const walk = (view: Promise<IntakeView>) => view.then(intakeCard);
   onCard('intake.start', (person) => walk(intake.start(person)));
@@ -200,6 +191,23 @@ export function teamsBot(deps: Deps): TeamsBot {
   // Universal Actions: Teams asks for the card again when someone listed in its refresh views
   // it, so a card already acted on shows where the case stands instead of live buttons.
   onCard('card.refresh', async (person, data) => show(await flow.currentCard(person, String(data.caseRef ?? ''), String(data.card ?? '')), person));
+  // One route for all the buttons, which finds the button's own: the SDK tries a click against
+  // each route in turn, building and running a schema for every one it tries, so a route per
+  // button cost a click up to thirty of those before its own.
+  const anyVerb = new RegExp(`^(?:${[...cardRuns.keys()].map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+  app.adaptiveCards.actionExecute<Record<string, unknown>>(anyVerb, async (context, _state, action) => {
+    const verb = String((action as { verb?: unknown }).verb);
+    const run = cardRuns.get(verb)!;
+    setTurnStep(verb);
+    if (!isPersonal(context.activity.conversation)) return adaptiveCardOf(notice('Open your chat with Resolve', POINTER), null);
+    const who = await identify(context);
+    if (!who.person) return adaptiveCardOf(notice('Not in the directory', who.refusal), null);
+    const person = who.person;
+    await remember(context, person);
+    // The SDK hands over the action; the button's data (with the inputs) is inside it.
+    const data = (action.data ?? action) as Record<string, unknown>;
+    return run(person, data);
+  });
 
   const answer = async (context: TurnContext, reply: Reply, person: Person) => {
     if ('text' in reply) await context.sendActivity(reply.text);

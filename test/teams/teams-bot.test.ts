@@ -5,7 +5,7 @@ import { routeMessages } from '../../src/app/messenger.js';
 import { teamsAdapter } from '../../src/teams/teams-bot.js';
 import { teamsChannel } from '../../src/teams/teams-channel.js';
 import { message } from '../store/store-contract.js';
-import { SAM, teamsHarness } from './support.js';
+import { cardText, PRIYA, SAM, teamsHarness, walkToSummary } from './support.js';
 
 let h: Awaited<ReturnType<typeof teamsHarness>>;
 beforeAll(async () => {
@@ -40,6 +40,19 @@ describe('the Teams bot', () => {
     expect(timeline).toContain('- Mon, 23 Nov 2026, 10:00: message posted at Stage 1, by P One (Health)');
     // Priya (CSC team manager) is in the directory but not in this case.
     expect(await texts('status RES-T1', '00000000-0000-0000-0000-000000000002')).toEqual(['There is no case RES-T1 that you are part of.']);
+  });
+
+  it("answers each button with its own step's card (one route for all buttons finds the button's own)", async () => {
+    // Buttons registered first (intake), in between (the steps) and last (card.refresh): each
+    // click must reach its own handler.
+    await walkToSummary(h);
+    const ref = /^Case (RES-\d{4}-\d{4}) is recorded$/.exec(cardText(await h.click('intake.submit', {}))[0]!)?.[1];
+    expect(ref).toBeDefined();
+    const timeline = cardText(await h.click('case.timeline', { caseRef: ref! })).join('\n');
+    expect(timeline).toContain(ref!);
+    expect(timeline).toContain('case opened');
+    expect(cardText(await h.click('case.timeline', { caseRef: ref! }, PRIYA)).join('\n')).toContain(`There is no case ${ref} that you are part of`);
+    expect(cardText(await h.click('card.refresh', { caseRef: ref!, card: 'status' })).join('\n')).toContain(ref!);
   });
 
   it('says what it does not understand, with the help', async () => {
