@@ -55,6 +55,16 @@ describe('the Teams bot', () => {
     expect(cardText(await h.click('card.refresh', { caseRef: ref!, card: 'status' })).join('\n')).toContain(ref!);
   });
 
+  it("refuses, as a plain 400 that does nothing, an activity the Agents SDK's own schema would throw on", async () => {
+    const before = h.sent.length;
+    for (const odd of [{ locale: 7 }, { attachments: 'none' }, { entities: 5 }]) {
+      const r = await h.post({ type: 'message', text: 'help', ...odd }, SAM);
+      expect([r.status, r.text]).toEqual([400, expect.stringContaining('This is not an activity Resolve accepts; nothing was done.')]);
+    }
+    expect(h.sent.length).toBe(before);
+    expect((await h.post({ type: 'message', text: 'help', locale: 'en-GB' }, SAM)).status).toBe(200);
+  });
+
   it('says what it does not understand, with the help', async () => {
     expect((await texts('frobnicate'))[0]).toMatch(/^I don't know "frobnicate"\. I run /);
   });
