@@ -11,7 +11,26 @@ import { agencyById, type Directory } from '../domain/directory.js';
 import { matchAdvisers, roleTitle } from '../domain/matching.js';
 
 const when = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-export const londonTime = (iso: string) => when.format(new Date(iso));
+const HOUR_MS = 3_600_000;
+/** The words for the start of each UTC hour lately shown, less the minutes ("Mon, 23 Nov 2026, 10:"). */
+const hours = new Map<number, string>();
+/**
+ * London's offset from UTC is a whole hour and changes only on the hour, so any time in a UTC
+ * hour reads as that hour's start with its own minutes: the formatting, which costs more than
+ * the rest of a timeline's line, is done once an hour rather than once a line.
+ */
+export const londonTime = (iso: string) => {
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return when.format(t); // the same RangeError as ever
+  const hour = Math.floor(t / HOUR_MS);
+  let words = hours.get(hour);
+  if (words === undefined) {
+    if (hours.size >= 4096) hours.clear();
+    words = when.format(hour * HOUR_MS).slice(0, -2);
+    hours.set(hour, words);
+  }
+  return words + String(Math.floor((t - hour * HOUR_MS) / 60_000)).padStart(2, '0');
+};
 
 /** Each phase in words, for lists of cases on any channel. */
 export const PHASES: Record<CaseSummary['phase'], string> = {
