@@ -74,8 +74,7 @@ if (missing) {
       undefined,
       { polling: 200, timeout: 20_000 },
     );
-  // Only a card on show: the Playground can hold a copy of a card it does not show, and filling
-  // that one in sends nothing (the Chair's decision never reached the app in 3 of 5 first tries).
+  // Only a card on show: a card the Playground keeps but does not show cannot be filled in.
   const card = (text: string): Locator => page.locator('.ac-adaptiveCard:visible', { hasText: text }).filter({ hasText: `Case ${d.ref}` }).last();
 
   const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
