@@ -5,6 +5,7 @@
  */
 import { AgentApplication, authorizeJWT, CloudAdapter, MessageFactory, type AuthConfiguration, type TurnState } from '@microsoft/agents-hosting';
 import { createServer } from 'node:http';
+import { webResponse } from '../src/teams/web-response.js';
 
 const authConfig = {} as AuthConfiguration;
 const adapter = new CloudAdapter(authConfig);
@@ -23,27 +24,8 @@ const server = createServer(async (req, res) => {
   const chunks: Buffer[] = [];
   for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
   const request = { body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown, headers: req.headers, method: req.method ?? 'POST' } as Parameters<typeof adapter.process>[0];
-  // The same express-like response shape the SDK writes to in Resolve (src/teams/teams-bot.ts).
-  const web = {
-    status: (code: number) => ((res.statusCode = code), web),
-    setHeader: (name: string, value: string) => (res.setHeader(name, value), web),
-    send: (body?: unknown) => {
-      if (body === undefined) return web;
-      if (typeof body === 'string' || Buffer.isBuffer(body)) res.write(body);
-      else {
-        if (!res.headersSent && !res.getHeader('content-type')) res.setHeader('content-type', 'application/json');
-        res.write(JSON.stringify(body));
-      }
-      return web;
-    },
-    end: () => (res.writableEnded ? web : (res.end(), web)),
-    get headersSent() {
-      return res.headersSent;
-    },
-    get writableEnded() {
-      return res.writableEnded;
-    },
-  };
+  // The same express-like response the SDK writes to in Resolve.
+  const web = webResponse(res);
   let allowed = false;
   await authorize(request, web as never, () => void (allowed = true));
   if (!allowed) return void web.end();

@@ -7,24 +7,16 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cpuMs } from './process-cpu.js';
 
 // BENCH_START_ENTRY: another build to measure (an older one, to compare).
 const ENTRY = process.env.BENCH_START_ENTRY ?? join(process.cwd(), 'dist/main.js');
 
 /** `cpu`: the process's user and system time until ready (on Linux), which a busy machine changes far less than the wall clock. */
 export type StartUp = { ready: number; store: number; scheduler: number; listening: number; cpu: number };
-
-function cpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
 
 async function startOnce(dataDir: string): Promise<StartUp> {
   const spawned = Date.now();

@@ -32,6 +32,7 @@ import { evolve, type CaseState } from '../src/domain/escalation/state.js';
 import type { Participant } from '../src/domain/matching.js';
 import { openStore } from '../src/store/open-store.js';
 import { openPglite } from '../src/store/postgres/sql.js';
+import { cpuMs } from './process-cpu.js';
 
 // BENCH_RESOLVE_ENTRY: another build of Resolve to measure (an older one, to compare).
 const ENTRY = process.env.BENCH_RESOLVE_ENTRY ?? join(process.cwd(), 'dist/main.js');
@@ -142,17 +143,6 @@ async function started(child: ChildProcess, find: (line: string) => number | und
       }
     });
   });
-}
-
-/** CPU time the process has used (user and system), in ms, from Linux's /proc (NaN elsewhere). */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime, in clock ticks of 10 ms.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
 }
 
 type Bot = { port: number; cpu: () => number; stop: () => Promise<void> };

@@ -35,6 +35,7 @@ import type { AdaptiveCard } from '../cards/render-card.js';
 import { adaptiveCardOf } from './case-cards.js';
 import { intakeCard } from './intake-cards.js';
 import { checkActivity, type CheckedActivity } from './activity-check.js';
+import { webResponse } from './web-response.js';
 import { appIdOf, boardReferenceOf, CHANNELS, CONVERSATIONS, type ChosenBoardChannel } from './teams-channel.js';
 import { setTurnStep } from '../http/request-context.js';
 import { typedStep } from '../http/metrics.js';
@@ -316,38 +317,4 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
   } catch {
     return undefined;
   }
-}
-
-/** The express-like response the SDK writes to, over Node's own. */
-function webResponse(res: ServerResponse) {
-  const web = {
-    status(code: number) {
-      res.statusCode = code;
-      return web;
-    },
-    setHeader(name: string, value: string) {
-      res.setHeader(name, value);
-      return web;
-    },
-    send(body?: unknown) {
-      if (body === undefined) return web;
-      if (typeof body === 'string' || Buffer.isBuffer(body)) res.write(body);
-      else {
-        if (!res.headersSent && !res.getHeader('content-type')) res.setHeader('content-type', 'application/json');
-        res.write(JSON.stringify(body));
-      }
-      return web;
-    },
-    end() {
-      if (!res.writableEnded) res.end();
-      return web;
-    },
-    get headersSent() {
-      return res.headersSent;
-    },
-    get writableEnded() {
-      return res.writableEnded;
-    },
-  };
-  return web;
 }
