@@ -33,7 +33,7 @@ export type ResponseView = { caseRef: string; raisedBy: string; raisingAgency: s
 /** `otherRoutes`: the routes the procedure offers from this stage on a condition, in its words, with how to take one. */
 /** `routes`: the same routes as buttons (the `route.take` step): each states its condition, which the person confirms. */
 /** `why`: no response by the due date, or the receiver disagreed; `lapsed` shows more time and a chase, which only a lapse offers. */
-export type LapseView = { caseRef: string; stage: number; name: string; agency: string; due: string; why: string; lapsed: boolean; nextStage: number; nextWho: string; otherRoutes: string[]; routes: RouteChoice[] };
+export type LapseView = { caseRef: string; stage: number; why: string; lapsed: boolean; nextStage: number; nextWho: string; otherRoutes: string[]; routes: RouteChoice[] };
 /** A route on a condition, offered as a button: `title` is the button's words, `condition` the document's. */
 export type RouteChoice = { toStage: number; title: string; label: string; condition: string };
 export type DecidedView = { caseRef: string; stageNumber: string; stageName: string; decision: string; decidedBy: string; decidedAt: string; comment?: string };
@@ -186,9 +186,6 @@ export function lapseView(state: CaseState, nextStage: number): CardView {
     data: {
       caseRef: state.ref,
       stage: cur.number,
-      name: cur.receiver.name,
-      agency: cur.receiver.agencyName,
-      due,
       why,
       lapsed,
       nextStage,

@@ -225,7 +225,7 @@ describe('messages', () => {
         card: 'response',
         data: { caseRef: REF, raisedBy: long(200), raisingAgency: long(200), receivingAgency: long(200), stageNumber: 1, stageName: 's', due: 'd', concern: long(7000), acknowledged: false, history, advisers: [long(3000), long(3000)] },
       },
-      { card: 'lapse', data: { caseRef: REF, stage: 1, name: long(2000), agency: long(2000), due: 'd', why: long(3000), lapsed: true, nextStage: 2, nextWho: long(2000), otherRoutes: [long(3000)], routes: [{ toStage: 5, title: long(300), label: long(3000), condition: long(3000) }] } },
+      { card: 'lapse', data: { caseRef: REF, stage: 1, why: long(6000), lapsed: true, nextStage: 2, nextWho: long(2000), otherRoutes: [long(3000)], routes: [{ toStage: 5, title: long(300), label: long(3000), condition: long(3000) }] } },
       {
         card: 'board-notice',
         data: { caseRef: REF, stageNumber: 4, stageName: long(500), agencies: [long(3000)], opened: 'o', areas: [long(3000)], monitoring: Array.from({ length: 25 }, (_, i) => ({ label: `L${i}`, value: long(2500) })) },
