@@ -1,10 +1,12 @@
 /**
  * The little SQL surface the PostgreSQL adapter needs, met by both a `pg` pool (a PostgreSQL
- * server) and PGlite (PostgreSQL compiled to WebAssembly, embedded, keeping its data in a folder).
+ * server) and PGlite (PostgreSQL compiled to WebAssembly, embedded, keeping its data in a folder,
+ * run on a thread of its own).
  * One adapter and one schema then serve both.
  */
-import { PGlite } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
+import type { ThreadError, ThreadReady, ThreadReply, ThreadRequest } from './pglite-thread.js';
 import { seedFor } from './pglite-seed.js';
 
 export interface Sql {
@@ -17,27 +19,92 @@ export interface Sql {
   close(): Promise<void>;
 }
 
-/** `dataDir` is a folder, or 'memory://' for a throw-away database. */
+/** Where the embedded database's thread is: its TypeScript source when this runs from source (tests, tools). */
+const THREAD = new URL(import.meta.url.endsWith('.ts') ? './pglite-thread.ts' : './pglite-thread.js', import.meta.url);
+
+/**
+ * The embedded database, `dataDir` a folder or 'memory://' for a throw-away one. PGlite runs on
+ * its own thread (pglite-thread.ts); this side sends it each statement and waits for the answer,
+ * so the queries' work is done beside the turns rather than between them. The thread keeps the
+ * process alive only while a statement is waiting for it.
+ */
 export async function openPglite(dataDir: string): Promise<Sql> {
-  const db = await PGlite.create(dataDir, { loadDataDir: await seedFor(dataDir) });
-  const query = async <R>(run: Pick<PGlite, 'query' | 'exec'>, text: string, params?: unknown[]) => {
-    // Like pg: no parameters means the simple protocol, which allows several statements.
-    const result = params?.length ? await run.query<R>(text, params) : (await run.exec(text)).at(-1);
-    const rows = (result?.rows ?? []) as R[];
-    return { rows, rowCount: result?.affectedRows ?? rows.length };
+  const seed = await (await seedFor(dataDir))?.arrayBuffer();
+  const worker = new Worker(THREAD, { workerData: { dataDir, seed }, transferList: seed ? [seed] : [] });
+  let gone: Error | undefined;
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let last = 0;
+
+  const opening = {
+    message: (() => undefined) as (m: ThreadReady) => void,
+    error: (() => undefined) as (e: Error) => void,
+    exit: (() => undefined) as (code: number) => void,
   };
+  await new Promise<void>((opened, failed) => {
+    opening.message = (m: ThreadReady) => (m.ready ? opened() : failed(fromThread(m.error)));
+    opening.error = failed;
+    opening.exit = (code) => failed(new Error(`the embedded database stopped as it opened (exit code ${code})`));
+    for (const [event, listener] of Object.entries(opening)) worker.once(event, listener);
+  }).finally(() => {
+    for (const [event, listener] of Object.entries(opening)) worker.off(event, listener);
+  });
+  worker.unref();
+  const fail = (e: Error) => {
+    gone ??= e;
+    for (const w of waiting.values()) w.reject(gone);
+    waiting.clear();
+  };
+  worker.on('error', (e) => fail(new Error(`the embedded database stopped: ${e.message}`)));
+  worker.on('exit', (code) => fail(new Error(`the embedded database has stopped (exit code ${code})`)));
+  worker.on('message', (m: ThreadReply) => {
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (!waiting.size) worker.unref();
+    if (m.ok) w.resolve(m.value);
+    else w.reject(fromThread(m.error));
+  });
+  const call = <T>(request: DistributiveOmit<ThreadRequest, 'id'>) =>
+    new Promise<T>((resolve, reject) => {
+      if (gone) return reject(gone);
+      const id = ++last;
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      if (waiting.size === 1) worker.ref();
+      worker.postMessage({ ...request, id });
+    });
+  const on = (tx: number | undefined): Omit<Sql, 'transaction' | 'close'> => ({
+    query: <R>(text: string, params?: unknown[]) => call<{ rows: R[]; rowCount: number }>({ op: 'query', text, params, tx }),
+    exec: (text) => call<void>({ op: 'exec', text, tx }),
+  });
   return {
-    query: <R>(text: string, params?: unknown[]) => query<R>(db, text, params),
-    exec: async (text) => void (await db.exec(text)),
-    transaction: (work) =>
-      db.transaction((tx) =>
-        work({
-          query: <R>(text: string, params?: unknown[]) => query<R>(tx, text, params),
-          exec: async (text) => void (await tx.exec(text)),
-        }),
-      ),
-    close: () => db.close(),
+    ...on(undefined),
+    async transaction(work) {
+      const tx = await call<number>({ op: 'begin' });
+      let result;
+      try {
+        result = await work(on(tx));
+      } catch (e) {
+        await call({ op: 'end', tx, commit: false }).catch(() => undefined);
+        throw e;
+      }
+      await call({ op: 'end', tx, commit: true });
+      return result;
+    },
+    async close() {
+      if (gone) return;
+      await call({ op: 'close' });
+      gone = new Error('the embedded database is closed');
+      await worker.terminate();
+    },
   };
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** An error from the database's thread as an Error again, with PostgreSQL's fields (code, constraint...) on it. */
+function fromThread(e: ThreadError): Error {
+  const { name: _name, stack: _stack, message: _message, ...fields } = e.fields;
+  return Object.assign(new Error(e.message), fields);
 }
 
 export function openPool(connectionString: string, options: { schema?: string } = {}): Sql {
