@@ -145,7 +145,7 @@ async function started(child: ChildProcess, find: (line: string) => number | und
   });
 }
 
-type Bot = { port: number; cpu: () => number; stop: () => Promise<void> };
+type Bot = { port: number; cpu: () => number; mainCpu: () => number; stop: () => Promise<void> };
 
 async function startResolve(dataDir: string, directoryFile: string): Promise<Bot> {
   // BENCH_RESOLVE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile Resolve's turns.
@@ -167,13 +167,13 @@ async function startResolve(dataDir: string, directoryFile: string): Promise<Bot
   // CPU) done before the first measured turn, as the echo bot, which has none, is done once it
   // listens: both sides are measured from a steady state.
   await warmedUp;
-  return { port, cpu: () => cpuMs(child.pid), stop: () => stop(child) };
+  return { port, cpu: () => cpuMs(child.pid), mainCpu: () => cpuMs(child.pid, { mainThread: true }), stop: () => stop(child) };
 }
 
 async function startEcho(): Promise<Bot> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'bench/echo-bot.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await started(child, (line) => (line.startsWith('{"port"') ? (JSON.parse(line) as { port: number }).port : undefined));
-  return { port, cpu: () => cpuMs(child.pid), stop: () => stop(child) };
+  return { port, cpu: () => cpuMs(child.pid), mainCpu: () => cpuMs(child.pid, { mainThread: true }), stop: () => stop(child) };
 }
 
 async function stop(child: ChildProcess) {
@@ -187,10 +187,11 @@ async function stop(child: ChildProcess) {
  * 50 conversations at once, each a warm-up turn then TURNS turns in a row; the latencies of those,
  * and the bot's CPU time per turn (warm-up included), which a busy machine changes far less.
  */
-async function drive(bot: Bot, serviceUrl: string, turn: Turn, answered?: (i: number, body: string) => boolean): Promise<number[] & { cpu?: number }> {
+async function drive(bot: Bot, serviceUrl: string, turn: Turn, answered?: (i: number, body: string) => boolean): Promise<Latencies> {
   const { port } = bot;
-  const latencies: number[] & { cpu?: number } = [];
+  const latencies: Latencies = [];
   const cpuBefore = bot.cpu();
+  const mainBefore = bot.mainCpu();
   await Promise.all(
     Array.from({ length: CONVERSATIONS }, async (_, c) => {
       const i = c + 1;
@@ -214,13 +215,16 @@ async function drive(bot: Bot, serviceUrl: string, turn: Turn, answered?: (i: nu
     }),
   );
   latencies.cpu = (bot.cpu() - cpuBefore) / (CONVERSATIONS * (TURNS + 1));
+  latencies.mainCpu = (bot.mainCpu() - mainBefore) / (CONVERSATIONS * (TURNS + 1));
   return latencies.sort((a, b) => a - b);
 }
 
+type Latencies = number[] & { cpu?: number; mainCpu?: number };
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
-type Stats = { p50: number; p99: number; n: number; cpu: number };
-const stats = (xs: number[] & { cpu?: number }): Stats => ({ p50: percentile(xs, 50), p99: percentile(xs, 99), n: xs.length, cpu: xs.cpu ?? NaN });
+type Stats = { p50: number; p99: number; n: number; cpu: number; mainCpu: number };
+const stats = (xs: Latencies): Stats => ({ p50: percentile(xs, 50), p99: percentile(xs, 99), n: xs.length, cpu: xs.cpu ?? NaN, mainCpu: xs.mainCpu ?? NaN });
 
 const TEXT: Turn = () => ({ type: 'message', text: 'my cases' });
 // The button's data as the cards send it (`caseRef`). Until 2026-11-30 this sent `ref`, which
@@ -282,7 +286,7 @@ export async function benchTurns(): Promise<string[]> {
       const r = result.resolve!;
       const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
       const row = (name: string, a: Stats, b: Stats) =>
-        `| ${round} | ${name} | ${ms(a.p50)} | ${ms(b.p50)} | ${x(b.p50, a.p50)} | ${ms(a.p99)} | ${ms(b.p99)} | ${x(b.p99, a.p99)} | ${ms(a.cpu)} | ${ms(b.cpu)} |`;
+        `| ${round} | ${name} | ${ms(a.p50)} | ${ms(b.p50)} | ${x(b.p50, a.p50)} | ${ms(a.p99)} | ${ms(b.p99)} | ${x(b.p99, a.p99)} | ${ms(a.cpu)} | ${ms(b.cpu)} | ${ms(a.mainCpu)} | ${ms(b.mainCpu)} |`;
       rows.push(row('text', e.text!, r.text!), row('click', e.click!, r.click!), row('reply: 10 events, then 1,000', r.small!, r.large!));
     }
   } finally {
@@ -291,13 +295,13 @@ export async function benchTurns(): Promise<string[]> {
   }
   const pooled = (name: string, base: number[], other: number[]) => {
     const [b, o] = [stats(base.sort((p, q) => p - q)), stats(other.sort((p, q) => p - q))];
-    return `| all | ${name} | ${ms(b.p50)} | ${ms(o.p50)} | ${(o.p50 / b.p50).toFixed(2)}× | ${ms(b.p99)} | ${ms(o.p99)} | ${(o.p99 / b.p99).toFixed(2)}× | | |`;
+    return `| all | ${name} | ${ms(b.p50)} | ${ms(o.p50)} | ${(o.p50 / b.p50).toFixed(2)}× | ${ms(b.p99)} | ${ms(o.p99)} | ${(o.p99 / b.p99).toFixed(2)}× | | | | |`;
   };
   return [
-    `Turns: ${CONVERSATIONS} conversations at once, each ${TURNS} turns in a row after one to warm up, ${ROUNDS} rounds; Resolve (\`node dist/main.js\`, embedded store, AUDIT_KEY set) against a bare Agents SDK echo bot, both over HTTP, each measured once it has started and warmed up (Resolve from its "warmed up" log line). For the reply rows the two sides are Resolve on cases of ${SMALL} events, then of ${LARGE.toLocaleString('en-GB')}. CPU per turn: the process's user and system time over the turns.`,
+    `Turns: ${CONVERSATIONS} conversations at once, each ${TURNS} turns in a row after one to warm up, ${ROUNDS} rounds; Resolve (\`node dist/main.js\`, embedded store, AUDIT_KEY set) against a bare Agents SDK echo bot, both over HTTP, each measured once it has started and warmed up (Resolve from its "warmed up" log line). For the reply rows the two sides are Resolve on cases of ${SMALL} events, then of ${LARGE.toLocaleString('en-GB')}. CPU per turn: the process's user and system time over the turns, and of its main thread alone (where every turn's JavaScript runs; Resolve's embedded database has a thread of its own).`,
     '',
-    '| round | turn | echo bot p50 | Resolve p50 | ratio | echo bot p99 | Resolve p99 | ratio | echo bot CPU per turn | Resolve CPU per turn |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| round | turn | echo bot p50 | Resolve p50 | ratio | echo bot p99 | Resolve p99 | ratio | echo bot CPU per turn | Resolve CPU per turn | echo bot main thread | Resolve main thread |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     pooled('text', all.text.echo, all.text.resolve),
     pooled('click', all.click.echo, all.click.resolve),
