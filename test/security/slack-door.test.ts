@@ -24,7 +24,10 @@ describe('Slack request times and retries', () => {
       const r = await postSigned(h.url(), slashCommand({ userId: OWEN, command: '/resolve-cases' }), { timestamp: Math.floor(Date.now() / 1000) + offset });
       expect([offset, r.status]).toEqual([offset, 401]);
     }
+    const answered = h.messagesTo(OWEN).length;
     expect((await postSigned(h.url(), slashCommand({ userId: OWEN, command: '/resolve-cases' }), { timestamp: Math.floor(Date.now() / 1000) + 60 })).status).toBe(200);
+    // Its answer comes after the acknowledgement; waited for, so no work of this test runs into the next.
+    await h.api.waitFor(() => h.messagesTo(OWEN).length > answered);
     expect(h.teams.log.lines.filter((l) => l.msg === 'Refused a Slack request dated more than five minutes from now')).toHaveLength(3);
   });
 
