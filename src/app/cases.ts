@@ -11,6 +11,12 @@
  * ignored and the case folded from all its events. A new snapshot is stored once SNAPSHOT_EVERY
  * events have been folded beyond the last.
  *
+ * On a store that is its database's only client (the embedded store), a case this process kept
+ * is loaded from memory with no read at all: every event of it was recorded or read here, so the
+ * state and latest events kept are the case as stored. A decision on it still records only at
+ * the version it was made on (the store refuses any other), and a refused append drops what was
+ * kept, so the next try reads the store.
+ *
  * Every command passes the identity guard here first, whichever door it came through: text that
  * looks like it identifies a child (a name, a date of birth, an NHS number, an address) is
  * refused with what was found, so it is neither recorded nor relayed.
@@ -29,6 +35,8 @@ import type { Store, StoredEvent } from './store.js';
 type Loaded = { state: CaseState | null; snapshotAt: number };
 /** A case's state as of its event `version`, whose hash was `hash`. */
 type Snapshot = { version: number; hash: string; state: CaseState };
+/** A case kept in memory: its latest state, where its stored snapshot stands, and its latest events (up to TAIL_KEPT, ending at `version`). */
+type Kept = Snapshot & { storedAt: number; tail: StoredEvent[] };
 
 export type Outcome =
   | { ok: true; state: CaseState; recorded: StoredEvent[]; duplicate: boolean }
@@ -39,6 +47,8 @@ const ATTEMPTS = 5;
 export const SNAPSHOT_EVERY = 25;
 /** Recently used cases whose state this process keeps (the least recently used goes first). */
 const KEPT_CASES = 256;
+/** A kept case's latest events, enough for a card's history (STATUS_PAGE) without a read. */
+const TAIL_KEPT = 32;
 
 export class Cases {
   /**
@@ -46,10 +56,11 @@ export class Cases {
    * stands on and where the stored snapshot stands: a snapshot kept in memory, read like a stored
    * one (the events since are read from its own event, whose hash must still match), so what
    * another instance recorded meanwhile is folded in, and a rewritten event is never built on.
-   * It spares reading the stored snapshot (the whole pinned procedure, some 20 kB) on each load.
-   * A state is a value: nothing changes one in place (evolve makes a new one).
+   * It spares reading the stored snapshot (the whole pinned procedure, some 20 kB) on each load,
+   * and on a sole-client store any read (see above). A state is a value: nothing changes one in
+   * place (evolve makes a new one).
    */
-  private readonly kept = new Map<string, Snapshot & { storedAt: number }>();
+  private readonly kept = new Map<string, Kept>();
 
   /**
    * `afterRecord` hears of every change that recorded events, with the case before it (the
@@ -83,6 +94,10 @@ export class Cases {
    */
   private async loadCase(ref: string, before = 0): Promise<Loaded & { read: StoredEvent[] }> {
     const kept = this.kept.get(ref);
+    // The kept latest events must reach back as far as asked (or to the case's first event).
+    if (kept && this.store.soleClient && kept.tail.length >= Math.min(before + 1, kept.version)) {
+      return { state: kept.state, snapshotAt: kept.storedAt, read: kept.tail };
+    }
     const fromKept = kept && (await this.fromSnapshot(ref, kept, kept.storedAt, before));
     if (fromKept) return fromKept;
     this.kept.delete(ref);
@@ -90,7 +105,7 @@ export class Cases {
     const fromStored = snapshot && (await this.fromSnapshot(ref, { ...snapshot, state: snapshot.state as CaseState }, snapshot.version, before));
     if (fromStored) return fromStored;
     const events = await this.store.load(ref);
-    return { ...(await this.keepSnapshot(ref, { state: fold(events.map((e) => e.event)), snapshotAt: 0 }, events.at(-1)?.hash ?? '')), read: events };
+    return { ...(await this.keepSnapshot(ref, { state: fold(events.map((e) => e.event)), snapshotAt: 0 }, events)), read: events };
   }
 
   /**
@@ -105,21 +120,26 @@ export class Cases {
     if (!at || at.hash !== snapshot.hash) return null;
     const since = read.slice(from + 1);
     const state = since.reduce((s, e) => evolve(s, e.event), snapshot.state);
-    return { ...(await this.keepSnapshot(ref, { state, snapshotAt: storedAt }, since.at(-1)?.hash ?? at.hash)), read };
+    return { ...(await this.keepSnapshot(ref, { state, snapshotAt: storedAt }, read)), read };
   }
 
   /**
-   * Keeps the case as it now stands here, and stores a snapshot of it once enough events have
-   * been folded beyond the last stored. Failing to store one changes nothing (the case is folded
-   * from the events next time).
+   * Keeps the case as it now stands here, with `events`, its latest events as read or recorded
+   * (ending at the state's own event), and stores a snapshot of it once enough events have been
+   * folded beyond the last stored. Failing to store one changes nothing (the case is folded from
+   * the events next time). A state older than the one kept (two turns of one case finishing out
+   * of order) never replaces it.
    */
-  private async keepSnapshot(ref: string, loaded: Loaded, hash: string): Promise<Loaded> {
+  private async keepSnapshot(ref: string, loaded: Loaded, events: StoredEvent[]): Promise<Loaded> {
     const { state, snapshotAt } = loaded;
     if (!state) return loaded;
+    const hash = events.at(-1)?.hash ?? '';
     const stored = state.version - snapshotAt >= SNAPSHOT_EVERY && (await this.store.saveSnapshot(ref, { version: state.version, hash, fold: FOLD_VERSION, state }).then(() => true, () => false));
     const storedAt = stored ? state.version : snapshotAt;
+    const newer = this.kept.get(ref);
+    if (newer && newer.version > state.version) return { state, snapshotAt: storedAt };
     this.kept.delete(ref);
-    this.kept.set(ref, { version: state.version, hash, state, storedAt });
+    this.kept.set(ref, { version: state.version, hash, state, storedAt, tail: events.slice(-TAIL_KEPT) });
     if (this.kept.size > KEPT_CASES) this.kept.delete(this.kept.keys().next().value!);
     return { state, snapshotAt: storedAt };
   }
@@ -134,14 +154,19 @@ export class Cases {
       if (seen.length) return { ok: true, state: (await this.load(ref))!, recorded: seen, duplicate: true };
     }
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const { state, snapshotAt } = await this.loadCase(ref);
+      const { state, snapshotAt, read } = await this.loadCase(ref);
       const decision = decide(state, command, this.clock.now());
       if (!decision.ok) return decision;
       const next = decision.events.reduce<CaseState | null>((s, e) => evolve(s, e), state)!;
       const summary = decision.events.length ? summarise(next, this.clock.now().toISOString()) : undefined;
-      const appended = await this.store.append(ref, state?.version ?? 0, decision.events, { idempotencyKey, summary });
+      const appended = await this.store.append(ref, state?.version ?? 0, decision.events, { idempotencyKey, summary }).catch((e: unknown) => {
+        this.kept.delete(ref);
+        throw e;
+      });
+      // Refused: someone recorded first. What was kept is behind the store; the next try reads it.
+      if (!appended.ok) this.kept.delete(ref);
       if (appended.ok) {
-        if (!appended.duplicate && appended.stored.length) await this.keepSnapshot(ref, { state: next, snapshotAt }, appended.stored.at(-1)!.hash);
+        if (!appended.duplicate && appended.stored.length) await this.keepSnapshot(ref, { state: next, snapshotAt }, [...read, ...appended.stored]);
         if (!appended.duplicate && decision.events.length && this.afterRecord) await this.afterRecord(next, state);
         const after = appended.duplicate ? await this.load(ref) : next;
         return { ok: true, state: after!, recorded: appended.stored, duplicate: appended.duplicate };

@@ -93,6 +93,11 @@ export type PutResult = { ok: true; etag: string } | { ok: false; conflict: true
 
 export interface Store {
   readonly kind: StoreKind;
+  /**
+   * True when this store is its database's only client (the embedded store as open-store opens
+   * it): what it recorded is what is stored, since nothing else writes there while it is open.
+   */
+  readonly soleClient?: boolean;
   append(caseRef: string, expectedVersion: number, events: CaseEvent[], options?: AppendOptions): Promise<AppendResult>;
   /** A case's events in order: all of them, or those in `range`. */
   load(caseRef: string, range?: EventRange): Promise<StoredEvent[]>;

@@ -35,14 +35,30 @@ async function loadsOf(ref: string, work: () => Promise<unknown>): Promise<numbe
   }
 }
 
+/**
+ * `work` run as on a store other processes also write (a PostgreSQL server), where Cases checks a
+ * case it kept against the store at each load. The harness's embedded store is its database's
+ * only client, where a kept case is read from memory.
+ */
+async function onSharedStore<T>(work: () => Promise<T>): Promise<T> {
+  Object.defineProperty(h.app.store, 'soleClient', { value: false, configurable: true });
+  try {
+    return await work();
+  } finally {
+    delete (h.app.store as { soleClient?: boolean }).soleClient;
+  }
+}
+
 describe('the step runner', () => {
   it('reads the case once for a step, and once more only where Cases decides a command', async () => {
     const ref = 'RES-2027-9401';
     await caseAt(h.app, ref, 'lapsed', clock);
-    // Chase runs no command: the runner's one read serves the check, the message and the card's history.
-    expect(await loadsOf(ref, async () => expect((await h.app.flow.act(who('csc-tm'), 'lapse.chase', { caseRef: ref })).ok).toBe(true))).toBe(1);
-    // Acknowledge: the runner's read, and Cases' own read to decide; the card's history is the two joined.
-    expect(await loadsOf(ref, async () => expect((await h.app.flow.act(who('police-tm-deputy'), 'stage.acknowledge', { caseRef: ref })).ok).toBe(true))).toBe(2);
+    await onSharedStore(async () => {
+      // Chase runs no command: the runner's one read serves the check, the message and the card's history.
+      expect(await loadsOf(ref, async () => expect((await h.app.flow.act(who('csc-tm'), 'lapse.chase', { caseRef: ref })).ok).toBe(true))).toBe(1);
+      // Acknowledge: the runner's read, and Cases' own read to decide; the card's history is the two joined.
+      expect(await loadsOf(ref, async () => expect((await h.app.flow.act(who('police-tm-deputy'), 'stage.acknowledge', { caseRef: ref })).ok).toBe(true))).toBe(2);
+    });
   });
 
   it('shows a case’s timeline from its one read of the case, as the first page of status has it', async () => {
@@ -57,7 +73,10 @@ describe('the step runner', () => {
     const findCases = jest.spyOn(h.app.store, 'findCases');
     try {
       let shown: Awaited<ReturnType<typeof h.app.flow.act>> | undefined;
-      expect(await loadsOf(ref, async () => (shown = await h.app.flow.act(person, 'case.timeline', { caseRef: ref })))).toBe(1);
+      expect(await onSharedStore(() => loadsOf(ref, async () => (shown = await h.app.flow.act(person, 'case.timeline', { caseRef: ref }))))).toBe(1);
+      expect([shown!.ok, textOf(shown!.view)]).toEqual([true, expected]);
+      // The same, from the case kept in memory, on the embedded store.
+      expect(await loadsOf(ref, async () => (shown = await h.app.flow.act(person, 'case.timeline', { caseRef: ref })))).toBe(0);
       expect([shown!.ok, textOf(shown!.view)]).toEqual([true, expected]);
       expect(findCases).not.toHaveBeenCalled();
     } finally {

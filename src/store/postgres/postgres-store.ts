@@ -268,6 +268,7 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', optio
 
   return {
     kind,
+    soleClient: options.soleClient === true,
     async append(caseRef, expectedVersion, events, options = {}) {
       const pre = await precheck(caseRef, expectedVersion, events, options.idempotencyKey);
       if ('ok' in pre) return pre;
