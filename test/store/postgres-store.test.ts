@@ -8,7 +8,7 @@ import { postgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openPool, type Sql } from '../../src/store/postgres/sql.js';
 import { freshPglite } from '../support/pglite.js';
 import { auditHasher, verifyAudit, verifyChain, type AuditHasher } from '../../src/app/audit.js';
-import { KEY, message, storeContract, type Harness } from './store-contract.js';
+import { KEY, message, storeContract, summary, type Harness } from './store-contract.js';
 
 /** A store on `sql`, and the database edited behind its back. */
 const harness = async (sql: Sql, kind: 'pglite' | 'postgres', hasher?: AuditHasher): Promise<Harness> => ({
@@ -145,6 +145,61 @@ describe("the embedded store's documents, remembered by its only client", () => 
     expect((await b.getDocument('directory', 'version'))?.value).toEqual({ n: 1 });
     await a.putDocument('directory', 'version', { n: 2 });
     expect((await b.getDocument('directory', 'version'))?.value).toEqual({ n: 2 });
+    await sql.close();
+  });
+});
+
+describe("the embedded store's answers to case queries, remembered by its only client", () => {
+  /** A store that is the database's only client, and the summary queries it sent to the database. */
+  const counted = async () => {
+    const sql = await freshPglite();
+    const reads: unknown[][] = [];
+    const spy: Sql = { ...sql, query: (text, params) => (text.includes('FROM case_summaries') && reads.push(params ?? []), sql.query(text, params)) };
+    return { sql, reads, store: await postgresStore(spy, 'pglite', { soleClient: true }) };
+  };
+
+  it('answers a query asked again from memory, and reads again after any append', async () => {
+    const { sql, reads, store } = await counted();
+    await store.append('RES-1', 0, [message(1)], { summary: summary('RES-1', 1, { participantIds: ['p1'] }) });
+    const mine = await store.findCases({ participantId: 'p1' });
+    expect(mine.map((c) => c.ref)).toEqual(['RES-1']);
+    // The same conditions in another order are the same question.
+    expect(await store.findCases({ phases: ['stage-open'], participantId: 'p1' })).toEqual(mine);
+    expect(await store.findCases({ participantId: 'p1', phases: ['stage-open'] })).toEqual(mine);
+    expect(await store.findCases({ participantId: 'p1' })).toEqual(mine);
+    expect(reads).toHaveLength(2);
+    // Each answer is a fresh object: changing one changes nothing remembered.
+    mine[0]!.stage = 9;
+    expect((await store.findCases({ participantId: 'p1' }))[0]!.stage).toBe(1);
+    // Another case's append changes the answer: it is read again.
+    await store.append('RES-2', 0, [message(1)], { summary: summary('RES-2', 1, { participantIds: ['p1'], nextDue: null }) });
+    expect((await store.findCases({ participantId: 'p1' })).map((c) => c.ref)).toEqual(['RES-1', 'RES-2']);
+    // A refused append changes nothing, and is read again all the same.
+    expect(await store.append('RES-2', 0, [message(2)], { summary: summary('RES-2', 1, { participantIds: ['p1', 'p2'] }) })).toMatchObject({ ok: false });
+    expect(await store.findCases({ participantId: 'p2' })).toEqual([]);
+    expect((await store.findCases({ participantId: 'p1' })).map((c) => c.version)).toEqual([1, 1]);
+    expect(reads).toHaveLength(5);
+    await sql.close();
+  });
+
+  it('keeps nothing an append overtook: an answer read while a case changed never shadows the change', async () => {
+    const { sql, store } = await counted();
+    await store.append('RES-1', 0, [message(1)], { summary: summary('RES-1', 1, { stage: 1 }) });
+    for (let v = 1; v < 11; v++) {
+      const [read] = await Promise.all([store.findCases({ participantId: 'p1' }), store.append('RES-1', v, [message(v + 1)], { summary: summary('RES-1', v + 1, { stage: v + 1 }) })]);
+      expect([v, v + 1]).toContain(read[0]!.stage);
+      expect((await store.findCases({ participantId: 'p1' }))[0]!.stage).toBe(v + 1);
+    }
+    await sql.close();
+  });
+
+  it('is not kept by a store that shares its database (two instances): each sees what the other recorded', async () => {
+    const sql = await freshPglite();
+    const [a, b] = [await postgresStore(sql, 'pglite'), await postgresStore(sql, 'pglite')];
+    await a.append('RES-1', 0, [message(1)], { summary: summary('RES-1', 1, { stage: 1 }) });
+    expect((await b.findCases({ participantId: 'p1' }))[0]!.stage).toBe(1);
+    await a.append('RES-1', 1, [message(2)], { summary: summary('RES-1', 2, { stage: 2 }) });
+    expect((await b.findCases({ participantId: 'p1' }))[0]!.stage).toBe(2);
     await sql.close();
   });
 });

@@ -29,7 +29,7 @@ export const KEY = 'contract-test-key-0123456789abcdef-0123456789';
 const actor = { kind: 'person' as const, personId: 'p1', name: 'P One', role: 'practitioner' as const, agencyId: 'health', agencyName: 'Health' };
 export const message = (n: number): CaseEvent => ({ type: 'message-posted', at: new Date(Date.UTC(2026, 10, 23, 10, 0, n)).toISOString(), actor, stage: 1, data: { text: `message ${n}` } });
 
-const summary = (ref: string, version: number, over: Partial<CaseSummary> = {}): CaseSummary => ({
+export const summary = (ref: string, version: number, over: Partial<CaseSummary> = {}): CaseSummary => ({
   ref,
   version,
   policyId: 'bscb',

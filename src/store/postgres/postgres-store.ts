@@ -19,6 +19,7 @@ import type { CaseSummary } from '../../app/case-summary.js';
 import type { AppendOptions, AppendResult, AuditScheme, CaseQuery, CaseSnapshot, EventRange, PutResult, Store, StoredAnchor, StoredEvent } from '../../app/store.js';
 import type { CaseEvent } from '../../domain/escalation/events.js';
 import { DocumentCache } from './document-cache.js';
+import { SummaryCache } from './summary-cache.js';
 import { migrate } from './migrations.js';
 import { isUniqueViolation, type Sql } from './sql.js';
 
@@ -118,6 +119,8 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', optio
   // Documents as last read, for the database's only client: see document-cache.ts.
   const docs = options.soleClient ? new DocumentCache() : null;
   const writeDocument = <T>(namespace: string, key: string, work: () => Promise<T>) => (docs ? docs.write(namespace, key, work) : work());
+  // Answers to summary queries as last read, for the database's only client: see summary-cache.ts.
+  const summaries = options.soleClient ? new SummaryCache() : null;
 
   const byKey = async (caseRef: string, key: string) =>
     (await sql.query<Row>(`SELECT ${EVENT_ROW} FROM case_events WHERE case_ref = $1 AND idempotency_key = $2 ORDER BY seq`, [caseRef, key])).rows.map(toStored);
@@ -269,13 +272,16 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', optio
   return {
     kind,
     soleClient: options.soleClient === true,
-    async append(caseRef, expectedVersion, events, options = {}) {
-      const pre = await precheck(caseRef, expectedVersion, events, options.idempotencyKey);
-      if ('ok' in pre) return pre;
-      return new Promise<AppendResult>((resolve, reject) => {
-        waiting.push({ caseRef, expectedVersion, events, options, resolve, reject });
-        schedule();
-      });
+    append(caseRef, expectedVersion, events, options = {}) {
+      const append = async () => {
+        const pre = await precheck(caseRef, expectedVersion, events, options.idempotencyKey);
+        if ('ok' in pre) return pre;
+        return new Promise<AppendResult>((resolve, reject) => {
+          waiting.push({ caseRef, expectedVersion, events, options, resolve, reject });
+          schedule();
+        });
+      };
+      return summaries ? summaries.append(append) : append();
     },
 
     anchors: async () => (await sql.query<AnchorRow>('SELECT * FROM audit_anchors ORDER BY seq')).rows.map(toAnchor),
@@ -346,11 +352,15 @@ export async function postgresStore(sql: Sql, kind: 'pglite' | 'postgres', optio
       if (q.dueBefore !== undefined) where.push(`next_due <= ${p(q.dueBefore)}::timestamptz`);
       if (q.minStage !== undefined) where.push(`stage >= ${p(q.minStage)}::integer`);
       const limit = q.limit !== undefined ? ` LIMIT ${p(q.limit)}::integer` : '';
-      const { rows } = await sql.query<{ summary: CaseSummary | string }>(
-        `SELECT summary::text AS summary FROM case_summaries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY next_due ASC NULLS LAST, case_ref${limit}`,
-        params,
-      );
-      return rows.map((r) => json(r.summary));
+      const read = async () =>
+        (
+          await sql.query<{ summary: string }>(
+            `SELECT summary::text AS summary FROM case_summaries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY next_due ASC NULLS LAST, case_ref${limit}`,
+            params,
+          )
+        ).rows.map((r) => r.summary);
+      const texts = summaries ? await summaries.find(q, read) : await read();
+      return texts.map((t) => json<CaseSummary>(t));
     },
 
     async getDocument<T>(namespace: string, key: string) {
