@@ -23,7 +23,7 @@ import type { Config } from './config.js';
 import { calendarOf } from './domain/calendar.js';
 import type { Directory } from './domain/directory.js';
 import { directoryAllowList, loadIdentityGuard } from './domain/personal-data.js';
-import { loadCardEngine } from './cards/render-card.js';
+import { warmCards } from './cards/render-card.js';
 import { safeError } from './app/safe-error.js';
 import { closeGracefully, createHttpServer, listen } from './http/server.js';
 import { observeAppend, recordUndeliverablePrompt, watchJobs } from './http/metrics.js';
@@ -187,15 +187,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     throw new StartError(`Cannot listen on ${config.HOST}:${config.PORT}: ${e instanceof Error ? e.message : String(e)}`);
   }
   log.info({ port, host: config.HOST, policies: catalog.list().length }, `Resolve is listening on http://${config.HOST}:${port}`);
-  // The identity guard's language model and the card engine are needed by turns, not to be
-  // ready: loaded a moment after listening (about 0.6 s of work that blocks while it runs, so not
+  // The identity guard's language model, the card engine and the cards' templates are needed by
+  // turns, not to be ready: loaded a moment after listening (about 1 s of work, in pieces, so not
   // in the way of the first /readyz), or by the first turn that needs them, if it comes sooner.
   // Its line says when it is done: the turn benchmark waits for it, so it measures turns alone.
   const warmUp = setTimeout(() => {
     const began = performance.now();
     loadIdentityGuard();
-    loadCardEngine();
-    log.info({ ms: Math.round(performance.now() - began) }, 'warmed up');
+    void warmCards().then(
+      () => log.info({ ms: Math.round(performance.now() - began) }, 'warmed up'),
+      (err: unknown) => log.error({ err }, 'the card templates could not be prepared'),
+    );
   }, WARM_UP_AFTER_MS);
   warmUp.unref();
   if (slack) {

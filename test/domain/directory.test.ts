@@ -3,9 +3,11 @@ import { loadDirectoryFile } from '../../src/app/directory-file.js';
 import {
   agencyById,
   childrensSocialCareAgency,
+  findPersonByEmail,
   findPersonBySlackId,
   findPersonByTeamsId,
   parseDirectory,
+  PeopleIndex,
   partnershipAgency,
   peopleOf,
   personById,
@@ -22,6 +24,37 @@ describe('the directory', () => {
     expect(findPersonBySlackId(d, 'T0DEMO', 'U0DEMO031')?.id).toBe('school-teacher');
     expect(findPersonBySlackId(d, 'T0OTHER', 'U0DEMO031')).toBeUndefined();
     expect(findPersonByTeamsId(d, 'nobody')).toBeUndefined();
+  });
+
+  it('finds people through its index as the finds do: by Teams id, Slack account and email, the first in order', async () => {
+    const r = await loadDirectoryFile('demo/directory.yaml');
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    const d = structuredClone(r.directory);
+    // Emails are not unique in a directory: the first person listed with one is found (any case).
+    const [first, second, third] = d.people;
+    first!.email = 'Shared@Demo.example';
+    second!.email = 'shared@demo.example';
+    third!.email = 'third@demo.example';
+    const index = new PeopleIndex(d);
+    let identities = 0;
+    for (const p of d.people) {
+      const aad = p.identities.teams?.aadObjectId;
+      if (aad) expect(index.byTeamsId(aad)).toBe(findPersonByTeamsId(d, aad));
+      const slack = p.identities.slack;
+      if (slack) expect(index.bySlackId(slack.teamId, slack.userId)).toBe(findPersonBySlackId(d, slack.teamId, slack.userId));
+      if (p.email) expect(index.byEmail(` ${p.email.toLowerCase()} `)).toBe(findPersonByEmail(d, p.email));
+      identities += Number(Boolean(aad)) + Number(Boolean(slack));
+    }
+    expect(identities).toBeGreaterThanOrEqual(12);
+    expect(index.byEmail(second!.email)).toBe(first);
+    expect(index.byTeamsId('nobody')).toBeUndefined();
+    expect(index.bySlackId('T0OTHER', 'U0DEMO031')).toBeUndefined();
+    expect(index.bySlackId('T0DEMO', 'U0NOBODY')).toBeUndefined();
+    expect(index.byEmail('nobody@nowhere.example')).toBeUndefined();
+    // Made from the directory as it stood: a person added later is not in it until it is made again.
+    d.people.push({ ...structuredClone(first!), id: 'late', identities: { teams: { aadObjectId: 'late-aad' } } });
+    expect(index.byTeamsId('late-aad')).toBeUndefined();
+    expect(new PeopleIndex(d).byTeamsId('late-aad')?.id).toBe('late');
   });
 
   it('describes a demo partnership that exercises every matching rule', async () => {

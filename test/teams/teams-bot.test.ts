@@ -65,6 +65,16 @@ describe('the Teams bot', () => {
     expect((await h.post({ type: 'message', text: 'help', locale: 'en-GB' }, SAM)).status).toBe(200);
   });
 
+  it('reads no body longer than 512 KiB: the request is cut off unread, nothing is done, and the bot answers the next', async () => {
+    const before = h.sent.length;
+    const huge = JSON.stringify({ type: 'message', text: `help ${'x'.repeat(600 * 1024)}`, from: { id: `29:${SAM}`, aadObjectId: SAM } });
+    const cut = await fetch(`http://127.0.0.1:${h.app.port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge }).then((r) => r.status, () => 'cut off');
+    expect([400, 'cut off']).toContain(cut);
+    expect(h.log.lines.filter((l) => l.msg === 'refused a Teams request').at(-1)).toMatchObject({ reason: 'not a JSON activity' });
+    expect(h.sent.length).toBe(before);
+    expect(await texts('help')).toHaveLength(1);
+  });
+
   it('says what it does not understand, with the help', async () => {
     expect((await texts('frobnicate'))[0]).toMatch(/^I don't know "frobnicate"\. I run /);
   });
