@@ -5,24 +5,24 @@
  * (0.2 s, measured here), and as a tarball PGlite unpacks into a throw-away memory:// database
  * (unpacking into a folder took about 1.1 s more than copying one). Both are named for the
  * PGlite version that made them, so after an upgrade without a rebuild PGlite simply runs
- * initdb again.
+ * initdb again. (make-pglite-seed.ts makes them; this file only finds them, so the app's main
+ * thread never loads PGlite, which runs on a thread of its own.)
  */
 import { existsSync } from 'node:fs';
-import { cp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 
 /** dist/ at the root of the app, from src/store/postgres or dist/store/postgres alike. */
 const DIST = fileURLToPath(new URL('../../../dist/', import.meta.url));
 
-async function seedFile(): Promise<string> {
+export async function seedFile(): Promise<string> {
   return join(DIST, `pglite-${await pgliteVersion()}-seed.tar.gz`);
 }
 
 /** The seed as a database folder, beside the tarball. */
-const seedFolder = async () => (await seedFile()).replace(/\.tar\.gz$/, '');
+export const seedFolder = async () => (await seedFile()).replace(/\.tar\.gz$/, '');
 
 async function pgliteVersion(): Promise<string> {
   // The package's exports hide its package.json; it sits above the file `import` resolves to.
@@ -47,26 +47,4 @@ export async function seedFor(dataDir: string): Promise<Blob | undefined> {
   }
   const file = await seedFile();
   return existsSync(file) ? new Blob([await readFile(file)]) : undefined;
-}
-
-/** Makes the seed: an empty database, as PGlite's initdb leaves it, as a tarball and as a folder. */
-export async function makeSeed(): Promise<string> {
-  const file = await seedFile();
-  const db = await PGlite.create('memory://');
-  let dump: Blob;
-  try {
-    dump = await db.dumpDataDir('gzip');
-    // Written whole, then renamed, so a start never reads half a seed.
-    await writeFile(`${file}.tmp`, Buffer.from(await dump.arrayBuffer()));
-    await rename(`${file}.tmp`, file);
-  } finally {
-    await db.close();
-  }
-  const folder = await seedFolder();
-  await rm(`${folder}.tmp`, { recursive: true, force: true });
-  const onDisk = await PGlite.create(`${folder}.tmp`, { loadDataDir: dump });
-  await onDisk.close();
-  await rm(folder, { recursive: true, force: true });
-  await rename(`${folder}.tmp`, folder);
-  return file;
 }
