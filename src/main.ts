@@ -12,7 +12,6 @@ import { enableCompileCache } from 'node:module';
 // the dynamic imports below.
 enableCompileCache();
 const { loadConfig } = await import('./config.js');
-const { StartError, startApp } = await import('./start-app.js');
 
 /** Longer than the scheduler's drain, shorter than a supervisor's patience. */
 const STOP_TIMEOUT_MS = 9000;
@@ -26,9 +25,14 @@ async function main(): Promise<void> {
   }
   const loaded = loadConfig();
   if (!loaded.ok) return fail(loaded.message);
+  // The embedded database starts on its own thread now, while the app's modules load (about a
+  // second of a first start each; see BENCHMARKS.md). A server store is opened by the app itself.
+  const store = loaded.config.DATABASE_URL ? undefined : (await import('./store/open-store.js')).openStore(loaded.config);
+  store?.catch(() => undefined); // reported by startApp, which awaits it
+  const { StartError, startApp } = await import('./start-app.js');
   let app;
   try {
-    app = await startApp(loaded.config);
+    app = await startApp(loaded.config, store ? { store } : {});
   } catch (e) {
     // A StartError is the person's to fix; anything else is still one line, not a stack trace.
     return fail(e instanceof StartError || e instanceof Error ? e.message : String(e));

@@ -33,9 +33,16 @@ import { agendaJobQueue } from './jobs/agenda-queue.js';
 import { teamsAdapter, teamsBot } from './teams/teams-bot.js';
 import { teamsChannel } from './teams/teams-channel.js';
 import type { SlackDoor } from './slack/slack-app.js';
-import { openStore } from './store/open-store.js';
+import { openStore, type OpenedStore } from './store/open-store.js';
 
-export type AppOptions = { clock?: Clock; notifier?: Notifier; log?: Logger; instanceName?: string };
+export type AppOptions = {
+  clock?: Clock;
+  notifier?: Notifier;
+  log?: Logger;
+  instanceName?: string;
+  /** The store, already being opened for these settings (main.ts starts the embedded one before the app's modules load). */
+  store?: Promise<OpenedStore>;
+};
 
 export type RunningApp = {
   port: number;
@@ -89,13 +96,22 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const log = options.log ?? appLog(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
 
-  const catalog = await loadPolicyCatalog({ extraDirs: config.POLICY_DIR ? [config.POLICY_DIR] : [] }).catch((e: unknown) => {
+  // The store opens while the procedures and the directory file are read (the embedded database
+  // on its own thread); if those fail, it is closed again.
+  const opening = options.store ?? openStore(config, log);
+  opening.catch(() => undefined); // its failure is reported where it is awaited, below
+  const closeOpening = () => opening.then((o) => o.store.close()).catch(() => undefined);
+  const catalog = await loadPolicyCatalog({ extraDirs: config.POLICY_DIR ? [config.POLICY_DIR] : [] }).catch(async (e: unknown) => {
+    await closeOpening();
     throw new StartError(e instanceof Error ? e.message : String(e));
   });
   const loaded = await loadDirectoryFile(config.DIRECTORY_FILE);
-  if (!loaded.ok) throw new StartError(loaded.errors.join('\n'));
+  if (!loaded.ok) {
+    await closeOpening();
+    throw new StartError(loaded.errors.join('\n'));
+  }
 
-  const opened = await openStore(config, log).catch((e: unknown) => {
+  const opened = await opening.catch((e: unknown) => {
     throw new StartError(e instanceof Error ? e.message : String(e));
   });
   // Every append is timed for /metrics; the rest of the store is its own.
