@@ -12,10 +12,13 @@
  * - history: "reply <ref> <text>" (load, decide, record) on cases of 10 events against cases of
  *   1,000, Resolve only; each conversation has a case of each size.
  * Each side is measured once it has started and warmed up: Resolve from its "warmed up" log line
- * (its start-up warm-up, about 0.6 s of CPU a second after it is ready, left out of the turns'
- * latency and CPU), the echo bot (which has none) from its listening line.
- * Rounds alternate which side goes first. Writes per turn come from PostgreSQL's own counters
- * (pg_stat_user_tables, kept across Resolve's clean stop), read after each Resolve run.
+ * (its start-up warm-up, about 1 s of CPU a second after it is ready, left out of the turns'
+ * latency and CPU), the echo bot (which has none) from its listening line. Text and click are
+ * each measured twice: a first pass after start (the code still being compiled as it first runs,
+ * and each conversation's first-contact work), then a second pass, warm, as a service that has
+ * been running answers; the target is read on the second, and both are reported.
+ * Rounds alternate which side goes first. Writes per turn: the growth of the write-ahead log over
+ * the last Resolve run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -240,7 +243,14 @@ export async function benchTurns(): Promise<string[]> {
   const { server, url } = await connector();
   const dataDir = join(dir, 'data');
   const rows: string[] = [];
-  const all = { text: { echo: [] as number[], resolve: [] as number[] }, click: { echo: [] as number[], resolve: [] as number[] }, small: [] as number[], large: [] as number[] };
+  // Each kind of turn twice on each side: first from a fresh start (the code compiled and the
+  // first turns' one-off work as they come), then again, warm, as a running service answers.
+  const kinds = ['text, first pass after start', 'click, first pass after start', 'text', 'click'] as const;
+  type Kind = (typeof kinds)[number];
+  const all = Object.fromEntries(kinds.map((k) => [k, { echo: [] as number[], resolve: [] as number[] }])) as Record<Kind, { echo: number[]; resolve: number[] }>;
+  const history = { small: [] as number[], large: [] as number[] };
+  /** The four passes, in the order of `kinds`. */
+  const passes = async (bot: Bot) => [await drive(bot, url, TEXT), await drive(bot, url, CLICK, showsCase), await drive(bot, url, TEXT), await drive(bot, url, CLICK, showsCase)];
   let walPerTurn = NaN;
   try {
     const directoryFile = benchDirectory(dir);
@@ -249,45 +259,40 @@ export async function benchTurns(): Promise<string[]> {
     for (let round = 1; round <= ROUNDS; round++) {
       process.stderr.write(`turns: round ${round} of ${ROUNDS}...\n`);
       const sides = round % 2 ? (['echo', 'resolve'] as const) : (['resolve', 'echo'] as const);
-      const result: Record<string, Record<string, Stats>> = { echo: {}, resolve: {} };
+      const result: Record<'echo' | 'resolve', Stats[]> = { echo: [], resolve: [] };
+      let small: Stats | undefined, large: Stats | undefined;
       for (const side of sides) {
         if (side === 'echo') {
           const echo = await startEcho();
           try {
-            const text = await drive(echo, url, TEXT);
-            const click = await drive(echo, url, CLICK, showsCase);
-            all.text.echo.push(...text);
-            all.click.echo.push(...click);
-            result.echo = { text: stats(text), click: stats(click) };
+            const measured = await passes(echo);
+            measured.forEach((xs, k) => all[kinds[k]!].echo.push(...xs));
+            result.echo = measured.map(stats);
           } finally {
             await echo.stop();
           }
         } else {
           const before = await walPosition(dataDir);
           const app = await startResolve(dataDir, directoryFile);
-          let text: number[], click: number[], small: number[], large: number[];
           try {
-            text = await drive(app, url, TEXT);
-            click = await drive(app, url, CLICK, showsCase);
-            small = await drive(app, url, REPLY((i) => `BENCH-S${round}-${i}`));
-            large = await drive(app, url, REPLY((i) => `BENCH-L-${i}`));
+            const measured = await passes(app);
+            measured.forEach((xs, k) => all[kinds[k]!].resolve.push(...xs));
+            result.resolve = measured.map(stats);
+            const s10 = await drive(app, url, REPLY((i) => `BENCH-S${round}-${i}`));
+            const l1000 = await drive(app, url, REPLY((i) => `BENCH-L-${i}`));
+            history.small.push(...s10);
+            history.large.push(...l1000);
+            [small, large] = [stats(s10), stats(l1000)];
           } finally {
             await app.stop();
           }
-          walPerTurn = (await walBytes(dataDir, before, await walPosition(dataDir))) / (4 * CONVERSATIONS * (TURNS + 1));
-          all.text.resolve.push(...text);
-          all.click.resolve.push(...click);
-          all.small.push(...small);
-          all.large.push(...large);
-          result.resolve = { text: stats(text), click: stats(click), small: stats(small), large: stats(large) };
+          walPerTurn = (await walBytes(dataDir, before, await walPosition(dataDir))) / (6 * CONVERSATIONS * (TURNS + 1));
         }
       }
-      const e = result.echo!;
-      const r = result.resolve!;
       const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
       const row = (name: string, a: Stats, b: Stats) =>
         `| ${round} | ${name} | ${ms(a.p50)} | ${ms(b.p50)} | ${x(b.p50, a.p50)} | ${ms(a.p99)} | ${ms(b.p99)} | ${x(b.p99, a.p99)} | ${ms(a.cpu)} | ${ms(b.cpu)} | ${ms(a.mainCpu)} | ${ms(b.mainCpu)} |`;
-      rows.push(row('text', e.text!, r.text!), row('click', e.click!, r.click!), row('reply: 10 events, then 1,000', r.small!, r.large!));
+      rows.push(...kinds.map((k, n) => row(k, result.echo[n]!, result.resolve[n]!)), row('reply: 10 events, then 1,000', small!, large!));
     }
   } finally {
     await new Promise((r) => server.close(r));
@@ -298,15 +303,14 @@ export async function benchTurns(): Promise<string[]> {
     return `| all | ${name} | ${ms(b.p50)} | ${ms(o.p50)} | ${(o.p50 / b.p50).toFixed(2)}× | ${ms(b.p99)} | ${ms(o.p99)} | ${(o.p99 / b.p99).toFixed(2)}× | | | | |`;
   };
   return [
-    `Turns: ${CONVERSATIONS} conversations at once, each ${TURNS} turns in a row after one to warm up, ${ROUNDS} rounds; Resolve (\`node dist/main.js\`, embedded store, AUDIT_KEY set) against a bare Agents SDK echo bot, both over HTTP, each measured once it has started and warmed up (Resolve from its "warmed up" log line). For the reply rows the two sides are Resolve on cases of ${SMALL} events, then of ${LARGE.toLocaleString('en-GB')}. CPU per turn: the process's user and system time over the turns, and of its main thread alone (where every turn's JavaScript runs; Resolve's embedded database has a thread of its own).`,
+    `Turns: ${CONVERSATIONS} conversations at once, each ${TURNS} turns in a row after one to warm up, ${ROUNDS} rounds; text and click twice, a first pass after start and then a second, warm; Resolve (\`node dist/main.js\`, embedded store, AUDIT_KEY set) against a bare Agents SDK echo bot, both over HTTP, each measured once it has started and warmed up (Resolve from its "warmed up" log line). For the reply rows the two sides are Resolve on cases of ${SMALL} events, then of ${LARGE.toLocaleString('en-GB')}. CPU per turn: the process's user and system time over the turns, and of its main thread alone (where every turn's JavaScript runs; Resolve's embedded database has a thread of its own).`,
     '',
     '| round | turn | echo bot p50 | Resolve p50 | ratio | echo bot p99 | Resolve p99 | ratio | echo bot CPU per turn | Resolve CPU per turn | echo bot main thread | Resolve main thread |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
-    pooled('text', all.text.echo, all.text.resolve),
-    pooled('click', all.click.echo, all.click.resolve),
-    pooled('reply: 10 events, then 1,000', all.small, all.large),
+    ...kinds.map((k) => pooled(k, all[k].echo, all[k].resolve)),
+    pooled('reply: 10 events, then 1,000', history.small, history.large),
     '',
-    `Written per Resolve turn (last round, the four kinds of turn together, start and stop included): ${(walPerTurn / 1024).toFixed(1)} KiB of write-ahead log.`,
+    `Written per Resolve turn (last round, the six passes together, start and stop included): ${(walPerTurn / 1024).toFixed(1)} KiB of write-ahead log.`,
   ];
 }
