@@ -95,14 +95,16 @@ describe('two stores on one database (two app instances)', () => {
   });
 });
 
+/** A store that is the database's only client, and the reads of `table` it sent to the database. */
+const countedReads = async (table: string) => {
+  const sql = await freshPglite();
+  const reads: unknown[][] = [];
+  const spy: Sql = { ...sql, query: (text, params) => (text.includes(`FROM ${table}`) && reads.push(params ?? []), sql.query(text, params)) };
+  return { sql, reads, store: await postgresStore(spy, 'pglite', { soleClient: true }) };
+};
+
 describe("the embedded store's documents, remembered by its only client", () => {
-  /** A store that is the database's only client, and the document reads it sent to the database. */
-  const counted = async () => {
-    const sql = await freshPglite();
-    const reads: unknown[][] = [];
-    const spy: Sql = { ...sql, query: (text, params) => (text.includes('FROM documents') && reads.push(params ?? []), sql.query(text, params)) };
-    return { sql, reads, store: await postgresStore(spy, 'pglite', { soleClient: true }) };
-  };
+  const counted = () => countedReads('documents');
 
   it('reads a document once, and again after every write or delete of it', async () => {
     const { sql, reads, store } = await counted();
@@ -150,13 +152,7 @@ describe("the embedded store's documents, remembered by its only client", () => 
 });
 
 describe("the embedded store's answers to case queries, remembered by its only client", () => {
-  /** A store that is the database's only client, and the summary queries it sent to the database. */
-  const counted = async () => {
-    const sql = await freshPglite();
-    const reads: unknown[][] = [];
-    const spy: Sql = { ...sql, query: (text, params) => (text.includes('FROM case_summaries') && reads.push(params ?? []), sql.query(text, params)) };
-    return { sql, reads, store: await postgresStore(spy, 'pglite', { soleClient: true }) };
-  };
+  const counted = () => countedReads('case_summaries');
 
   it('answers a query asked again from memory, and reads again after any append', async () => {
     const { sql, reads, store } = await counted();
