@@ -67,15 +67,16 @@ async function serve(port: NonNullable<typeof parentPort>, db: PGlite) {
       case 'begin': {
         const number = ++transactions;
         return new Promise<number>((begun, failed) => {
-          let end: (commit: boolean) => void = () => undefined;
-          const decided = new Promise<boolean>((r) => (end = r));
-          const ended = db.transaction(async (tx) => {
-            open.set(number, { tx, end, ended });
+          const t = {} as Open;
+          const decided = new Promise<boolean>((r) => (t.end = r));
+          t.ended = db.transaction(async (tx) => {
+            t.tx = tx;
+            open.set(number, t);
             begun(number);
             // A thrown error makes PGlite roll the transaction back.
             if (!(await decided)) throw new RolledBack();
           });
-          ended.catch(failed); // only heard before it began: it could not begin
+          t.ended.catch(failed); // only heard before it began: it could not begin
         });
       }
       case 'end': {

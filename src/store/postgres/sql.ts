@@ -92,9 +92,12 @@ export async function openPglite(dataDir: string): Promise<Sql> {
     },
     async close() {
       if (gone) return;
-      await call({ op: 'close' });
-      gone = new Error('the embedded database is closed');
-      await worker.terminate();
+      try {
+        await call({ op: 'close' });
+      } finally {
+        gone = new Error('the embedded database is closed');
+        await worker.terminate();
+      }
     },
   };
 }
