@@ -11,7 +11,10 @@
  * (PostgreSQL's fields, such as `code` and `constraint`, kept: the store reads them). A transaction
  * is begun, answered with its number, used by its statements, and ended with commit or rollback.
  */
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions, type Transaction } from '@electric-sql/pglite';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 
 export type ThreadRequest =
@@ -23,8 +26,10 @@ export type ThreadRequest =
 
 export type ThreadError = { message: string; fields: Record<string, unknown> };
 export type ThreadReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ThreadError };
-/** The first message: the database is open, or why it could not be. */
-export type ThreadReady = { ready: true } | { ready: false; error: ThreadError };
+/** PostgreSQL and initdb compiled from PGlite's WebAssembly: made once, then handed to each later thread. */
+export type CompiledPglite = Required<Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasmModule'>>;
+/** The first message: the database is open (with the compiled code it used, for the next thread), or why it could not be. */
+export type ThreadReady = { ready: true; compiled: CompiledPglite | undefined } | { ready: false; error: ThreadError };
 
 type Run = Pick<PGlite, 'query' | 'exec'>;
 
@@ -104,13 +109,35 @@ async function serve(port: NonNullable<typeof parentPort>, db: PGlite) {
   });
 }
 
+/**
+ * PGlite's WebAssembly, compiled here: each new thread would otherwise compile its 9 MB again (a
+ * process opening the database more than once, such as the tests, paid about a second each time).
+ * Undefined if the files are not where this PGlite keeps them: PGlite then compiles its own.
+ */
+async function compile(): Promise<CompiledPglite | undefined> {
+  // The global WebAssembly, typed here: the project's TypeScript libraries (ES and Node) leave it out.
+  const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CompiledPglite['pgliteWasmModule']> } }).WebAssembly;
+  try {
+    const dist = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+    const [pglite, initdb] = await Promise.all([readFile(join(dist, 'pglite.wasm')), readFile(join(dist, 'initdb.wasm'))]);
+    return { pgliteWasmModule: await wasm.compile(pglite), initdbWasmModule: await wasm.compile(initdb) };
+  } catch {
+    return undefined;
+  }
+}
+
 if (parentPort) {
   const port = parentPort;
-  const { dataDir, seed } = workerData as { dataDir: string; seed: ArrayBuffer | undefined };
-  PGlite.create(dataDir, seed ? { loadDataDir: new Blob([seed]) } : {}).then(
-    async (db) => {
+  const given = workerData as { dataDir: string; seed: ArrayBuffer | undefined; compiled: CompiledPglite | undefined };
+  const open = async () => {
+    const compiled = given.compiled ?? (await compile());
+    const db = await PGlite.create(given.dataDir, { ...(given.seed ? { loadDataDir: new Blob([given.seed]) } : {}), ...compiled });
+    return { db, compiled };
+  };
+  open().then(
+    async ({ db, compiled }) => {
       await serve(port, db);
-      port.postMessage({ ready: true } satisfies ThreadReady);
+      port.postMessage({ ready: true, compiled } satisfies ThreadReady);
     },
     (e: unknown) => port.postMessage({ ready: false, error: asData(e) } satisfies ThreadReady),
   );

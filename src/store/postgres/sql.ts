@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import type { ThreadError, ThreadReady, ThreadReply, ThreadRequest } from './pglite-thread.js';
+import type { CompiledPglite, ThreadError, ThreadReady, ThreadReply, ThreadRequest } from './pglite-thread.js';
 import { seedFor } from './pglite-seed.js';
 
 export interface Sql {
@@ -19,6 +19,9 @@ export interface Sql {
   close(): Promise<void>;
 }
 
+/** PGlite's WebAssembly as the first thread compiled it, handed to every later one. */
+let compiled: CompiledPglite | undefined;
+
 /** Where the embedded database's thread is: its TypeScript source when this runs from source (tests, tools). */
 const THREAD = new URL(import.meta.url.endsWith('.ts') ? './pglite-thread.ts' : './pglite-thread.js', import.meta.url);
 
@@ -30,7 +33,7 @@ const THREAD = new URL(import.meta.url.endsWith('.ts') ? './pglite-thread.ts' : 
  */
 export async function openPglite(dataDir: string): Promise<Sql> {
   const seed = await (await seedFor(dataDir))?.arrayBuffer();
-  const worker = new Worker(THREAD, { workerData: { dataDir, seed }, transferList: seed ? [seed] : [] });
+  const worker = new Worker(THREAD, { workerData: { dataDir, seed, compiled }, transferList: seed ? [seed] : [] });
   let gone: Error | undefined;
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let last = 0;
@@ -41,7 +44,11 @@ export async function openPglite(dataDir: string): Promise<Sql> {
     exit: (() => undefined) as (code: number) => void,
   };
   await new Promise<void>((opened, failed) => {
-    opening.message = (m: ThreadReady) => (m.ready ? opened() : failed(fromThread(m.error)));
+    opening.message = (m: ThreadReady) => {
+      if (!m.ready) return failed(fromThread(m.error));
+      compiled ??= m.compiled;
+      opened();
+    };
     opening.error = failed;
     opening.exit = (code) => failed(new Error(`the embedded database stopped as it opened (exit code ${code})`));
     for (const [event, listener] of Object.entries(opening)) worker.once(event, listener);
