@@ -35,11 +35,12 @@ describe('the scheduler in the app', () => {
   it('keeps a case and its pending jobs across a restart on the embedded store, then runs the deadline once', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'resolve-restart-')), 'data');
     const settings = config({ DATA_DIR: dataDir });
-    // Far enough ahead that the job is still pending after a stop and a start on a busy machine
-    // (two starts of the app have taken over 12 s here while other test files ran).
-    const due = new Date(Date.now() + 30_000);
-
+    const began = Date.now();
     const first = await startApp(settings, { log: capturedLog().log, notifier: new RecordingNotifier() });
+    // Far enough ahead that the job is still pending after a stop and a start, however busy the
+    // machine: four times as long as this start took, and at least 30 s (two starts of the app
+    // have taken over 12 s here while other test files ran; 30 s alone once ran out under CI's load).
+    const due = new Date(Date.now() + Math.max(30_000, 4 * (Date.now() - began)));
     await caseDueAt(first, worcestershire, 'RES-R1', due);
     const before = (await first.queue.jobsOf('RES-R1')).filter((j) => j.state === 'scheduled');
     expect(before.map((j) => [j.name, j.runAt])).toEqual([['response-deadline', due.toISOString()]]);
@@ -53,7 +54,7 @@ describe('the scheduler in the app', () => {
       expect((await second.queue.jobsOf('RES-R1')).filter((j) => j.state === 'scheduled')).toEqual(before);
       expect(await lapses(second, 'RES-R1')).toBe(0);
 
-      await waitFor('the deadline job', async () => (await lapses(second, 'RES-R1')) > 0);
+      await waitFor('the deadline job', async () => (await lapses(second, 'RES-R1')) > 0, due.getTime() - Date.now() + 30_000);
       expect(new Date().getTime()).toBeGreaterThanOrEqual(due.getTime());
       // Several more polls: nothing runs again.
       await new Promise((r) => setTimeout(r, 1500));
@@ -67,7 +68,7 @@ describe('the scheduler in the app', () => {
     } finally {
       await second.stop();
     }
-  }, 150_000);
+  }, 240_000);
 });
 
 const serverUrl = process.env.TEST_POSTGRES_URL;
